@@ -1,0 +1,73 @@
+# Mr ICT — the two commands are `make run` and `make test`; the rest are helpers.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test test-sqlite test-postgres install install-dev lint format migrate demo worker web bench check-deploy clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+## make run: set up everything (venv, deps, database, demo content) and serve with a worker.
+run: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py setup_schedules
+	$(PY) manage.py load_demo
+	@echo "Starting the job worker and the web server on http://$(HOST):$(PORT)/ (Ctrl-C stops both)"
+	@echo "  API docs: http://$(HOST):$(PORT)/api/docs/   editor: http://$(HOST):$(PORT)/admin/   health: http://$(HOST):$(PORT)/health/ready"
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(PY) manage.py qcluster & \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
+
+web: install
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: install
+	$(PY) manage.py qcluster
+
+migrate: install
+	$(PY) manage.py migrate --no-input
+
+demo: install
+	$(PY) manage.py load_demo
+
+## make test: lint, format check, migrations check, then the whole suite.
+test: install lint
+	DJANGO_SETTINGS_MODULE=site_config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test-sqlite: install
+	env -u DATABASE_URL -u REDIS_URL $(MAKE) test
+
+test-postgres: install
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379/0 $(MAKE) test
+
+check-deploy: install
+	DJANGO_SETTINGS_MODULE=site_config.settings.prod \
+	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	ALLOWED_HOSTS=example.com $(PY) manage.py check --deploy --fail-level WARNING
+
+## make bench: production-like server (gunicorn, PostgreSQL, Redis) under load from wrk.
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,42 @@
+"""The one error shape, for errors that never reach DRF's exception handler
+(Django's 404/500 handlers, middleware). Same shape as drf-standardized-errors:
+
+    {"type": "client_error", "errors": [{"code": "not_found", "detail": "...", "attr": null}]}
+"""
+
+from django.http import JsonResponse
+from django.views.defaults import page_not_found, server_error
+
+
+def api_error_response(status: int, code: str, detail: str, *, attr: str | None = None, headers=None):
+    error_type = "server_error" if status >= 500 else "client_error"
+    return JsonResponse(
+        {"type": error_type, "errors": [{"code": code, "detail": detail, "attr": attr}]},
+        status=status,
+        headers=headers,
+    )
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith(("/api/", "/health/"))
+
+
+def handler404(request, exception=None):
+    if _is_api(request):
+        return api_error_response(404, "not_found", "No endpoint or object at this address.")
+    return page_not_found(request, exception)
+
+
+def handler500(request):
+    if _is_api(request):
+        return api_error_response(
+            500,
+            "error",
+            "Something went wrong on our side. It has been logged; quote the X-Request-ID "
+            "header if you contact support.",
+        )
+    return server_error(request)
+
+
+def api_not_found(request, *args, **kwargs):
+    return api_error_response(404, "not_found", "No endpoint at this address. See /api/docs/ for the API.")

@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand
+from django_q.models import Schedule
+
+# Every recurring job of the project, declared here and nowhere else.
+SCHEDULES = [
+    {
+        "name": "worker-heartbeat",
+        "func": "site_config.jobs.heartbeat",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 1,
+    },
+]
+
+
+class Command(BaseCommand):
+    help = "Create or update the project's recurring django-q2 jobs (idempotent)."
+
+    def handle(self, *args, **options):
+        for spec in SCHEDULES:
+            defaults = {k: v for k, v in spec.items() if k != "name"} | {"repeats": -1}
+            _, created = Schedule.objects.update_or_create(name=spec["name"], defaults=defaults)
+            self.stdout.write(f"{'created' if created else 'updated'} schedule {spec['name']}")

@@ -1,0 +1,85 @@
+"""Request id, the access log line and the API body limit."""
+
+import logging
+import re
+import time
+import uuid
+
+from django.conf import settings
+from django.core.signals import got_request_exception
+from django.dispatch import receiver
+
+from .api.errors import api_error_response
+from .logging import request_id_var
+
+access_log = logging.getLogger("mrict.request")
+error_log = logging.getLogger("mrict.error")
+
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+class RequestLogMiddleware:
+    """Outermost middleware: assigns the request id (an incoming `X-Request-ID` is kept
+    when it is a sane token, so ids follow a request across services), echoes it back
+    and writes one JSON line per request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request_id
+            user = getattr(request, "user", None)
+            access_log.info(
+                "request",
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "user_id": getattr(user, "pk", None) if user is not None else None,
+                },
+            )
+            return response
+        finally:
+            request_id_var.reset(token)
+
+
+@receiver(got_request_exception)
+def log_unhandled_exception(sender, request=None, **kwargs):
+    """Django's own handler for uncaught exceptions: log it once, with traceback."""
+    error_log.exception(
+        "unhandled exception",
+        extra={"method": getattr(request, "method", None), "path": getattr(request, "path", None)},
+    )
+
+
+class ApiBodyLimitMiddleware:
+    """DRF's JSON parser reads the raw stream, bypassing DATA_UPLOAD_MAX_MEMORY_SIZE;
+    this applies the limit to every /api/ body from its declared length, before any
+    of it is read. Multipart uploads get the larger API_MAX_UPLOAD_BYTES."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                return api_error_response(400, "invalid_content_length", "Content-Length is not a number.")
+            multipart = request.content_type == "multipart/form-data"
+            limit = settings.API_MAX_UPLOAD_BYTES if multipart else settings.API_MAX_BODY_BYTES
+            if length > limit:
+                return api_error_response(
+                    413,
+                    "request_too_large",
+                    f"The request body is {length} bytes; the limit is {limit} bytes. Send less data.",
+                )
+        return self.get_response(request)

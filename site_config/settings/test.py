@@ -1,0 +1,17 @@
+"""Tests: fast hashing, jobs run synchronously, mails kept in memory."""
+
+from .base import *  # noqa: F403
+from .base import Q_CLUSTER
+
+DEBUG = False
+SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnop"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+Q_CLUSTER = {**Q_CLUSTER, "sync": True}
+CORS_ALLOWED_ORIGINS = ["http://front.test"]
+LOG_LEVEL = "WARNING"
+
+# A file (not in-memory) SQLite test database, so that servers the tests start in a
+# subprocess (qcluster, the browser test's web server) see the same data.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405

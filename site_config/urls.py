@@ -1,0 +1,43 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from . import health
+from .api.errors import api_not_found
+from .api.router import router
+from .api.views import PingView
+
+api_v1 = [
+    path("ping/", PingView.as_view(), name="ping"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("health/live", health.live, name="health-live"),
+    path("health/ready", health.ready, name="health-ready"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/v1/", include((api_v1, "api"), namespace="v1")),
+    path("django-admin/", admin.site.urls),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [
+    # Nothing else lives under /api/: answer 404 in the error shape rather than let
+    # Wagtail's page catch-all (and APPEND_SLASH redirects) see the path.
+    re_path(r"^api/", api_not_found),
+    path("", include(wagtail_urls)),
+]
+
+handler404 = "site_config.api.errors.handler404"
+handler500 = "site_config.api.errors.handler500"
