@@ -1,0 +1,39 @@
+"""The one in-process domain event bus.
+
+Services publish typed events; other apps subscribe in their AppConfig.ready():
+
+    from learning.events import bus, LessonCompleted
+
+    bus.subscribe(LessonCompleted, award_xp)                  # runs in-process after commit
+    bus.subscribe(LessonCompleted, "learning.rewards.handlers.award_badges", job=True)
+                                                              # enqueued as a django-q2 job
+
+See dispatch.py for the delivery rules.
+"""
+
+from .dispatch import EventBus, bus
+from .types import (
+    ChallengePassed,
+    CodeRun,
+    CourseCompleted,
+    DomainEvent,
+    HintRequested,
+    LessonCompleted,
+    LessonStarted,
+    QuizSubmitted,
+    event_from_payload,
+)
+
+__all__ = [
+    "ChallengePassed",
+    "CodeRun",
+    "CourseCompleted",
+    "DomainEvent",
+    "EventBus",
+    "HintRequested",
+    "LessonCompleted",
+    "LessonStarted",
+    "QuizSubmitted",
+    "bus",
+    "event_from_payload",
+]

@@ -1,0 +1,103 @@
+"""The catalogue of domain events. Each is a frozen dataclass with a stable `name`;
+payloads hold ids and facts, never model instances or user-submitted bodies (a code
+run carries its size and outcome, not the code)."""
+
+import dataclasses
+import datetime as dt
+from typing import ClassVar
+
+_REGISTRY: dict[str, type["DomainEvent"]] = {}
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class DomainEvent:
+    name: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.name:
+            _REGISTRY[cls.name] = cls
+
+    def to_payload(self) -> dict:
+        """JSON-safe dict (datetimes as ISO 8601), for jobs and analytics."""
+        out = {}
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            out[field.name] = value.isoformat() if isinstance(value, dt.datetime) else value
+        return out
+
+
+def event_from_payload(name: str, payload: dict) -> DomainEvent:
+    cls = _REGISTRY[name]
+    kwargs = {}
+    for field in dataclasses.fields(cls):
+        value = payload.get(field.name)
+        if field.type in (dt.datetime, "dt.datetime") and isinstance(value, str):
+            value = dt.datetime.fromisoformat(value)
+        kwargs[field.name] = value
+    return cls(**kwargs)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class LessonStarted(DomainEvent):
+    name: ClassVar[str] = "lesson_started"
+    user_id: int
+    lesson_id: int
+    course_id: int
+    occurred_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class LessonCompleted(DomainEvent):
+    name: ClassVar[str] = "lesson_completed"
+    user_id: int
+    lesson_id: int
+    course_id: int
+    occurred_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class CourseCompleted(DomainEvent):
+    name: ClassVar[str] = "course_completed"
+    user_id: int
+    course_id: int
+    completion_id: int
+    completed_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class CodeRun(DomainEvent):
+    name: ClassVar[str] = "code_run"
+    user_id: int
+    language: str
+    status: str
+    wall_ms: float
+    source_bytes: int
+    lesson_id: int | None = None
+    challenge_id: int | None = None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ChallengePassed(DomainEvent):
+    name: ClassVar[str] = "challenge_passed"
+    user_id: int
+    challenge_id: int
+    submission_id: int
+    lesson_id: int | None = None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class QuizSubmitted(DomainEvent):
+    name: ClassVar[str] = "quiz_submitted"
+    user_id: int
+    quiz_id: int
+    score: float
+    max_score: float
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class HintRequested(DomainEvent):
+    name: ClassVar[str] = "hint_requested"
+    user_id: int
+    lesson_id: int | None
+    level: str
