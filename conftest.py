@@ -21,3 +21,51 @@ def _clear_cache():
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
+
+
+# --- users per role (groups from learning/accounts/migrations/0002_roles.py) ---
+
+
+@pytest.fixture
+def student(db):
+    from learning.accounts.tests.factories import UserFactory
+
+    return UserFactory(email="student@example.test", role="student")
+
+
+@pytest.fixture
+def teacher(db):
+    from learning.accounts.tests.factories import UserFactory
+
+    return UserFactory(email="teacher@example.test", role="teacher")
+
+
+@pytest.fixture
+def other_teacher(db):
+    from learning.accounts.tests.factories import UserFactory
+
+    return UserFactory(email="other-teacher@example.test", role="teacher")
+
+
+@pytest.fixture
+def admin_user(db):
+    """An admin by group (not a superuser), so tests exercise the role path.
+    Overrides pytest-django's fixture of the same name."""
+    from learning.accounts.tests.factories import UserFactory
+
+    return UserFactory(email="admin@example.test", role="admin")
+
+
+@pytest.fixture
+def auth_client(db):
+    """`auth_client(user)` → an APIClient sending a real access JWT for that user;
+    `auth_client(None)` → an anonymous client."""
+    from learning.accounts.tokens import tokens_for_user
+
+    def make(user=None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_for_user(user)['access']}")
+        return client
+
+    return make

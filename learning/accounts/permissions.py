@@ -1,0 +1,90 @@
+"""DRF permission classes every app reuses.
+
+Role classes answer "may this kind of user call this endpoint at all"; `IsOwner`
+answers "is this object theirs" at object level. Views still fetch objects through a
+getter that takes the user and 404s what they may not see; `IsOwner` is the second
+line for views that use `get_object()`.
+"""
+
+from rest_framework.permissions import BasePermission
+
+from .roles import Role, user_has_role
+
+
+def _authenticated(request) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user and user.is_authenticated)
+
+
+class _RolePermission(BasePermission):
+    roles: tuple[str, ...] = ()
+    message = "Your role does not allow this action."
+
+    def has_permission(self, request, view):
+        return _authenticated(request) and any(user_has_role(request.user, role) for role in self.roles)
+
+
+class IsStudent(_RolePermission):
+    roles = (Role.STUDENT,)
+
+
+class IsTeacher(_RolePermission):
+    roles = (Role.TEACHER,)
+
+
+class IsAdmin(_RolePermission):
+    """Admin group member or superuser (`user_roles` counts a superuser as admin)."""
+
+    roles = (Role.ADMIN,)
+
+
+class IsTeacherOrAdmin(_RolePermission):
+    roles = (Role.TEACHER, Role.ADMIN)
+
+
+class IsVerified(BasePermission):
+    """Learning endpoints add this: an account whose email is not verified yet may log
+    in, read and edit its profile, but not learn (see README, accounts section)."""
+
+    message = "Verify your email address first (POST /api/v1/auth/verify-email/)."
+
+    def has_permission(self, request, view):
+        return _authenticated(request) and bool(getattr(request.user, "email_verified", False))
+
+
+class IsOwner(BasePermission):
+    """Object-level: the object belongs to the requesting user.
+
+    Looks at `owner_fields` in order (`user_id`, then `owner_id`) and uses the first
+    one the object has; an object that is itself a user is owned by itself. Subclass
+    and set `owner_fields` for other names, e.g. `("author_id",)`.
+    """
+
+    owner_fields: tuple[str, ...] = ("user_id", "owner_id")
+    message = "This object belongs to someone else."
+
+    def has_permission(self, request, view):
+        return _authenticated(request)
+
+    def has_object_permission(self, request, view, obj):
+        if not _authenticated(request):
+            return False
+        return owner_id_of(obj, self.owner_fields) == request.user.pk
+
+
+class IsOwnerOrAdmin(IsOwner):
+    """Object-level: the owner, or an admin (moderation, support)."""
+
+    def has_object_permission(self, request, view, obj):
+        return user_has_role(request.user, Role.ADMIN) or super().has_object_permission(request, view, obj)
+
+
+def owner_id_of(obj, owner_fields: tuple[str, ...] = IsOwner.owner_fields):
+    from django.contrib.auth import get_user_model
+
+    if isinstance(obj, get_user_model()):
+        return obj.pk
+    for field in owner_fields:
+        if hasattr(obj, field):
+            return getattr(obj, field)
+    return None
