@@ -1,0 +1,65 @@
+"""The benchmark scenarios of `make bench`. Each area adds its own to SCENARIOS.
+
+A scenario names a request (method, path, body), the demo user it runs as (a real
+access JWT is minted for it), and optionally a wrk Lua script for dynamic bodies and
+`during`: a context manager factory running extra load concurrently (e.g. attack
+payloads). `units` says how many domain units one request carries (events per batch),
+so the table can show units/s next to requests/s.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Context:
+    """What setup code knows: the server's base URL and tokens per demo role."""
+
+    base_url: str
+    tokens: dict[str, str] = field(default_factory=dict)
+    data: dict = field(default_factory=dict)
+
+
+@dataclass
+class Scenario:
+    name: str
+    path: str | Callable[[Context], str]
+    method: str = "GET"
+    user: str | None = None  # "student" | "teacher" | "admin" | None (anonymous)
+    body: str | Callable[[Context], str] | None = None  # JSON text for a static POST body
+    lua: str | None = None  # a script in bench/lua/ building requests itself
+    connections: int = 16
+    threads: int = 2
+    units: int = 1
+    unit_name: str = "req"
+    during: Callable[[Context], contextlib.AbstractContextManager] | None = None
+    tags: tuple[str, ...] = ()
+
+    def resolve_path(self, ctx: Context) -> str:
+        return self.path(ctx) if callable(self.path) else self.path
+
+    def resolve_body(self, ctx: Context) -> str | None:
+        return self.body(ctx) if callable(self.body) else self.body
+
+
+SCENARIOS: list[Scenario] = [
+    Scenario("ceiling: bare DRF endpoint", "/api/v1/ping/", tags=("core",)),
+    Scenario("health: live", "/health/live", tags=("core",)),
+]
+
+
+def load_all() -> list[Scenario]:
+    """The core scenarios plus each area's module (bench/scenarios_<area>.py)."""
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    scenarios = list(SCENARIOS)
+    here = Path(__file__).parent
+    for module in sorted(pkgutil.iter_modules([str(here)]), key=lambda m: m.name):
+        if module.name.startswith("scenarios_"):
+            scenarios += importlib.import_module(f"{module.name}").SCENARIOS
+    return scenarios
