@@ -2,6 +2,7 @@
 
 from .base import *  # noqa: F403
 from .base import Q_CLUSTER
+from .env import env
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnop"
@@ -14,4 +15,5 @@ LOG_LEVEL = "WARNING"
 # A file (not in-memory) SQLite test database, so that servers the tests start in a
 # subprocess (qcluster, the browser test's web server) see the same data.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
+    # TEST_DB_NAME lets several checkouts/runs on one machine use separate files.
+    DATABASES["default"]["TEST"] = {"NAME": env("TEST_DB_NAME", default=str(BASE_DIR / ".test-db.sqlite3"))}  # noqa: F405
