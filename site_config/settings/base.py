@@ -156,14 +156,17 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Mr ICT <no-reply@mrict.l
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-pass-1234")
 
 from .api import *  # noqa: E402,F403
+from .auth import *  # noqa: E402,F403
 from .cors import *  # noqa: E402,F403
 from .jobs import *  # noqa: E402,F403
 from .llm import *  # noqa: E402,F403
 from .logging import *  # noqa: E402,F403
+from .mail import *  # noqa: E402,F403
 from .sentry import *  # noqa: E402,F403
 from .storage import *  # noqa: E402,F403
 
 # Demo content builders run in order by `manage.py load_demo`; each app adds its own.
 DEMO_LOADERS = [
     "site_config.demo.load_site",
+    "learning.accounts.demo.load",
 ]

@@ -1,0 +1,54 @@
+"""Accounts: JWT sessions, email one-time codes, throttles, avatars.
+
+Every value is an environment variable with a default (README env table)."""
+
+from datetime import timedelta
+
+from .api import REST_FRAMEWORK
+from .env import env
+
+# JWT (djangorestframework-simplejwt) is the API's one auth scheme. Our subclass of its
+# authentication class also rejects access tokens of revoked sessions (see
+# learning/accounts/authentication.py).
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = ["learning.accounts.authentication.JWTAuthentication"]
+
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=7)),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": False,  # login updates last_login itself
+    "ALGORITHM": "HS256",
+    "AUTH_HEADER_TYPES": ("Bearer",),
+    "USER_ID_FIELD": "id",
+    "USER_ID_CLAIM": "user_id",
+    "LEEWAY": 0,
+}
+# Tokens are signed with SECRET_KEY unless JWT_SIGNING_KEY is set (rotate them apart).
+if env("JWT_SIGNING_KEY", default=""):
+    SIMPLE_JWT["SIGNING_KEY"] = env("JWT_SIGNING_KEY")
+
+# Email one-time codes (signup verification and password reset).
+OTP_TTL_MINUTES = env.int("OTP_TTL_MINUTES", default=10)
+OTP_MAX_ATTEMPTS = env.int("OTP_MAX_ATTEMPTS", default=5)
+
+# Throttles on the anonymous auth endpoints, cache-backed (Redis when REDIS_URL is set).
+# "per IP" scopes key on the client address, "per address" scopes on the email in the body.
+AUTH_THROTTLE_RATES = {
+    "login": env("AUTH_THROTTLE_LOGIN", default="10/min"),  # per IP
+    "login_email": env("AUTH_THROTTLE_LOGIN_EMAIL", default="20/hour"),  # per address
+    "signup": env("AUTH_THROTTLE_SIGNUP", default="10/hour"),  # per IP
+    "otp_verify": env("AUTH_THROTTLE_OTP_VERIFY", default="10/min"),  # per IP
+    "otp_verify_email": env("AUTH_THROTTLE_OTP_VERIFY_EMAIL", default="20/hour"),  # per address
+    "otp_send": env("AUTH_THROTTLE_OTP_SEND", default="10/hour"),  # per IP
+    "otp_send_email": env("AUTH_THROTTLE_OTP_SEND_EMAIL", default="3/hour"),  # per address
+    "password_change": env("AUTH_THROTTLE_PASSWORD_CHANGE", default="10/hour"),  # per user
+    "refresh": env("AUTH_THROTTLE_REFRESH", default="60/min"),  # per IP
+}
+
+# Avatars: checked by decoding (never by extension), then stored only as a square
+# re-encoded rendition without metadata.
+AVATAR_MAX_BYTES = env.int("AVATAR_MAX_BYTES", default=2 * 1024 * 1024)
+AVATAR_MAX_PIXELS = env.int("AVATAR_MAX_PIXELS", default=25_000_000)
+AVATAR_SIZE = env.int("AVATAR_SIZE", default=256)
+AVATAR_FORMATS = env.list("AVATAR_FORMATS", default=["JPEG", "PNG", "WEBP", "GIF"])
