@@ -9,6 +9,11 @@ SCHEDULES = [
         "schedule_type": Schedule.MINUTES,
         "minutes": 1,
     },
+    {
+        "name": "accounts-housekeeping",
+        "func": "learning.accounts.tasks.housekeeping",
+        "schedule_type": Schedule.DAILY,
+    },
 ]
 
 

@@ -1,0 +1,14 @@
+"""django-q2 jobs of accounts: thin, they take ids and call services."""
+
+
+def otp_send(otp_id: int) -> bool:
+    from .services import otp_deliver
+
+    return otp_deliver(otp_id=otp_id)
+
+
+def housekeeping() -> None:
+    """Daily: drop expired refresh-token records and dead one-time codes."""
+    from .services import housekeeping_run
+
+    housekeeping_run()
