@@ -1,0 +1,48 @@
+"""OpenAPI schema glue: only the public API is documented, and every operation lists
+the error shapes it can answer with (drf-standardized-errors does 400-500; we add the
+413 of ApiBodyLimitMiddleware to body-carrying operations, and a 409 serializer that
+views returning conflicts declare with `extend_schema(responses={409: ConflictErrorResponse})`)."""
+
+from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
+from rest_framework import serializers
+
+
+class _Error(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class ClientErrorResponse(serializers.Serializer):
+    """Any 4xx: `{"type": "client_error", "errors": [{"code", "detail", "attr"}]}`."""
+
+    type = serializers.ChoiceField(choices=["client_error"])
+    errors = _Error(many=True)
+
+
+class ConflictErrorResponse(ClientErrorResponse):
+    """409: the object changed since the client read it; `errors[0].detail` says what
+    to do next, and views may add fields such as `current_version`."""
+
+
+class PayloadTooLargeErrorResponse(ClientErrorResponse):
+    """413: the request body is larger than API_MAX_BODY_BYTES / API_MAX_UPLOAD_BYTES."""
+
+
+class AutoSchema(StandardizedErrorsAutoSchema):
+    def _get_allowed_error_status_codes(self) -> list[str]:
+        codes = super()._get_allowed_error_status_codes()
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes.append("413")
+        return codes
+
+    def _get_error_response_serializer(self, status_code: str):
+        if status_code == "413":
+            return PayloadTooLargeErrorResponse
+        return super()._get_error_response_serializer(status_code)
+
+
+def only_public_api(endpoints):
+    """Preprocessing hook: the schema documents /api/ only, not the Wagtail admin's
+    internal API under /admin/api/."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/")]
