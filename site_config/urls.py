@@ -13,6 +13,7 @@ from .api.views import PingView
 
 api_v1 = [
     path("ping/", PingView.as_view(), name="ping"),
+    path("auth/", include("learning.accounts.api.urls")),
     path("", include(router.urls)),
 ]
 

@@ -1,0 +1,56 @@
+"""Django admin for accounts: email is the login, so username never shows."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+
+from .models import OneTimeCode, User
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("email",)
+
+
+class UserEditForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserEditForm
+    add_form = UserCreationForm
+    ordering = ("email",)
+    list_display = ("email", "display_name", "email_verified", "is_staff", "is_active", "date_joined")
+    list_filter = ("groups", "email_verified", "is_staff", "is_superuser", "is_active")
+    search_fields = ("email", "display_name")
+    fieldsets = (
+        (None, {"fields": ("email", "password", "email_verified")}),
+        ("Profile", {"fields": ("display_name", "bio", "locale", "time_zone", "avatar")}),
+        (
+            "Roles and permissions",
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+@admin.register(OneTimeCode)
+class OneTimeCodeAdmin(admin.ModelAdmin):
+    """Read-only view for support: shows whether a code was sent and used, never the code."""
+
+    list_display = ("user", "purpose", "created_at", "sent_at", "expires_at", "failed_attempts", "used_at")
+    list_filter = ("purpose",)
+    search_fields = ("user__email",)
+    readonly_fields = [f.name for f in OneTimeCode._meta.fields]
+    exclude = ("code_hash",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,135 @@
+"""Input and output shapes of the accounts API. Inputs only parse; rules live in
+services (password validators, code checks, uniqueness)."""
+
+from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..models import validate_locale, validate_time_zone
+from ..roles import Role, user_roles
+
+User = get_user_model()
+
+_password = {
+    "max_length": 128,
+    "trim_whitespace": False,
+    "write_only": True,
+    "style": {"input_type": "password"},
+}
+
+
+class _AvatarUrl(serializers.Field):
+    """Absolute URL of the avatar rendition, or null."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="avatar", read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        if not value:
+            return None
+        url = value.url
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request and url.startswith("/") else url
+
+
+_AvatarUrl = extend_schema_field({"type": "string", "format": "uri", "nullable": True})(_AvatarUrl)
+
+
+class MeSerializer(serializers.ModelSerializer):
+    """The signed-in user's own account: private fields included."""
+
+    avatar_url = _AvatarUrl()
+    roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "email",
+            "email_verified",
+            "display_name",
+            "bio",
+            "locale",
+            "time_zone",
+            "avatar_url",
+            "roles",
+            "date_joined",
+        ]
+        read_only_fields = ["id", "email", "email_verified", "avatar_url", "roles", "date_joined"]
+        extra_kwargs = {
+            "locale": {"validators": [validate_locale]},
+            "time_zone": {"validators": [validate_time_zone]},
+        }
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Role.choices)))
+    def get_roles(self, user) -> list[str]:
+        return user_roles(user)
+
+
+class PublicProfileSerializer(serializers.ModelSerializer):
+    """What anyone signed in may see of another user: no email, locale or time zone."""
+
+    avatar_url = _AvatarUrl()
+
+    class Meta:
+        model = User
+        fields = ["id", "display_name", "bio", "avatar_url"]
+        read_only_fields = fields
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField(help_text="Access JWT: send as `Authorization: Bearer <access>`.")
+    refresh = serializers.CharField(help_text="Refresh JWT: single use, exchange at /auth/refresh/.")
+
+
+class SessionSerializer(TokenPairSerializer):
+    user = MeSerializer()
+
+
+class SignupSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(**_password)
+    display_name = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+
+
+class LoginSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(**_password)
+
+
+class RefreshSerializer(serializers.Serializer):
+    refresh = serializers.CharField(max_length=4096)
+
+
+class LogoutSerializer(RefreshSerializer):
+    everywhere = serializers.BooleanField(
+        default=False, help_text="Also sign out every other session of this user (all devices)."
+    )
+
+
+class EmailSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class VerifyEmailSerializer(EmailSerializer):
+    code = serializers.RegexField(r"^\d{6}\Z", max_length=6, help_text="The 6-digit code from the mail.")
+
+
+class PasswordResetConfirmSerializer(EmailSerializer):
+    code = serializers.RegexField(r"^\d{6}\Z", max_length=6, help_text="The 6-digit code from the mail.")
+    new_password = serializers.CharField(**_password)
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    current_password = serializers.CharField(**_password)
+    new_password = serializers.CharField(**_password)
+
+
+class AvatarUploadSerializer(serializers.Serializer):
+    avatar = serializers.FileField(
+        help_text="JPEG, PNG, WebP or GIF; checked by decoding, stored as a square WebP without metadata."
+    )
+
+
+class AcceptedSerializer(serializers.Serializer):
+    detail = serializers.CharField()

@@ -1,0 +1,318 @@
+"""The accounts API under /api/v1/auth/. Views parse, authorise and call one service;
+the rules (codes, passwords, sessions) live in ..services."""
+
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import AuthenticationFailed, ValidationError
+from rest_framework.fields import get_error_detail
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import TokenError
+
+from .. import services
+from ..authentication import token_error
+from ..permissions import IsOwner
+from ..selectors import profile_get_for_user
+from ..tokens import tokens_for_user
+from . import throttles
+from .serializers import (
+    AcceptedSerializer,
+    AvatarUploadSerializer,
+    EmailSerializer,
+    LoginSerializer,
+    LogoutSerializer,
+    MeSerializer,
+    PasswordChangeSerializer,
+    PasswordResetConfirmSerializer,
+    PublicProfileSerializer,
+    RefreshSerializer,
+    SessionSerializer,
+    SignupSerializer,
+    TokenPairSerializer,
+    VerifyEmailSerializer,
+)
+
+TAG = ["auth"]
+ACCEPTED_DETAIL = "If an account exists for this address, a code is on its way. It expires in a few minutes."
+
+
+@contextmanager
+def service_errors():
+    """Service failures in the one error shape: validation errors keep their field and
+    code; bad or revoked tokens are 401 token_not_valid."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        raise ValidationError(get_error_detail(exc)) from None
+    except TokenError as exc:
+        raise token_error(f"{str(exc).rstrip('.')}. Log in again.") from None
+
+
+def _parse(serializer_class, request, **kwargs):
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class PublicAuthView(APIView):
+    """Endpoints used without an access token (or with an expired one): no
+    authentication runs, so a stale `Authorization` header cannot get in the way.
+    401s still carry a `WWW-Authenticate` challenge."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    parser_classes = [JSONParser]
+
+    def get_authenticate_header(self, request):
+        return 'Bearer realm="api"'
+
+
+class SignupView(PublicAuthView):
+    throttle_classes = throttles.SIGNUP
+
+    @extend_schema(
+        tags=TAG,
+        summary="Create a student account",
+        description="Creates the account (email not verified yet), mails a 6-digit code, and signs "
+        "the user in. Learning endpoints answer 403 until POST /auth/verify-email/ succeeds.",
+        request=SignupSerializer,
+        responses={201: SessionSerializer},
+    )
+    def post(self, request):
+        data = _parse(SignupSerializer, request)
+        with service_errors():
+            user = services.user_signup(**data, request=request)
+        tokens = tokens_for_user(user)
+        body = SessionSerializer({**tokens, "user": user}, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class LoginView(PublicAuthView):
+    throttle_classes = throttles.LOGIN
+
+    @extend_schema(
+        tags=TAG,
+        summary="Log in with email and password",
+        description="Returns an access token, a refresh token and the user's profile with roles.",
+        request=LoginSerializer,
+        responses={200: SessionSerializer},
+    )
+    def post(self, request):
+        data = _parse(LoginSerializer, request)
+        user, tokens = services.session_login(email=data["email"], password=data["password"], request=request)
+        if user is None:
+            raise AuthenticationFailed("Email or password is wrong.", code="invalid_credentials")
+        return Response(SessionSerializer({**tokens, "user": user}, context={"request": request}).data)
+
+
+class RefreshView(PublicAuthView):
+    throttle_classes = [throttles.RefreshThrottle]
+
+    @extend_schema(
+        tags=TAG,
+        summary="Exchange a refresh token for a new pair",
+        description="The refresh token is single use: it is blacklisted and a new one returned. "
+        "Presenting a used (rotated) or logged-out refresh token answers 401.",
+        request=RefreshSerializer,
+        responses={200: TokenPairSerializer},
+    )
+    def post(self, request):
+        data = _parse(RefreshSerializer, request)
+        with service_errors():
+            tokens = services.session_refresh(refresh=data["refresh"])
+        return Response(TokenPairSerializer(tokens).data)
+
+
+class LogoutView(PublicAuthView):
+    throttle_classes = [throttles.RefreshThrottle]
+
+    @extend_schema(
+        tags=TAG,
+        summary="Log out",
+        description="Blacklists the refresh token. With `everywhere: true`, signs out every session "
+        "of the user: all refresh tokens are blacklisted and all access tokens stop working.",
+        request=LogoutSerializer,
+        responses={204: OpenApiResponse(description="Signed out.")},
+    )
+    def post(self, request):
+        data = _parse(LogoutSerializer, request)
+        with service_errors():
+            services.session_logout(refresh=data["refresh"], everywhere=data["everywhere"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class VerifyEmailView(PublicAuthView):
+    throttle_classes = throttles.OTP_VERIFY
+
+    @extend_schema(
+        tags=TAG,
+        summary="Verify the email address with the mailed code",
+        description="A wrong, expired, used or unknown code answers 400 `otp_invalid`; five wrong "
+        "tries kill the code.",
+        request=VerifyEmailSerializer,
+        responses={200: MeSerializer},
+    )
+    def post(self, request):
+        data = _parse(VerifyEmailSerializer, request)
+        with service_errors():
+            user = services.email_verify(email=data["email"], code=data["code"])
+        return Response(MeSerializer(user, context={"request": request}).data)
+
+
+class VerifyEmailResendView(PublicAuthView):
+    throttle_classes = throttles.OTP_SEND
+
+    @extend_schema(
+        tags=TAG,
+        summary="Mail a new verification code",
+        description="Always 202, whether or not the address has an unverified account.",
+        request=EmailSerializer,
+        responses={202: AcceptedSerializer},
+    )
+    def post(self, request):
+        data = _parse(EmailSerializer, request)
+        services.email_verification_resend(email=data["email"])
+        return Response({"detail": ACCEPTED_DETAIL}, status=status.HTTP_202_ACCEPTED)
+
+
+class PasswordResetView(PublicAuthView):
+    throttle_classes = throttles.OTP_SEND
+
+    @extend_schema(
+        tags=TAG,
+        summary="Ask for a password reset code",
+        description="Always 202 with the same body, whether or not the address has an account "
+        "(no account enumeration).",
+        request=EmailSerializer,
+        responses={202: AcceptedSerializer},
+    )
+    def post(self, request):
+        data = _parse(EmailSerializer, request)
+        services.password_reset_request(email=data["email"])
+        return Response({"detail": ACCEPTED_DETAIL}, status=status.HTTP_202_ACCEPTED)
+
+
+class PasswordResetConfirmView(PublicAuthView):
+    throttle_classes = throttles.OTP_VERIFY
+
+    @extend_schema(
+        tags=TAG,
+        summary="Set a new password with the reset code",
+        description="Signs out every session of the account. The new password must pass the "
+        "password validators.",
+        request=PasswordResetConfirmSerializer,
+        responses={204: OpenApiResponse(description="Password changed; log in with it.")},
+    )
+    def post(self, request):
+        data = _parse(PasswordResetConfirmSerializer, request)
+        with service_errors():
+            services.password_reset_confirm(**data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordChangeView(APIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [throttles.PasswordChangeThrottle]
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        tags=TAG,
+        summary="Change the password (needs the current one)",
+        description="Signs out every other session; returns a new token pair for this one.",
+        request=PasswordChangeSerializer,
+        responses={200: TokenPairSerializer},
+    )
+    def post(self, request):
+        data = _parse(PasswordChangeSerializer, request)
+        with service_errors():
+            tokens = services.password_change(user=request.user, **data)
+        return Response(TokenPairSerializer(tokens).data)
+
+
+class MeView(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser]
+
+    @extend_schema(tags=TAG, summary="The signed-in user's account and profile", responses=MeSerializer)
+    def get(self, request):
+        return Response(MeSerializer(request.user, context={"request": request}).data)
+
+    @extend_schema(
+        tags=TAG,
+        summary="Edit the signed-in user's profile",
+        description="Send only the fields that change: display_name, bio, locale, time_zone.",
+        request=MeSerializer,
+        responses=MeSerializer,
+    )
+    def patch(self, request):
+        return _profile_patch(request, request.user)
+
+
+def _profile_patch(request, user):
+    data = _parse(MeSerializer, request, instance=user, partial=True)
+    with service_errors():
+        user = services.profile_update(user=user, data=data)
+    return Response(MeSerializer(user, context={"request": request}).data)
+
+
+class AvatarView(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        tags=TAG,
+        summary="Upload the avatar",
+        description="multipart/form-data with an `avatar` file. The content is decoded (the name "
+        "and type are ignored), limited in bytes and pixels, stripped of metadata and stored as a "
+        "square WebP rendition.",
+        request={"multipart/form-data": AvatarUploadSerializer},
+        responses=MeSerializer,
+    )
+    def put(self, request):
+        data = _parse(AvatarUploadSerializer, request)
+        with service_errors():
+            try:
+                user = services.avatar_set(user=request.user, upload=data["avatar"])
+            except DjangoValidationError as exc:
+                raise DjangoValidationError({"avatar": exc.error_list}) from None
+        return Response(MeSerializer(user, context={"request": request}).data)
+
+    @extend_schema(
+        tags=TAG, summary="Remove the avatar", responses={204: OpenApiResponse(description="Removed.")}
+    )
+    def delete(self, request):
+        services.avatar_clear(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ProfileView(APIView):
+    """Another user's public profile. Editing through this address is for the owner
+    only (403 for anyone else); /auth/me/ is the usual way."""
+
+    permission_classes = [IsAuthenticated, IsOwner]
+    parser_classes = [JSONParser]
+
+    def get_object(self, request, pk: int):
+        profile = profile_get_for_user(user=request.user, profile_id=pk)
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            self.check_object_permissions(request, profile)
+        return profile
+
+    @extend_schema(tags=TAG, summary="A user's public profile", responses=PublicProfileSerializer)
+    def get(self, request, pk: int):
+        profile = self.get_object(request, pk)
+        return Response(PublicProfileSerializer(profile, context={"request": request}).data)
+
+    @extend_schema(
+        tags=TAG,
+        summary="Edit one's own profile by id (owner only)",
+        request=MeSerializer,
+        responses=MeSerializer,
+    )
+    def patch(self, request, pk: int):
+        return _profile_patch(request, self.get_object(request, pk))

@@ -1,0 +1,22 @@
+"""Reads shared by the accounts API and services."""
+
+from django.contrib.auth import get_user_model
+from django.http import Http404
+
+User = get_user_model()
+
+
+def user_get_by_email(*, email: str):
+    """The account with this address, compared without regard to case, or None."""
+    if not isinstance(email, str) or not email:
+        return None
+    return User.objects.filter(email__iexact=email.strip()).first()
+
+
+def profile_get_for_user(*, user, profile_id: int):
+    """A profile the requesting user may see: any active account's public profile.
+    404 for inactive or unknown ids, so ids of disabled accounts leak nothing."""
+    profile = User.objects.filter(pk=profile_id, is_active=True).first()
+    if profile is None:
+        raise Http404
+    return profile

@@ -1,0 +1,362 @@
+"""Every state change of accounts: signup, sessions, one-time codes, passwords, profile.
+
+Services raise django.core.exceptions.ValidationError (with a code and, where it names
+one, the field) or rest_framework_simplejwt's TokenError for bad tokens; the API turns
+both into the one error shape. Functions that count a failed attempt commit that count
+before they report the failure.
+"""
+
+import logging
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.models import Group, update_last_login
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from .authentication import GENERATION_CLAIM
+from .images import avatar_rendition
+from .models import OneTimeCode
+from .roles import Role
+from .selectors import user_get_by_email
+from .tokens import tokens_for_user
+
+User = get_user_model()
+log = logging.getLogger("mrict.accounts")
+
+OTP_INVALID = "The code is wrong, expired or already used. Request a new code."
+
+# --- signup and login ---
+
+
+def user_signup(*, email: str, password: str, display_name: str = "", request=None):
+    """A new student account, email not yet verified, and a verification code on its
+    way. Learning endpoints stay closed (IsVerified) until the code is confirmed."""
+    email = User.objects.normalize_email(email.strip())
+    if user_get_by_email(email=email) is not None:
+        raise _email_taken()
+    _validate_password(password, User(email=email, display_name=display_name), field="password")
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(email=email, password=password, display_name=display_name)
+            user.groups.add(Group.objects.get_or_create(name=Role.STUDENT.value)[0])
+            otp_issue(user=user, purpose=OneTimeCode.Purpose.VERIFY_EMAIL)
+    except IntegrityError:  # the same address signed up concurrently
+        raise _email_taken() from None
+    return user
+
+
+def session_login(*, email: str, password: str, request=None):
+    """The user for these credentials and a new token pair, or None. Unknown address,
+    wrong password and disabled account look alike (Django's ModelBackend even spends
+    the hashing time for an unknown address)."""
+    user = authenticate(request, email=email.strip(), password=password)
+    if user is None:
+        return None, None
+    update_last_login(None, user)
+    return user, tokens_for_user(user)
+
+
+# --- sessions (refresh tokens) ---
+
+
+def session_refresh(*, refresh: str) -> dict[str, str]:
+    """Rotate: the presented refresh token is blacklisted and a new pair returned.
+
+    The outstanding-token row is locked first, so two concurrent uses of one refresh
+    token cannot both succeed: the second sees the blacklist entry and fails. A token
+    of a revoked generation or of a disabled/deleted user fails too."""
+    token = RefreshToken(refresh)  # signature, expiry, type, blacklist
+    with transaction.atomic():
+        outstanding = (
+            OutstandingToken.objects.select_for_update().filter(jti=token[jwt_settings.JTI_CLAIM]).first()
+        )
+        if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
+            raise TokenError("Token is blacklisted")
+        _token_user(token)  # raises for a signed-out session or a disabled account
+        BlacklistedToken.objects.create(token=outstanding)
+        access = str(token.access_token)
+        token.set_jti()
+        token.set_exp()
+        token.set_iat()
+        token.outstand()
+    return {"access": access, "refresh": str(token)}
+
+
+def session_logout(*, refresh: str, everywhere: bool = False) -> None:
+    """Blacklist this refresh token; with `everywhere`, every outstanding one of the
+    user and (generation bump) every access token issued so far."""
+    token = RefreshToken(refresh)
+    user = _token_user(token)
+    with transaction.atomic():
+        token.blacklist()
+        if everywhere:
+            sessions_revoke_all(user=user)
+
+
+def sessions_revoke_all(*, user) -> None:
+    """Sign the user out everywhere: blacklist all outstanding refresh tokens and bump
+    the token generation, which makes every access token issued before invalid."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(token_generation=F("token_generation") + 1)
+        user.refresh_from_db(fields=["token_generation"])
+        pending = OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True)
+        BlacklistedToken.objects.bulk_create(
+            [BlacklistedToken(token=t) for t in pending.only("id")], ignore_conflicts=True
+        )
+
+
+def _token_user(token):
+    user_id = token.get(jwt_settings.USER_ID_CLAIM)
+    user = User.objects.filter(pk=user_id).first() if user_id is not None else None
+    if user is None or not user.is_active:
+        raise TokenError("No active account for this token")
+    if token.get(GENERATION_CLAIM, 0) != user.token_generation:
+        raise TokenError("This session was signed out")
+    return user
+
+
+# --- one-time codes ---
+
+
+def otp_issue(*, user, purpose: str) -> OneTimeCode:
+    """A new code slot for (user, purpose); older unused codes die. The mail job
+    generates the code itself (see OneTimeCode), queued once this transaction commits."""
+    from django_q.tasks import async_task
+
+    with transaction.atomic():
+        OneTimeCode.objects.filter(user=user, purpose=purpose, used_at__isnull=True).delete()
+        otp = OneTimeCode.objects.create(user=user, purpose=purpose)
+        transaction.on_commit(
+            lambda: async_task("learning.accounts.tasks.otp_send", otp.pk, task_name=f"otp:{purpose}")
+        )
+    return otp
+
+
+def otp_deliver(*, otp_id: int) -> bool:
+    """Job body: generate the code, store its HMAC and expiry, mail it. False when the
+    slot was superseded or used meanwhile. A failed send raises, and the job's retry
+    generates a fresh code."""
+    now = timezone.now()
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    with transaction.atomic():
+        otp = (
+            OneTimeCode.objects.select_for_update()
+            .select_related("user")
+            .filter(pk=otp_id, used_at__isnull=True)
+            .first()
+        )
+        if otp is None:
+            return False
+        otp.code_hash = _otp_hash(otp.pk, code)
+        otp.sent_at = now
+        otp.expires_at = now + timedelta(minutes=settings.OTP_TTL_MINUTES)
+        otp.failed_attempts = 0
+        otp.save(update_fields=["code_hash", "sent_at", "expires_at", "failed_attempts"])
+    user = otp.user
+    context = {"code": code, "ttl_minutes": settings.OTP_TTL_MINUTES, "name": user.display_name}
+    subjects = {
+        OneTimeCode.Purpose.VERIFY_EMAIL: "Mr ICT: your email verification code",
+        OneTimeCode.Purpose.PASSWORD_RESET: "Mr ICT: your password reset code",
+    }
+    send_mail(
+        subject=subjects[otp.purpose],
+        message=render_to_string(f"accounts/email/otp_{otp.purpose}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[user.email],
+    )
+    log.info("one-time code mailed", extra={"user_id": user.pk, "purpose": otp.purpose})
+    return True
+
+
+def otp_consume(*, user, purpose: str, code: str) -> bool:
+    """True when `code` is the user's live code for `purpose`, which it then uses up.
+    A wrong code counts against the code (committed even though the caller then fails);
+    at OTP_MAX_ATTEMPTS wrong tries the code is dead, whatever comes next."""
+    if user is None or not isinstance(code, str):
+        return False
+    now = timezone.now()
+    with transaction.atomic():
+        otp = (
+            OneTimeCode.objects.select_for_update()
+            .filter(user=user, purpose=purpose, used_at__isnull=True)
+            .exclude(code_hash="")
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if otp is None or otp.expires_at is None or otp.expires_at <= now:
+            return False
+        if otp.failed_attempts >= settings.OTP_MAX_ATTEMPTS:
+            return False
+        if constant_time_compare(otp.code_hash, _otp_hash(otp.pk, code)):
+            otp.used_at = now
+            otp.save(update_fields=["used_at"])
+            return True
+        otp.failed_attempts = F("failed_attempts") + 1
+        otp.save(update_fields=["failed_attempts"])
+        return False
+
+
+def _otp_hash(otp_id: int, code: str) -> str:
+    # Keyed by SECRET_KEY: a leaked table alone does not let anyone try the million codes.
+    return salted_hmac("mrict.accounts.otp", f"{otp_id}:{code}", algorithm="sha256").hexdigest()
+
+
+def _otp_error(field: str = "code") -> ValidationError:
+    return ValidationError({field: ValidationError(OTP_INVALID, code="otp_invalid")})
+
+
+# --- email verification ---
+
+
+def email_verify(*, email: str, code: str):
+    user = user_get_by_email(email=email)
+    if (
+        user is None
+        or not user.is_active
+        or not otp_consume(user=user, purpose=OneTimeCode.Purpose.VERIFY_EMAIL, code=code)
+    ):
+        raise _otp_error()
+    if not user.email_verified:
+        user.email_verified = True
+        user.save(update_fields=["email_verified"])
+    return user
+
+
+def email_verification_resend(*, email: str) -> None:
+    """Silently nothing for unknown, disabled or already verified addresses: the answer
+    must not tell which addresses have accounts."""
+    user = user_get_by_email(email=email)
+    if user is not None and user.is_active and not user.email_verified:
+        otp_issue(user=user, purpose=OneTimeCode.Purpose.VERIFY_EMAIL)
+
+
+# --- passwords ---
+
+
+def password_reset_request(*, email: str) -> None:
+    """Mails a reset code when the address has an active account; otherwise nothing,
+    and the caller answers the same either way."""
+    user = user_get_by_email(email=email)
+    if user is not None and user.is_active:
+        otp_issue(user=user, purpose=OneTimeCode.Purpose.PASSWORD_RESET)
+
+
+def password_reset_confirm(*, email: str, code: str, new_password: str) -> None:
+    """Set a new password with a reset code. Signs out every session, and marks the
+    email verified (the code proves the mailbox)."""
+    user = user_get_by_email(email=email)
+    # Validate against a stand-in for unknown addresses, so the answer is the same.
+    _validate_password(new_password, user or User(email=email), field="new_password")
+    if (
+        user is None
+        or not user.is_active
+        or not otp_consume(user=user, purpose=OneTimeCode.Purpose.PASSWORD_RESET, code=code)
+    ):
+        raise _otp_error()
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.email_verified = True
+        user.save(update_fields=["password", "email_verified"])
+        sessions_revoke_all(user=user)
+
+
+def password_change(*, user, current_password: str, new_password: str) -> dict[str, str]:
+    """Change the password of a logged-in user. Every other session is signed out; the
+    caller gets a fresh token pair for this one."""
+    if not user.check_password(current_password):
+        raise ValidationError(
+            {"current_password": ValidationError("The current password is wrong.", code="wrong_password")}
+        )
+    _validate_password(new_password, user, field="new_password")
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        sessions_revoke_all(user=user)
+        return tokens_for_user(user)
+
+
+def _validate_password(password: str, user, *, field: str) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.error_list}) from None
+
+
+def _email_taken() -> ValidationError:
+    return ValidationError(
+        {
+            "email": ValidationError(
+                "An account with this email already exists. Log in instead.", code="email_taken"
+            )
+        }
+    )
+
+
+# --- profile ---
+
+PROFILE_FIELDS = ("display_name", "bio", "locale", "time_zone")
+
+
+def profile_update(*, user, data: dict):
+    """Update the profile fields present in `data` (already validated by the API)."""
+    changed = [field for field in PROFILE_FIELDS if field in data]
+    for field in changed:
+        setattr(user, field, data[field])
+    if changed:
+        user.full_clean(exclude=[f.name for f in User._meta.fields if f.name not in changed])
+        user.save(update_fields=changed)
+    return user
+
+
+def avatar_set(*, user, upload):
+    """Replace the avatar with a checked, re-encoded square rendition of `upload`."""
+    rendition = avatar_rendition(upload)  # raises ValidationError on anything bad
+    old_name = user.avatar.name
+    with transaction.atomic():
+        user.avatar.save(rendition.name, rendition, save=False)
+        user.save(update_fields=["avatar"])
+        if old_name:
+            storage = user.avatar.storage
+            transaction.on_commit(lambda: storage.delete(old_name))
+    return user
+
+
+def avatar_clear(*, user):
+    old_name = user.avatar.name
+    if old_name:
+        storage = user.avatar.storage
+        with transaction.atomic():
+            user.avatar = ""
+            user.save(update_fields=["avatar"])
+            transaction.on_commit(lambda: storage.delete(old_name))
+    return user
+
+
+# --- housekeeping ---
+
+
+def housekeeping_run() -> dict[str, int]:
+    """Delete refresh-token records past their expiry (with their blacklist rows) and
+    one-time codes that can no longer be used. Returns counts per table."""
+    now = timezone.now()
+    day_ago = now - timedelta(days=1)
+    tokens, _ = OutstandingToken.objects.filter(expires_at__lte=now).delete()
+    codes, _ = (
+        OneTimeCode.objects.filter(expires_at__lte=day_ago)
+        | OneTimeCode.objects.filter(used_at__lte=day_ago)
+        | OneTimeCode.objects.filter(code_hash="", created_at__lte=day_ago)
+    ).delete()
+    return {"tokens": tokens, "codes": codes}
