@@ -25,6 +25,14 @@ from wagtail.search import index
 from wagtail_headless_preview.models import HeadlessMixin
 
 from .blocks import LessonBodyBlock, StarterCodeBlock
+from .permissions import CoursePermissionTester
+
+
+class CourseTreePermissionsMixin:
+    """Teachers get editor rights only inside courses they own (see cms.permissions)."""
+
+    def permissions_for_user(self, user):
+        return CoursePermissionTester(user, self)
 
 
 class CourseIndexPage(HeadlessMixin, Page):
@@ -48,7 +56,7 @@ class CourseTag(TaggedItemBase):
     content_object = ParentalKey("cms.CoursePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class CoursePage(HeadlessMixin, Page):
+class CoursePage(CourseTreePermissionsMixin, HeadlessMixin, Page):
     """A course: what the catalog lists. Its modules are its child pages.
 
     `owners` are the teachers who may edit it; the service that sets them also grants
@@ -78,6 +86,7 @@ class CoursePage(HeadlessMixin, Page):
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="owned_courses",
+        limit_choices_to={"groups__name": "teacher"},
         help_text="Teachers who may edit this course.",
     )
 
@@ -117,8 +126,17 @@ class CoursePage(HeadlessMixin, Page):
     def __str__(self):
         return self.title
 
+    def with_content_json(self, content):
+        """Owners are an access rule, not content: restoring or publishing a revision
+        keeps the owners the database has now (set by cms.services.course_owners_set)
+        instead of the ones frozen in the revision."""
+        obj = super().with_content_json(content)
+        if self.pk:
+            obj.owners = list(self.owners.all())
+        return obj
 
-class ModulePage(HeadlessMixin, Page):
+
+class ModulePage(CourseTreePermissionsMixin, HeadlessMixin, Page):
     """A chapter of a course; its lessons are its child pages, in tree order."""
 
     summary = models.TextField(max_length=1000, blank=True)
@@ -131,7 +149,7 @@ class ModulePage(HeadlessMixin, Page):
     api_fields = [APIField("summary")]
 
 
-class LessonPage(HeadlessMixin, Page):
+class LessonPage(CourseTreePermissionsMixin, HeadlessMixin, Page):
     """One lesson: a body of blocks to read and, for coding lessons, the files the
     learner starts from in the code sandbox.
 

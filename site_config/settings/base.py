@@ -47,6 +47,7 @@ LOCAL_APPS = [
     "site_config",
     "learning.accounts",
     "cms",
+    "learning.progress",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -157,11 +158,13 @@ DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-pass-1234")
 
 from .api import *  # noqa: E402,F403
 from .auth import *  # noqa: E402,F403
+from .content import *  # noqa: E402,F403
 from .cors import *  # noqa: E402,F403
 from .jobs import *  # noqa: E402,F403
 from .llm import *  # noqa: E402,F403
 from .logging import *  # noqa: E402,F403
 from .mail import *  # noqa: E402,F403
+from .progress import *  # noqa: E402,F403
 from .sentry import *  # noqa: E402,F403
 from .storage import *  # noqa: E402,F403
 

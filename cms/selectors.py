@@ -1,0 +1,195 @@
+"""Read queries over the content tree, shared by the learner API, the authoring API,
+the Wagtail API v2 endpoint and other apps (progress, coding).
+
+Learner visibility is one rule, applied here and nowhere else: a page is visible when
+it is live AND every ancestor between the catalog and it is live too. Unpublishing a
+course (or a module) therefore hides everything below it at once, even if the
+children themselves are still marked live. Getters raise Http404 (DRF turns it into
+the error shape) for anything the user may not see, never 403, so a draft's existence
+does not leak.
+
+Every list selector runs a fixed number of queries whatever its size (no N+1).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Substr
+from django.http import Http404
+from wagtail.images import get_image_model
+from wagtail.models import Page
+
+from .blocks import IMAGE_RENDITIONS
+from .models import CourseIndexPage, CoursePage, LessonPage, ModulePage
+from .permissions import COURSE_DEPTH, MODULE_DEPTH, user_can_edit_course
+
+COVER_RENDITIONS = tuple(IMAGE_RENDITIONS.values())
+
+
+def with_live_ancestors(queryset: QuerySet, depth: int) -> QuerySet:
+    """Keep pages (all at `depth`) whose ancestors from the catalog (depth 2) down to
+    the parent are live. One IN-subquery per level, inside the same SQL statement."""
+    for level in range(2, depth):
+        alias = f"_ancestor_path_{level}"
+        queryset = queryset.alias(**{alias: Substr("path", 1, level * Page.steplen)}).filter(
+            **{f"{alias}__in": Page.objects.filter(depth=level, live=True).values("path")}
+        )
+    return queryset
+
+
+def _visible(queryset: QuerySet, depth: int) -> QuerySet:
+    return with_live_ancestors(queryset.live().filter(depth=depth), depth)
+
+
+def _cover_image_prefetch() -> Prefetch:
+    return Prefetch("cover_image", queryset=get_image_model().objects.prefetch_renditions(*COVER_RENDITIONS))
+
+
+# --- courses -----------------------------------------------------------------------
+
+
+def course_list_for_user(
+    *, user, search: str | None = None, tag: str | None = None, level: str | None = None
+) -> QuerySet[CoursePage]:
+    """The catalog: published courses in tree order, with tags and cover renditions
+    prefetched (a constant number of queries for any page size)."""
+    queryset = _visible(CoursePage.objects.all(), COURSE_DEPTH)
+    if level:
+        queryset = queryset.filter(level=level)
+    if tag:
+        queryset = queryset.filter(tags__slug=tag)
+    if search:
+        queryset = queryset.filter(
+            Q(title__icontains=search) | Q(summary__icontains=search) | Q(tags__name__iexact=search)
+        )
+    if tag or search:
+        queryset = queryset.distinct()
+    return queryset.prefetch_related("tags", _cover_image_prefetch()).order_by("path")
+
+
+def course_get_for_user(*, user, course_id: int) -> CoursePage:
+    """A published course, or Http404 (drafts, unpublished, unknown ids alike)."""
+    course = (
+        _visible(CoursePage.objects.filter(pk=course_id), COURSE_DEPTH)
+        .prefetch_related("tags", "owners", _cover_image_prefetch())
+        .first()
+    )
+    if course is None:
+        raise Http404("No such course.")
+    return course
+
+
+def published_modules_of_course(course: CoursePage) -> QuerySet[ModulePage]:
+    return ModulePage.objects.child_of(course).live().order_by("path")
+
+
+def published_lessons_of_course(course: CoursePage) -> QuerySet[LessonPage]:
+    """The course's published lessons in tree order (module by module), leaving out
+    lessons whose module is unpublished. One query."""
+    live_modules = ModulePage.objects.child_of(course).live().values("path")
+    return (
+        LessonPage.objects.live()
+        .filter(depth=MODULE_DEPTH + 1, path__startswith=course.path)
+        .alias(_module_path=Substr("path", 1, MODULE_DEPTH * Page.steplen))
+        .filter(_module_path__in=live_modules)
+        .order_by("path")
+    )
+
+
+# --- lessons -----------------------------------------------------------------------
+
+
+def lesson_get_for_user(*, user, lesson_id: int) -> LessonPage:
+    """A published lesson of a published module of a published course, or Http404."""
+    lesson = _visible(LessonPage.objects.filter(pk=lesson_id), MODULE_DEPTH + 1).first()
+    if lesson is None:
+        raise Http404("No such lesson.")
+    return lesson
+
+
+def lesson_course(lesson: LessonPage) -> CoursePage:
+    return CoursePage.objects.get(path=lesson.path[: COURSE_DEPTH * Page.steplen])
+
+
+def lesson_module(lesson: LessonPage) -> ModulePage:
+    return ModulePage.objects.get(path=lesson.path[: MODULE_DEPTH * Page.steplen])
+
+
+def lesson_neighbours(lesson: LessonPage, course: CoursePage) -> tuple[dict | None, dict | None]:
+    """The published lessons just before and after this one in course order (across
+    modules), as {id, title, slug} dicts. One query."""
+    outline = list(published_lessons_of_course(course).values("id", "title", "slug"))
+    ids = [row["id"] for row in outline]
+    try:
+        position = ids.index(lesson.pk)
+    except ValueError:
+        return None, None
+    previous = outline[position - 1] if position > 0 else None
+    following = outline[position + 1] if position + 1 < len(outline) else None
+    return previous, following
+
+
+# --- authoring ---------------------------------------------------------------------
+
+
+def course_index_get() -> CourseIndexPage:
+    index = CourseIndexPage.objects.order_by("path").first()
+    if index is None:
+        raise Http404("There is no course catalog page yet (run `manage.py load_demo`).")
+    return index
+
+
+def courses_editable_by(*, user) -> QuerySet[CoursePage]:
+    """Courses, draft or live, that the user may edit: all for an admin, owned ones for
+    a teacher, none for anyone else."""
+    from guardian.shortcuts import get_objects_for_user
+
+    from learning.accounts.roles import Role, user_has_role
+
+    queryset = CoursePage.objects.all()
+    if user_has_role(user, Role.ADMIN):
+        return queryset.order_by("path")
+    if not user_has_role(user, Role.TEACHER):
+        return queryset.none()
+    guarded = get_objects_for_user(
+        user, "cms.change_coursepage", klass=CoursePage, use_groups=False, accept_global_perms=False
+    )
+    return queryset.filter(Q(owners=user) | Q(pk__in=guarded.values("pk"))).distinct().order_by("path")
+
+
+def editable_page_get(*, user, page_id: int, model: type[Page]) -> Page:
+    """A page of `model` (any state) inside a course the user may edit, or Http404 —
+    another teacher's draft is indistinguishable from a missing page."""
+    page = model.objects.filter(pk=page_id).first()
+    if page is None:
+        raise Http404("No such page.")
+    from .permissions import course_of_page
+
+    if not user_can_edit_course(user, course_of_page(page)):
+        raise Http404("No such page.")
+    return page
+
+
+# --- moderation --------------------------------------------------------------------
+
+
+def moderation_items_for_user(*, user):
+    """Review tasks in progress that this user may approve or reject (Wagtail's own
+    TaskState rows: GroupApprovalTask gives them to the "admin" group)."""
+    from wagtail.models import TaskState
+
+    if not user or not user.is_authenticated:
+        return TaskState.objects.none()
+    return (
+        TaskState.objects.reviewable_by(user)
+        .filter(status=TaskState.STATUS_IN_PROGRESS)
+        .select_related(
+            "workflow_state", "workflow_state__requested_by", "task", "revision", "revision__user"
+        )
+        .order_by("started_at", "pk")
+    )
+
+
+def pages_by_id(ids) -> dict[int, Page]:
+    """Specific pages for a set of ids in a fixed number of queries (one per page type)."""
+    return {page.pk: page for page in Page.objects.filter(pk__in=set(ids)).specific()}

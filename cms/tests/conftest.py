@@ -1,0 +1,55 @@
+"""Content fixtures: the catalog page and a course builder that goes through the real
+services (draft revisions by the teacher, publication by an admin)."""
+
+import pytest
+from wagtail.models import Page
+
+from cms import services
+from cms.models import CourseIndexPage
+
+
+@pytest.fixture
+def course_index(db):
+    index = CourseIndexPage.objects.first()
+    if index is None:
+        index = Page.get_first_root_node().add_child(
+            instance=CourseIndexPage(title="Courses", slug="courses")
+        )
+        index.save_revision().publish()
+    return index
+
+
+def lesson_body(n=0):
+    return [
+        {"type": "heading", "value": {"text": f"Part {n}", "level": "h2"}},
+        {"type": "rich_text", "value": f"<p>Lesson {n} text with <b>bold</b>.</p>"},
+        {"type": "code", "value": {"language": "html", "code": "<h1>Hi</h1>", "caption": ""}},
+        {"type": "callout", "value": {"kind": "tip", "title": "Tip", "text": "<p>Try it.</p>"}},
+    ]
+
+
+@pytest.fixture
+def build_course(course_index, teacher, admin_user):
+    """build_course(modules=3, lessons_per_module=1, owner=teacher, publish=True, **course_fields)"""
+
+    def make(modules=1, lessons_per_module=1, owner=None, publish=True, title="Course", **fields):
+        owner = owner or teacher
+        fields.setdefault("summary", f"About {title}")
+        fields.setdefault("tags", ["html"])
+        course = services.course_create(user=owner, title=title, **fields)
+        for m in range(modules):
+            module = services.module_create(user=owner, parent=course, title=f"{title} module {m + 1}")
+            for n in range(lessons_per_module):
+                services.lesson_create(
+                    user=owner,
+                    parent=module,
+                    title=f"{title} lesson {m + 1}.{n + 1}",
+                    body=lesson_body(n),
+                    starter_code=[{"name": "index.html", "language": "html", "content": "<p></p>"}],
+                )
+        if publish:
+            services.page_publish(user=admin_user, page=course, include_descendants=True)
+        course.refresh_from_db()
+        return course
+
+    return make

@@ -1,0 +1,45 @@
+"""Editor hooks: course ownership follows what happens in the Wagtail editor.
+
+* A teacher who creates a course in the editor becomes its owner (owners row +
+  guardian permission), exactly as with the API's course_create.
+* An admin who changes the Owners field in the editor has the change applied at once
+  (owners live outside revisions, see CoursePage.with_content_json).
+https://docs.wagtail.org/en/stable/reference/hooks.html#page-editor-workflow
+"""
+
+from django.contrib.auth import get_user_model
+from wagtail import hooks
+
+from learning.accounts.roles import Role, user_has_role
+
+from .models import CoursePage
+from .permissions import user_is_content_admin
+from .services import course_owner_add, course_owners_set
+
+
+def _sync_owners(request, page) -> None:
+    page = page.specific if not isinstance(page, CoursePage) and hasattr(page, "specific") else page
+    if not isinstance(page, CoursePage):
+        return
+    user = request.user
+    if user_is_content_admin(user) or user.has_perm("cms.assign_course_owners"):
+        chosen = [u.pk for u in page.owners.all()]
+        teachers = (
+            get_user_model()
+            .objects.filter(pk__in=chosen, groups__name=Role.TEACHER)
+            .values_list("pk", flat=True)
+        )
+        course_owners_set(actor=user, course=CoursePage.objects.get(pk=page.pk), owners=list(teachers))
+    elif user_has_role(user, Role.TEACHER):
+        course_owner_add(course=CoursePage.objects.get(pk=page.pk), user=user)
+
+
+@hooks.register("after_create_page")
+def course_owner_on_create(request, page):
+    _sync_owners(request, page)
+
+
+@hooks.register("after_edit_page")
+def course_owners_on_edit(request, page):
+    if user_is_content_admin(request.user) or request.user.has_perm("cms.assign_course_owners"):
+        _sync_owners(request, page)

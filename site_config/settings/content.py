@@ -1,0 +1,32 @@
+"""Content (cms): headless preview, attachments and images, authoring API limits."""
+
+from .env import env
+
+# The front end that renders previews: the editor's "Preview" opens
+# `<FRONTEND_PREVIEW_URL>?content_type=cms.lessonpage&token=<signed token>`, and the front
+# end fetches the draft from /api/v1/preview/ with that token.
+FRONTEND_PREVIEW_URL = env("FRONTEND_PREVIEW_URL", default="http://localhost:3000/preview")
+WAGTAIL_HEADLESS_PREVIEW = {
+    "CLIENT_URLS": {"default": FRONTEND_PREVIEW_URL},
+    # Visiting a page URL on the backend redirects to the same path on the front end.
+    "SERVE_BASE_URL": env("FRONTEND_BASE_URL", default="http://localhost:3000"),
+    "REDIRECT_ON_PREVIEW": False,
+    "ENFORCE_TRAILING_SLASH": False,
+}
+# How long a preview token stays valid, seconds.
+PREVIEW_TOKEN_MAX_AGE = env.int("PREVIEW_TOKEN_MAX_AGE", default=3600)
+
+# Lesson attachments (Wagtail documents): extensions are WAGTAILDOCS_EXTENSIONS (base.py).
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.forms.AttachmentForm"
+# Images: Wagtail's own upload limit and allowed formats.
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("IMAGE_MAX_BYTES", default=10 * 1024 * 1024)
+WAGTAILIMAGES_EXTENSIONS = env.list("IMAGE_EXTENSIONS", default=["gif", "jpg", "jpeg", "png", "webp"])
+
+# Authoring API: one StreamField (lesson body, starter code) may hold at most this many
+# blocks and this many bytes of JSON; larger request bodies are already refused by
+# API_MAX_BODY_BYTES (413).
+CONTENT_STREAM_MAX_BLOCKS = env.int("CONTENT_STREAM_MAX_BLOCKS", default=300)
+CONTENT_STREAM_MAX_BYTES = env.int("CONTENT_STREAM_MAX_BYTES", default=512 * 1024)
+# Wagtail's workflow: publishing happens when the last review task approves.
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
