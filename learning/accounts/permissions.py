@@ -88,3 +88,28 @@ def owner_id_of(obj, owner_fields: tuple[str, ...] = IsOwner.owner_fields):
         if hasattr(obj, field):
             return getattr(obj, field)
     return None
+
+
+class HasObjectPermission(BasePermission):
+    """Object-level grant through django-guardian: the user holds `permission` on this
+    object (`object_permission_grant`), or globally (through a group or directly).
+
+    Use the factory:
+    `permission_classes = [IsAuthenticated, HasObjectPermission.of("cms.change_coursepage")]`.
+    """
+
+    permission: str = ""
+    message = "You have no rights on this object."
+
+    @classmethod
+    def of(cls, permission: str) -> type["HasObjectPermission"]:
+        return type(f"HasObjectPermission_{permission.replace('.', '_')}", (cls,), {"permission": permission})
+
+    def has_permission(self, request, view):
+        return _authenticated(request)
+
+    def has_object_permission(self, request, view, obj):
+        user = request.user
+        return _authenticated(request) and (
+            user.has_perm(self.permission) or user.has_perm(self.permission, obj)
+        )

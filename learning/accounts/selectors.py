@@ -20,3 +20,11 @@ def profile_get_for_user(*, user, profile_id: int):
     if profile is None:
         raise Http404
     return profile
+
+
+def objects_with_permission(*, user, permission: str, queryset):
+    """The objects of `queryset` on which `user` holds `permission`, through an
+    object-level grant or a global one (one query, usable in list endpoints)."""
+    from guardian.shortcuts import get_objects_for_user
+
+    return get_objects_for_user(user, permission, klass=queryset, accept_global_perms=True)

@@ -360,3 +360,22 @@ def housekeeping_run() -> dict[str, int]:
         | OneTimeCode.objects.filter(code_hash="", created_at__lte=day_ago)
     ).delete()
     return {"tokens": tokens, "codes": codes}
+
+
+# --- object-level grants (django-guardian) ---
+
+
+def object_permission_grant(*, user, permission: str, obj) -> None:
+    """Give `user` one permission ("app_label.codename") on one object, e.g. a teacher
+    on one course. Idempotent."""
+    from guardian.shortcuts import assign_perm
+
+    with transaction.atomic():
+        assign_perm(permission, user, obj)
+
+
+def object_permission_revoke(*, user, permission: str, obj) -> None:
+    from guardian.shortcuts import remove_perm
+
+    with transaction.atomic():
+        remove_perm(permission, user, obj)

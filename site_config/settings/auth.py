@@ -52,3 +52,8 @@ AVATAR_MAX_BYTES = env.int("AVATAR_MAX_BYTES", default=2 * 1024 * 1024)
 AVATAR_MAX_PIXELS = env.int("AVATAR_MAX_PIXELS", default=25_000_000)
 AVATAR_SIZE = env.int("AVATAR_SIZE", default=256)
 AVATAR_FORMATS = env.list("AVATAR_FORMATS", default=["JPEG", "PNG", "WEBP", "GIF"])
+
+# django-guardian: object-level grants (a teacher on one course). No anonymous user row:
+# the API needs authentication anyway, and a fake "AnonymousUser" account would sit in
+# the users table with a non-email login.
+ANONYMOUS_USER_NAME = None
