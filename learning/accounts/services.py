@@ -139,8 +139,11 @@ def otp_issue(*, user, purpose: str) -> OneTimeCode:
     with transaction.atomic():
         OneTimeCode.objects.filter(user=user, purpose=purpose, used_at__isnull=True).delete()
         otp = OneTimeCode.objects.create(user=user, purpose=purpose)
+        # robust: the account is committed by then; failing to queue the mail (broker
+        # down) is logged and the user can ask for a new code, rather than a 500.
         transaction.on_commit(
-            lambda: async_task("learning.accounts.tasks.otp_send", otp.pk, task_name=f"otp:{purpose}")
+            lambda: async_task("learning.accounts.tasks.otp_send", otp.pk, task_name=f"otp:{purpose}"),
+            robust=True,
         )
     return otp
 
