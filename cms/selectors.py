@@ -184,7 +184,12 @@ def moderation_items_for_user(*, user):
         TaskState.objects.reviewable_by(user)
         .filter(status=TaskState.STATUS_IN_PROGRESS)
         .select_related(
-            "workflow_state", "workflow_state__requested_by", "task", "revision", "revision__user"
+            "workflow_state",
+            "workflow_state__requested_by",
+            "workflow_state__workflow",
+            "task",
+            "revision",
+            "revision__user",
         )
         .order_by("started_at", "pk")
     )

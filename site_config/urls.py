@@ -6,6 +6,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.api.wagtail_api import api_router as cms_api_router
+
 from . import health
 from .api.errors import api_not_found
 from .api.router import router
@@ -14,6 +16,7 @@ from .api.views import PingView
 api_v1 = [
     path("ping/", PingView.as_view(), name="ping"),
     path("auth/", include("learning.accounts.api.urls")),
+    path("", include("cms.api.urls")),
     path("", include(router.urls)),
 ]
 
@@ -34,6 +37,8 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [
+    # Wagtail API v2 (pages, images, documents), before the /api/ catch-all below.
+    path("api/cms/", cms_api_router.urls),
     # Nothing else lives under /api/: answer 404 in the error shape rather than let
     # Wagtail's page catch-all (and APPEND_SLASH redirects) see the path.
     re_path(r"^api/", api_not_found),

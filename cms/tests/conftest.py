@@ -2,7 +2,7 @@
 services (draft revisions by the teacher, publication by an admin)."""
 
 import pytest
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from cms import services
 from cms.models import CourseIndexPage
@@ -16,6 +16,9 @@ def course_index(db):
             instance=CourseIndexPage(title="Courses", slug="courses")
         )
         index.save_revision().publish()
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": index}
+    )
     return index
 
 
