@@ -16,6 +16,7 @@ from .api.views import PingView
 api_v1 = [
     path("ping/", PingView.as_view(), name="ping"),
     path("auth/", include("learning.accounts.api.urls")),
+    path("", include("learning.progress.api.urls")),
     path("", include("cms.api.urls")),
     path("", include(router.urls)),
 ]

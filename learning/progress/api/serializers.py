@@ -1,0 +1,125 @@
+import json
+
+from django.conf import settings
+from rest_framework import serializers
+
+from ..models import EventType
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """Rejects times without a zone instead of guessing one: an offline client's
+    local time read as UTC would misplace its events by hours."""
+
+    def enforce_timezone(self, value):
+        if value.tzinfo is None:
+            raise serializers.ValidationError("Give a time zone (e.g. a trailing Z for UTC).", code="naive")
+        return super().enforce_timezone(value)
+
+
+class ProgressEventSerializer(serializers.Serializer):
+    """One event. Validated on its own so a bad item is rejected without failing the batch."""
+
+    event_id = serializers.UUIDField(help_text="Client-generated UUID; the idempotency key.")
+    type = serializers.ChoiceField(choices=EventType.choices)
+    lesson_id = serializers.IntegerField(min_value=1)
+    occurred_at = AwareDateTimeField(help_text="ISO 8601 with a time zone; UTC preferred.")
+    position = serializers.JSONField(
+        required=False,
+        allow_null=True,
+        help_text="Where the learner is in the lesson (block index, seconds...).",
+    )
+
+    def validate_position(self, value):
+        if value is not None and len(json.dumps(value)) > settings.PROGRESS_MAX_POSITION_BYTES:
+            raise serializers.ValidationError(
+                f"position is larger than {settings.PROGRESS_MAX_POSITION_BYTES} bytes once encoded."
+            )
+        return value
+
+
+class EventResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="Position of the event in the submitted batch.")
+    event_id = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=["accepted", "duplicate", "rejected"])
+    code = serializers.CharField(
+        required=False,
+        help_text="Why it was rejected: invalid, in_future, lesson_not_found, not_enrolled.",
+    )
+    detail = serializers.JSONField(required=False)
+
+
+class IngestResponseSerializer(serializers.Serializer):
+    accepted = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    results = EventResultSerializer(many=True)
+
+
+class LessonRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    slug = serializers.CharField()
+
+
+class ResumeSerializer(serializers.Serializer):
+    course_id = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=["not_started", "in_progress", "completed", "empty"])
+    reason = serializers.ChoiceField(choices=["last_started", "next_uncompleted", "course_complete"])
+    lesson = LessonRefSerializer(allow_null=True)
+    position = serializers.JSONField(allow_null=True)
+
+
+class CourseRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    slug = serializers.CharField()
+
+
+class EnrollmentSerializer(serializers.Serializer):
+    course = CourseRefSerializer()
+    enrolled_at = serializers.DateTimeField()
+    last_activity_at = serializers.DateTimeField(allow_null=True)
+    done = serializers.IntegerField()
+    total = serializers.IntegerField()
+    percent = serializers.FloatField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+    resume = ResumeSerializer()
+
+
+class ModuleProgressSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    done = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
+class CourseProgressSerializer(serializers.Serializer):
+    course_id = serializers.IntegerField()
+    enrolled = serializers.BooleanField()
+    done = serializers.IntegerField()
+    total = serializers.IntegerField()
+    percent = serializers.FloatField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+    completion_stats = serializers.JSONField(allow_null=True)
+    modules = ModuleProgressSerializer(many=True)
+    completed_lesson_ids = serializers.ListField(child=serializers.IntegerField())
+
+
+class LearnerProgressSerializer(serializers.Serializer):
+    user_id = serializers.IntegerField()
+    email = serializers.EmailField()
+    display_name = serializers.CharField()
+    active = serializers.BooleanField()
+    enrolled_at = serializers.DateTimeField()
+    last_activity_at = serializers.DateTimeField(allow_null=True)
+    done = serializers.IntegerField()
+    total = serializers.IntegerField()
+    percent = serializers.FloatField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+
+
+class EnrollResponseSerializer(serializers.Serializer):
+    course_id = serializers.IntegerField()
+    active = serializers.BooleanField()
+    enrolled_at = serializers.DateTimeField()
+    created = serializers.BooleanField(help_text="False when the learner was already enrolled (no-op).")

@@ -1,0 +1,245 @@
+"""Read queries of learner progress. Every function runs a fixed number of queries
+whatever the number of courses, lessons or events involved."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
+from django.http import Http404
+from wagtail.models import Page
+
+from cms.models import CoursePage, LessonPage
+from cms.permissions import COURSE_DEPTH, LESSON_DEPTH, MODULE_DEPTH
+from cms.selectors import course_list_for_user, courses_editable_by, with_live_ancestors
+
+from .models import CourseCompletion, Enrollment, LessonProgress
+
+COURSE_PATH_LEN = COURSE_DEPTH * Page.steplen
+MODULE_PATH_LEN = MODULE_DEPTH * Page.steplen
+
+
+@dataclass(frozen=True)
+class LessonRef:
+    id: int
+    path: str
+    title: str
+    slug: str
+    required: bool
+
+    @property
+    def course_path(self) -> str:
+        return self.path[:COURSE_PATH_LEN]
+
+    @property
+    def module_path(self) -> str:
+        return self.path[:MODULE_PATH_LEN]
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "title": self.title, "slug": self.slug}
+
+
+def visible_lessons_by_course(course_paths: list[str]) -> dict[str, list[LessonRef]]:
+    """Published lessons (with published module and course) of these courses, in
+    tree order, grouped by course path. One query."""
+    if not course_paths:
+        return {}
+    rows = (
+        with_live_ancestors(LessonPage.objects.live().filter(depth=LESSON_DEPTH), LESSON_DEPTH)
+        .alias(_course_path=Substr("path", 1, COURSE_PATH_LEN))
+        .filter(_course_path__in=course_paths)
+        .order_by("path")
+        .values_list("id", "path", "title", "slug", "required")
+    )
+    grouped: dict[str, list[LessonRef]] = defaultdict(list)
+    for row in rows:
+        ref = LessonRef(*row)
+        grouped[ref.course_path].append(ref)
+    return grouped
+
+
+def visible_lessons_with_courses(lesson_ids: list[int]) -> dict[int, tuple[LessonRef, int]]:
+    """For the given ids, the published ones mapped to (lesson, course id). Two queries."""
+    if not lesson_ids:
+        return {}
+    lessons = [
+        LessonRef(*row)
+        for row in with_live_ancestors(
+            LessonPage.objects.live().filter(depth=LESSON_DEPTH, pk__in=set(lesson_ids)), LESSON_DEPTH
+        ).values_list("id", "path", "title", "slug", "required")
+    ]
+    course_ids = dict(
+        CoursePage.objects.filter(path__in={lesson.course_path for lesson in lessons}).values_list(
+            "path", "id"
+        )
+    )
+    return {lesson.id: (lesson, course_ids[lesson.course_path]) for lesson in lessons}
+
+
+@dataclass
+class CourseProgress:
+    """Progress of one user in one course, computed from preloaded rows."""
+
+    course: CoursePage
+    lessons: list[LessonRef]
+    states: dict[int, LessonProgress]
+    completion: CourseCompletion | None = None
+    modules: list[dict] = field(default_factory=list)
+
+    @property
+    def required(self) -> list[LessonRef]:
+        return [lesson for lesson in self.lessons if lesson.required]
+
+    def is_done(self, lesson: LessonRef) -> bool:
+        state = self.states.get(lesson.id)
+        return bool(state and state.completed_at)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for lesson in self.required if self.is_done(lesson))
+
+    @property
+    def total(self) -> int:
+        return len(self.required)
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.done / self.total, 1) if self.total else 0.0
+
+    def resume(self) -> dict:
+        """Last started and not completed; else the next uncompleted lesson in tree
+        order (required ones first decide completion); else the course is complete."""
+        in_progress = [
+            (self.states[lesson.id].last_event_at, lesson)
+            for lesson in self.lessons
+            if lesson.id in self.states and not self.states[lesson.id].completed_at
+        ]
+        if in_progress:
+            _, lesson = max(in_progress, key=lambda pair: pair[0])
+            return self._resume("in_progress", "last_started", lesson)
+        if self.completion is not None or (self.total and self.done == self.total):
+            return self._resume("completed", "course_complete", None)
+        for lesson in self.lessons:
+            if not self.is_done(lesson):
+                state = "not_started" if not self.states else "in_progress"
+                return self._resume(state, "next_uncompleted", lesson)
+        return self._resume("completed" if self.lessons else "empty", "course_complete", None)
+
+    def _resume(self, state: str, reason: str, lesson: LessonRef | None) -> dict:
+        progress = self.states.get(lesson.id) if lesson else None
+        return {
+            "course_id": self.course.pk,
+            "state": state,
+            "reason": reason,
+            "lesson": lesson.as_dict() if lesson else None,
+            "position": progress.position if progress else None,
+        }
+
+    def module_breakdown(self, modules: list[tuple[int, str, str]]) -> list[dict]:
+        out = []
+        for module_id, module_path, title in modules:
+            lessons = [lesson for lesson in self.required if lesson.module_path == module_path]
+            out.append(
+                {
+                    "id": module_id,
+                    "title": title,
+                    "done": sum(1 for lesson in lessons if self.is_done(lesson)),
+                    "total": len(lessons),
+                }
+            )
+        return out
+
+
+def progress_for_courses(*, user, courses: list[CoursePage]) -> dict[int, CourseProgress]:
+    """Progress of `user` in each course. Three queries, whatever the counts."""
+    lessons = visible_lessons_by_course([course.path for course in courses])
+    states: dict[int, dict[int, LessonProgress]] = defaultdict(dict)
+    for row in LessonProgress.objects.filter(user=user, course__in=[c.pk for c in courses]):
+        states[row.course_id][row.lesson_id] = row
+    completions = {
+        c.course_id: c for c in CourseCompletion.objects.filter(user=user, course__in=[c.pk for c in courses])
+    }
+    return {
+        course.pk: CourseProgress(
+            course=course,
+            lessons=lessons.get(course.path, []),
+            states=states.get(course.pk, {}),
+            completion=completions.get(course.pk),
+        )
+        for course in courses
+    }
+
+
+def enrollment_list_for_user(*, user) -> QuerySet[Enrollment]:
+    """Active enrollments in courses the learner can still see, most recent activity first."""
+    return (
+        Enrollment.objects.filter(
+            user=user, active=True, course__in=course_list_for_user(user=user).values("pk")
+        )
+        .select_related("course")
+        .order_by("-last_activity_at", "-enrolled_at", "pk")
+    )
+
+
+def course_progress_get(*, user, course: CoursePage) -> CourseProgress:
+    progress = progress_for_courses(user=user, courses=[course])[course.pk]
+    modules = list(
+        with_live_ancestors(
+            Page.objects.live().filter(depth=MODULE_DEPTH, path__startswith=course.path), MODULE_DEPTH
+        )
+        .order_by("path")
+        .values_list("id", "path", "title")
+    )
+    progress.modules = progress.module_breakdown(modules)
+    return progress
+
+
+def teachable_course_get(*, user, course_id: int) -> CoursePage:
+    """A course (any state) the user teaches or administers, else 404."""
+    course = courses_editable_by(user=user).filter(pk=course_id).first()
+    if course is None:
+        raise Http404("No such course.")
+    return course
+
+
+def learner_progress_list_for_course(*, course: CoursePage) -> QuerySet[Enrollment]:
+    return Enrollment.objects.filter(course=course).select_related("user").order_by("user__email")
+
+
+def learner_progress_rows(*, course: CoursePage, enrollments: list[Enrollment]) -> list[dict]:
+    """Done/total per learner for one page of enrollments. Three queries."""
+    required_ids = [
+        lesson.id
+        for lesson in visible_lessons_by_course([course.path]).get(course.path, [])
+        if lesson.required
+    ]
+    user_ids = [e.user_id for e in enrollments]
+    done = dict(
+        LessonProgress.objects.filter(
+            course=course, user__in=user_ids, lesson__in=required_ids, completed_at__isnull=False
+        )
+        .values("user")
+        .annotate(n=Count("id", filter=Q(completed_at__isnull=False)))
+        .values_list("user", "n")
+    )
+    completed = dict(
+        CourseCompletion.objects.filter(course=course, user__in=user_ids).values_list("user", "completed_at")
+    )
+    total = len(required_ids)
+    return [
+        {
+            "user_id": e.user_id,
+            "email": e.user.email,
+            "display_name": e.user.display_name,
+            "active": e.active,
+            "enrolled_at": e.enrolled_at,
+            "last_activity_at": e.last_activity_at,
+            "done": done.get(e.user_id, 0),
+            "total": total,
+            "percent": round(100 * done.get(e.user_id, 0) / total, 1) if total else 0.0,
+            "completed_at": completed.get(e.user_id),
+        }
+        for e in enrollments
+    ]
