@@ -1,0 +1,280 @@
+"""Teacher write API: revisions, ownership, workflow, and bad input that changes nothing."""
+
+import json
+
+import pytest
+from wagtail.models import Page, PageLogEntry, Revision
+
+from cms.models import CoursePage, LessonPage, ModulePage
+
+pytestmark = pytest.mark.django_db
+
+
+def tree():
+    return list(Page.objects.order_by("path").values_list("path", "title", "live", "latest_revision_id"))
+
+
+def assert_error(response, status, code=None, attr=None):
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert body["type"] in {"client_error", "validation_error"}
+    if code:
+        assert code in {e["code"] for e in body["errors"]}, body
+    if attr:
+        assert attr in {e["attr"] for e in body["errors"]}, body
+    return body
+
+
+@pytest.fixture
+def draft_course(build_course):
+    return build_course(publish=False)
+
+
+def test_teacher_builds_a_course_through_the_api(course_index, auth_client, teacher):
+    client = auth_client(teacher)
+    course = client.post(
+        "/api/v1/authoring/courses/",
+        {"title": "Forms", "summary": "HTML forms", "level": "beginner", "tags": ["html", "forms"]},
+    )
+    assert course.status_code == 201, course.content
+    course = course.json()
+    assert course["status"] == "draft" and course["fields"]["owners"] == [teacher.pk]
+    module = client.post("/api/v1/authoring/modules/", {"parent": course["id"], "title": "Inputs"})
+    assert module.status_code == 201, module.content
+    lesson = client.post(
+        "/api/v1/authoring/lessons/",
+        {
+            "parent": module.json()["id"],
+            "title": "Text inputs",
+            "body": [
+                {"type": "rich_text", "value": "<p>Use <code>&lt;input&gt;</code>.</p>"},
+                {"type": "video", "value": {"url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ"}},
+            ],
+            "starter_code": [{"name": "index.html", "language": "html", "content": "<form></form>"}],
+            "estimated_minutes": 15,
+        },
+    )
+    assert lesson.status_code == 201, lesson.content
+    lesson = lesson.json()
+    assert lesson["parent"] == module.json()["id"]
+    assert lesson["fields"]["starter_code"][0]["name"] == "index.html"
+    page = LessonPage.objects.get(pk=lesson["id"])
+    assert not page.live
+    # the edit is a Wagtail revision by the teacher, logged in the page history
+    assert Revision.page_revisions.filter(object_id=str(page.pk)).get().user == teacher
+    assert PageLogEntry.objects.filter(page=page, action="wagtail.create").exists()
+
+    patched = client.patch(f"/api/v1/authoring/lessons/{page.pk}/", {"title": "Text inputs, updated"})
+    assert patched.status_code == 200, patched.content
+    assert patched.json()["title"] == "Text inputs, updated"
+    assert Revision.page_revisions.filter(object_id=str(page.pk)).count() == 2
+
+
+def test_edit_of_a_live_lesson_is_a_draft_until_published(build_course, auth_client, teacher, student):
+    course = build_course()
+    lesson = LessonPage.objects.descendant_of(course).first()
+    response = auth_client(teacher).patch(
+        f"/api/v1/authoring/lessons/{lesson.pk}/", {"title": "Renamed draft"}
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "live + draft"
+    assert auth_client(student).get(f"/api/v1/lessons/{lesson.pk}/").json()["title"] != "Renamed draft"
+
+
+def test_submit_approve_via_api_publishes(draft_course, auth_client, teacher, admin_user, student):
+    response = auth_client(teacher).post(
+        f"/api/v1/authoring/pages/{draft_course.pk}/submit/", {"include_descendants": True}
+    )
+    assert response.status_code == 200, response.content
+    assert len(response.json()["submitted"]) == 3
+    again = auth_client(teacher).post(f"/api/v1/authoring/pages/{draft_course.pk}/submit/", {})
+    assert_error(again, 409, "already_in_review")
+    # in review: locked for the teacher
+    assert_error(
+        auth_client(teacher).patch(f"/api/v1/authoring/courses/{draft_course.pk}/", {"title": "x"}), 409
+    )
+    admin = auth_client(admin_user)
+    items = admin.get("/api/v1/moderation/").json()["results"]
+    assert {item["page"]["id"] for item in items} >= {draft_course.pk}
+    for item in items:
+        assert admin.post(f"/api/v1/moderation/{item['id']}/approve/", {}).status_code == 200
+    assert auth_client(student).get(f"/api/v1/courses/{draft_course.pk}/").status_code == 200
+
+
+def test_other_teacher_sees_nothing_of_my_drafts(draft_course, auth_client, other_teacher):
+    client = auth_client(other_teacher)
+    lesson = LessonPage.objects.descendant_of(draft_course).first()
+    module = ModulePage.objects.child_of(draft_course).first()
+    before = tree()
+    assert client.get("/api/v1/authoring/courses/").json()["count"] == 0
+    for url in (
+        f"/api/v1/authoring/courses/{draft_course.pk}/",
+        f"/api/v1/authoring/modules/{module.pk}/",
+        f"/api/v1/authoring/lessons/{lesson.pk}/",
+    ):
+        assert_error(client.get(url), 404)
+        assert_error(client.patch(url, {"title": "hijack"}), 404)
+        assert_error(client.delete(url), 404)
+    assert_error(client.post("/api/v1/authoring/lessons/", {"parent": module.pk, "title": "x"}), 404)
+    assert_error(client.post(f"/api/v1/authoring/pages/{lesson.pk}/submit/", {}), 404)
+    assert tree() == before
+
+
+def test_students_cannot_write(draft_course, auth_client, student):
+    client = auth_client(student)
+    before = tree()
+    assert_error(client.post("/api/v1/authoring/courses/", {"title": "x"}), 403)
+    assert_error(client.get(f"/api/v1/authoring/courses/{draft_course.pk}/"), 403)
+    assert_error(client.post("/api/v1/authoring/import/", {"title": "x"}), 403)
+    assert_error(auth_client(None).post("/api/v1/authoring/courses/", {"title": "x"}), 401)
+    assert tree() == before
+
+
+def test_teachers_cannot_publish_unpublish_or_set_owners(build_course, auth_client, teacher, other_teacher):
+    course = build_course()
+    client = auth_client(teacher)
+    assert_error(client.post(f"/api/v1/authoring/pages/{course.pk}/publish/", {}), 403)
+    assert_error(client.post(f"/api/v1/authoring/pages/{course.pk}/unpublish/", {}), 403)
+    assert_error(
+        client.put(f"/api/v1/authoring/courses/{course.pk}/owners/", {"owners": [other_teacher.pk]}), 403
+    )
+    # a teacher deletes only never-published pages
+    lesson = LessonPage.objects.descendant_of(course).first()
+    assert_error(client.delete(f"/api/v1/authoring/lessons/{lesson.pk}/"), 403)
+
+
+def test_admin_publishes_unpublishes_and_sets_owners(draft_course, auth_client, admin_user, other_teacher):
+    admin = auth_client(admin_user)
+    response = admin.post(
+        f"/api/v1/authoring/pages/{draft_course.pk}/publish/", {"include_descendants": True}
+    )
+    assert response.status_code == 200 and response.json()["status"] == "live"
+    response = admin.put(
+        f"/api/v1/authoring/courses/{draft_course.pk}/owners/", {"owners": [other_teacher.pk]}
+    )
+    assert response.json() == {"owners": [other_teacher.pk]}
+    assert auth_client(other_teacher).get(f"/api/v1/authoring/courses/{draft_course.pk}/").status_code == 200
+    response = admin.post(f"/api/v1/authoring/pages/{draft_course.pk}/unpublish/", {})
+    assert response.status_code == 200 and response.json()["live"] is False
+
+
+def test_teacher_deletes_a_draft_lesson(draft_course, auth_client, teacher):
+    lesson = LessonPage.objects.descendant_of(draft_course).first()
+    assert auth_client(teacher).delete(f"/api/v1/authoring/lessons/{lesson.pk}/").status_code == 204
+    assert not LessonPage.objects.filter(pk=lesson.pk).exists()
+
+
+# --- bad input: 4xx in the error shape and the tree unchanged ------------------------------
+
+
+def test_unknown_block_type(draft_course, auth_client, teacher):
+    module = ModulePage.objects.child_of(draft_course).first()
+    before = tree()
+    response = auth_client(teacher).post(
+        "/api/v1/authoring/lessons/",
+        {"parent": module.pk, "title": "x", "body": [{"type": "marquee", "value": "hi"}]},
+    )
+    assert_error(response, 400, attr="body.0.type")
+    lesson = LessonPage.objects.descendant_of(draft_course).first()
+    response = auth_client(teacher).patch(
+        f"/api/v1/authoring/lessons/{lesson.pk}/", {"body": [{"type": "code", "value": "not an object"}]}
+    )
+    assert_error(response, 400)
+    assert tree() == before
+
+
+def test_missing_title(draft_course, auth_client, teacher):
+    module = ModulePage.objects.child_of(draft_course).first()
+    before = tree()
+    assert_error(
+        auth_client(teacher).post("/api/v1/authoring/lessons/", {"parent": module.pk}), 400, attr="title"
+    )
+    lesson = LessonPage.objects.descendant_of(draft_course).first()
+    assert_error(auth_client(teacher).patch(f"/api/v1/authoring/lessons/{lesson.pk}/", {"title": ""}), 400)
+    assert_error(auth_client(teacher).post("/api/v1/authoring/courses/", {"summary": "no title"}), 400)
+    assert tree() == before
+
+
+def test_lesson_directly_under_a_course_is_refused(draft_course, auth_client, teacher):
+    lesson = LessonPage.objects.descendant_of(draft_course).first()
+    before = tree()
+    client = auth_client(teacher)
+    assert_error(
+        client.post("/api/v1/authoring/lessons/", {"parent": draft_course.pk, "title": "x"}),
+        400,
+        attr="parent",
+    )
+    assert_error(
+        client.patch(f"/api/v1/authoring/lessons/{lesson.pk}/", {"parent": draft_course.pk}),
+        400,
+        attr="parent",
+    )
+    assert_error(
+        client.post("/api/v1/authoring/modules/", {"parent": lesson.pk, "title": "x"}), 400, attr="parent"
+    )
+    assert tree() == before
+
+
+def test_ten_megabyte_body_is_413(draft_course, auth_client, teacher):
+    module = ModulePage.objects.child_of(draft_course).first()
+    before = tree()
+    big = "x" * (10 * 1024 * 1024)
+    payload = json.dumps(
+        {"parent": module.pk, "title": "Huge", "body": [{"type": "rich_text", "value": big}]}
+    )
+    response = auth_client(teacher).post(
+        "/api/v1/authoring/lessons/", payload, content_type="application/json"
+    )
+    assert_error(response, 413, "request_too_large")
+    assert tree() == before
+
+
+def test_stream_limits_apply_below_the_body_limit(draft_course, auth_client, teacher, settings):
+    settings.CONTENT_STREAM_MAX_BLOCKS = 3
+    module = ModulePage.objects.child_of(draft_course).first()
+    body = [{"type": "rich_text", "value": "<p>a</p>"}] * 4
+    response = auth_client(teacher).post(
+        "/api/v1/authoring/lessons/", {"parent": module.pk, "title": "x", "body": body}
+    )
+    assert_error(response, 400, attr="body")
+
+
+def test_bad_video_and_missing_image_are_400(draft_course, auth_client, teacher):
+    module = ModulePage.objects.child_of(draft_course).first()
+    client = auth_client(teacher)
+    response = client.post(
+        "/api/v1/authoring/lessons/",
+        {
+            "parent": module.pk,
+            "title": "x",
+            "body": [{"type": "video", "value": {"url": "http://evil.example/v"}}],
+        },
+    )
+    assert_error(response, 400, attr="body.0.url")
+    response = client.post(
+        "/api/v1/authoring/lessons/",
+        {"parent": module.pk, "title": "x", "body": [{"type": "image", "value": {"image": 999999}}]},
+    )
+    assert_error(response, 400)
+
+
+def test_duplicate_starter_file_names(draft_course, auth_client, teacher):
+    module = ModulePage.objects.child_of(draft_course).first()
+    files = [{"name": "a.js", "language": "javascript", "content": ""}] * 2
+    response = auth_client(teacher).post(
+        "/api/v1/authoring/lessons/", {"parent": module.pk, "title": "x", "starter_code": files}
+    )
+    assert_error(response, 400)
+    bad_name = [{"name": "../etc/passwd", "language": "text", "content": ""}]
+    response = auth_client(teacher).post(
+        "/api/v1/authoring/lessons/", {"parent": module.pk, "title": "x", "starter_code": bad_name}
+    )
+    assert_error(response, 400)
+
+
+def test_duplicate_slug_is_400(draft_course, auth_client, teacher):
+    response = auth_client(teacher).post(
+        "/api/v1/authoring/courses/", {"title": "Again", "slug": draft_course.slug}
+    )
+    assert_error(response, 400, attr="slug")
+    assert CoursePage.objects.count() == 1
