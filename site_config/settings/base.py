@@ -172,4 +172,5 @@ from .storage import *  # noqa: E402,F403
 DEMO_LOADERS = [
     "site_config.demo.load_site",
     "learning.accounts.demo.load",
+    "cms.demo.load",
 ]
