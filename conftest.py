@@ -6,6 +6,16 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 
+def pytest_collection_modifyitems(items):
+    """Every transactional test gets `serialized_rollback`: a transactional test ends
+    with a flush, which would also wipe what data migrations created (Wagtail's root
+    page, the role groups, the review workflow) for the tests after it."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            item.add_marker(pytest.mark.django_db(**(marker.kwargs | {"serialized_rollback": True})))
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
