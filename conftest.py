@@ -5,6 +5,9 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+# Shared fixtures of the apps: content (course_index, build_course).
+pytest_plugins = ["cms.tests.fixtures"]
+
 
 def pytest_collection_modifyitems(items):
     """Every transactional test gets `serialized_rollback`: a transactional test ends

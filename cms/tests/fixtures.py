@@ -1,15 +1,16 @@
-"""Content fixtures: the catalog page and a course builder that goes through the real
-services (draft revisions by the teacher, publication by an admin)."""
+"""Content fixtures, loaded for the whole suite by the root conftest (`pytest_plugins`):
+the catalog page and a course builder that goes through the real services (draft
+revisions by the teacher, publication by an admin)."""
 
 import pytest
-from wagtail.models import Page, Site
-
-from cms import services
-from cms.models import CourseIndexPage
 
 
 @pytest.fixture
 def course_index(db):
+    from wagtail.models import Page, Site
+
+    from cms.models import CourseIndexPage
+
     index = CourseIndexPage.objects.first()
     if index is None:
         index = Page.get_first_root_node().add_child(
@@ -34,6 +35,7 @@ def lesson_body(n=0):
 @pytest.fixture
 def build_course(course_index, teacher, admin_user):
     """build_course(modules=3, lessons_per_module=1, owner=teacher, publish=True, **course_fields)"""
+    from cms import services
 
     def make(modules=1, lessons_per_module=1, owner=None, publish=True, title="Course", **fields):
         owner = owner or teacher

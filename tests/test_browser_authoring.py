@@ -1,0 +1,113 @@
+"""Browser test: the admin-first authoring loop in a real headless Chromium.
+
+A teacher logs into the Wagtail editor, creates a lesson in their course and submits it
+to the "Course review" workflow; another teacher is refused the same course; an admin
+logs in and approves; the learner API then shows the lesson. The test runs its own
+server (pytest-django's live_server) and Debian's chromium (never a downloaded browser).
+"""
+
+import os
+import shutil
+
+import pytest
+import requests
+
+from learning.accounts.tests.factories import DEFAULT_PASSWORD
+from learning.accounts.tokens import tokens_for_user
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    # Playwright's sync API keeps an asyncio loop in this thread; the ORM calls the test
+    # makes in between browser steps are ordinary synchronous code.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install the Debian package `chromium` (see .ci/run).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _login(browser, base_url, user):
+    context = browser.new_context()
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    page.goto(f"{base_url}/admin/login/")
+    page.fill("input[name=username]", user.email)
+    page.fill("input[name=password]", DEFAULT_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/admin/")
+    return context, page
+
+
+def test_teacher_creates_and_submits_admin_approves_learner_sees(
+    live_server,
+    browser,
+    build_course,
+    teacher,
+    other_teacher,
+    admin_user,
+    student,  # noqa: F811
+):
+    from cms.models import LessonPage, ModulePage
+
+    course = build_course(title="Browser course", modules=1, lessons_per_module=1)
+    module = ModulePage.objects.child_of(course).get()
+    base = live_server.url
+
+    # The teacher creates a lesson in the editor and submits it for review.
+    context, page = _login(browser, base, teacher)
+    page.goto(f"{base}/admin/pages/add/cms/lessonpage/{module.pk}/")
+    page.fill("#id_title", "Made in the browser")
+    page.locator("footer button[aria-label='More actions'], footer .w-dropdown__toggle").first.click()
+    page.click("button[name='action-submit']")
+    page.wait_for_load_state("networkidle")
+    context.close()
+    lesson = LessonPage.objects.get(title="Made in the browser")
+    assert lesson.get_parent().pk == module.pk and not lesson.live
+    assert lesson.current_workflow_state.status == "in_progress"
+    assert lesson.get_latest_revision().user == teacher
+
+    # Another teacher may not add to (or edit in) this course.
+    context, page = _login(browser, base, other_teacher)
+    page.goto(f"{base}/admin/pages/{lesson.pk}/edit/")
+    assert "/edit/" not in page.url or page.locator("#id_title").count() == 0
+    page.goto(f"{base}/admin/pages/add/cms/lessonpage/{module.pk}/")
+    assert page.locator("#id_title").count() == 0
+    context.close()
+
+    # Not visible to learners while in review.
+    headers = {"Authorization": f"Bearer {tokens_for_user(student)['access']}"}
+    assert requests.get(f"{base}/api/v1/lessons/{lesson.pk}/", headers=headers, timeout=10).status_code == 404
+
+    # The admin approves in the editor.
+    context, page = _login(browser, base, admin_user)
+    page.goto(f"{base}/admin/pages/{lesson.pk}/edit/")
+    page.locator("footer button[aria-label='More actions'], footer .w-dropdown__toggle").first.click()
+    page.locator("button[data-workflow-action-name='approve']:not([data-workflow-action-modal-url])").click()
+    page.wait_for_load_state("networkidle")
+    context.close()
+    lesson.refresh_from_db()
+    assert lesson.live
+
+    # The learner API shows it, in the course outline and as a lesson.
+    response = requests.get(f"{base}/api/v1/lessons/{lesson.pk}/", headers=headers, timeout=10)
+    assert response.status_code == 200, response.text
+    assert response.json()["title"] == "Made in the browser"
+    outline = requests.get(f"{base}/api/v1/courses/{course.pk}/", headers=headers, timeout=10).json()
+    assert "Made in the browser" in [item["title"] for item in outline["modules"][0]["lessons"]]
