@@ -247,6 +247,8 @@ def main() -> None:
     with running_server(env, args.port, args.workers, results_dir / "server.log"):
         ctx.tokens = mint_tokens(env)
         for i, scenario in enumerate(scenarios, 1):
+            if scenario.setup:
+                scenario.setup(ctx)
             say(
                 f"[{i}/{len(scenarios)}] {scenario.name}: {scenario.method} {scenario.resolve_path(ctx)} "
                 f"({args.duration}s, {scenario.connections} connections)"

@@ -36,6 +36,9 @@ class Scenario:
     units: int = 1
     unit_name: str = "req"
     during: Callable[[Context], contextlib.AbstractContextManager] | None = None
+    # Runs once in the runner process (Django set up against the bench database)
+    # before the load; may put values in ctx.data, which reach Lua as BENCH_<KEY>.
+    setup: Callable[[Context], None] | None = None
     tags: tuple[str, ...] = ()
 
     def resolve_path(self, ctx: Context) -> str:

@@ -198,11 +198,14 @@ def _store_and_fold(*, user, events: list[EventInput], lessons, now) -> None:
                 )
                 state.completed_at = event.occurred_at
             state.completed_at = min(state.completed_at, event.occurred_at)
-    LessonProgress.objects.bulk_create(new_states.values())
-    if states:
-        LessonProgress.objects.bulk_update(
-            states.values(), ["started_at", "completed_at", "last_event_at", "position"]
-        )
+    # One upsert writes new and changed states alike (no per-row UPDATE, no CASE
+    # expressions); rows are locked by the enrollment lock taken above.
+    LessonProgress.objects.bulk_create(
+        [*states.values(), *new_states.values()],
+        update_conflicts=True,
+        unique_fields=["user", "lesson"],
+        update_fields=["started_at", "completed_at", "last_event_at", "position"],
+    )
     # Last activity is when the learner was active (offline clients sync late), and
     # never moves backwards.
     last_activity = Value(max(e.occurred_at for e in events))

@@ -57,16 +57,20 @@ class ProgressEventsView(LearnerView):
             )
         result = services.IngestResult()
         events = []
+        validator = s.ProgressEventSerializer()  # one instance: fields are built once per batch
         for index, item in enumerate(items):
-            serializer = s.ProgressEventSerializer(data=item)
-            if not isinstance(item, dict) or not serializer.is_valid():
-                event_id = item.get("event_id") if isinstance(item, dict) else None
-                detail = serializer.errors if isinstance(item, dict) else "Each event must be a JSON object."
+            if not isinstance(item, dict):
+                result.add(index, None, "rejected", "invalid", "Each event must be a JSON object.")
+                continue
+            try:
+                data = validator.run_validation(item)
+            except ValidationError as exc:
+                event_id = item.get("event_id")
                 result.add(
-                    index, event_id if isinstance(event_id, str) else None, "rejected", "invalid", detail
+                    index, event_id if isinstance(event_id, str) else None, "rejected", "invalid", exc.detail
                 )
                 continue
-            events.append(services.EventInput(index=index, **serializer.validated_data))
+            events.append(services.EventInput(index=index, **data))
         result = services.progress_events_ingest(user=request.user, events=events, result=result)
         return Response(
             {

@@ -4,8 +4,6 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from cms.tests.conftest import build_course, course_index  # noqa: F401,F811  (shared content fixtures)
-
 
 def event(lesson_id, type="lesson_completed", occurred_at=None, **extra):
     return {
@@ -18,7 +16,7 @@ def event(lesson_id, type="lesson_completed", occurred_at=None, **extra):
 
 
 @pytest.fixture
-def course(build_course):  # noqa: F811
+def course(build_course):
     """A published course: 2 modules x 2 lessons."""
     return build_course(modules=2, lessons_per_module=2, title="Web basics")
 
