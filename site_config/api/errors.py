@@ -5,6 +5,7 @@
 """
 
 from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.defaults import page_not_found, server_error
 
 
@@ -38,5 +39,6 @@ def handler500(request):
     return server_error(request)
 
 
+@csrf_exempt  # else a PATCH/POST to an unknown /api/ path gets Django's HTML CSRF page
 def api_not_found(request, *args, **kwargs):
     return api_error_response(404, "not_found", "No endpoint at this address. See /api/docs/ for the API.")
