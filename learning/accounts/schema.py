@@ -1,7 +1,34 @@
-"""drf-spectacular: document our JWT authentication class as the bearer scheme."""
+"""OpenAPI: our JWT authentication class as the bearer scheme, and the 401 error
+shape with every code a 401 can carry (set as drf-standardized-errors' 401 schema in
+site_config/settings/auth.py)."""
 
+from django.db import models
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
+from drf_standardized_errors.openapi_serializers import ClientErrorEnum
+from rest_framework import serializers
 
 
 class RevocableJWTScheme(SimpleJWTScheme):
     target_class = "learning.accounts.authentication.JWTAuthentication"
+
+
+class ErrorCode401Enum(models.TextChoices):
+    """Every code a 401 of this API can carry: DRF's own, simplejwt's for bad tokens,
+    ours for signed-out sessions and wrong credentials at login."""
+
+    AUTHENTICATION_FAILED = "authentication_failed"
+    NOT_AUTHENTICATED = "not_authenticated"
+    TOKEN_NOT_VALID = "token_not_valid"  # noqa: S105 (an error code)
+    TOKEN_REVOKED = "token_revoked"  # noqa: S105 (an error code)
+    INVALID_CREDENTIALS = "invalid_credentials"
+
+
+class Error401Serializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=ErrorCode401Enum.choices)
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class ErrorResponse401Serializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
+    errors = Error401Serializer(many=True)

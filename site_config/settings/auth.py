@@ -57,3 +57,12 @@ AVATAR_FORMATS = env.list("AVATAR_FORMATS", default=["JPEG", "PNG", "WEBP", "GIF
 # the API needs authentication anyway, and a fake "AnonymousUser" account would sit in
 # the users table with a non-email login.
 ANONYMOUS_USER_NAME = None
+
+# The 401 error shape lists our token codes (token_not_valid, token_revoked,
+# invalid_credentials) besides DRF's; see learning/accounts/schema.py.
+from .api import DRF_STANDARDIZED_ERRORS, SPECTACULAR_SETTINGS  # noqa: E402
+
+DRF_STANDARDIZED_ERRORS["ERROR_SCHEMAS"] = {"401": "learning.accounts.schema.ErrorResponse401Serializer"}
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ErrorCode401Enum"] = (
+    "learning.accounts.schema.ErrorCode401Enum.choices"
+)

@@ -5,6 +5,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import status
 from rest_framework.exceptions import AuthenticationFailed, ValidationError
 from rest_framework.fields import get_error_detail
@@ -17,6 +18,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 from .. import services
 from ..authentication import token_error
 from ..permissions import IsOwner
+from ..schema import ErrorResponse401Serializer
 from ..selectors import profile_get_for_user
 from ..tokens import tokens_for_user
 from . import throttles
@@ -38,6 +40,13 @@ from .serializers import (
 )
 
 TAG = ["auth"]
+# Error codes raised by services (not by the input serializers), so the schema lists them.
+PASSWORD_CODES = [
+    "password_too_short",
+    "password_too_common",
+    "password_entirely_numeric",
+    "password_too_similar",
+]
 ACCEPTED_DETAIL = "If an account exists for this address, a code is on its way. It expires in a few minutes."
 
 
@@ -72,6 +81,8 @@ class PublicAuthView(APIView):
         return 'Bearer realm="api"'
 
 
+@extend_validation_errors(["email_taken"], field_name="email", methods=["post"])
+@extend_validation_errors(PASSWORD_CODES, field_name="password", methods=["post"])
 class SignupView(PublicAuthView):
     throttle_classes = throttles.SIGNUP
 
@@ -100,7 +111,7 @@ class LoginView(PublicAuthView):
         summary="Log in with email and password",
         description="Returns an access token, a refresh token and the user's profile with roles.",
         request=LoginSerializer,
-        responses={200: SessionSerializer},
+        responses={200: SessionSerializer, 401: ErrorResponse401Serializer},
     )
     def post(self, request):
         data = _parse(LoginSerializer, request)
@@ -119,7 +130,7 @@ class RefreshView(PublicAuthView):
         description="The refresh token is single use: it is blacklisted and a new one returned. "
         "Presenting a used (rotated) or logged-out refresh token answers 401.",
         request=RefreshSerializer,
-        responses={200: TokenPairSerializer},
+        responses={200: TokenPairSerializer, 401: ErrorResponse401Serializer},
     )
     def post(self, request):
         data = _parse(RefreshSerializer, request)
@@ -137,7 +148,7 @@ class LogoutView(PublicAuthView):
         description="Blacklists the refresh token. With `everywhere: true`, signs out every session "
         "of the user: all refresh tokens are blacklisted and all access tokens stop working.",
         request=LogoutSerializer,
-        responses={204: OpenApiResponse(description="Signed out.")},
+        responses={204: OpenApiResponse(description="Signed out."), 401: ErrorResponse401Serializer},
     )
     def post(self, request):
         data = _parse(LogoutSerializer, request)
@@ -146,6 +157,7 @@ class LogoutView(PublicAuthView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@extend_validation_errors(["otp_invalid"], field_name="code", methods=["post"])
 class VerifyEmailView(PublicAuthView):
     throttle_classes = throttles.OTP_VERIFY
 
@@ -197,6 +209,8 @@ class PasswordResetView(PublicAuthView):
         return Response({"detail": ACCEPTED_DETAIL}, status=status.HTTP_202_ACCEPTED)
 
 
+@extend_validation_errors(["otp_invalid"], field_name="code", methods=["post"])
+@extend_validation_errors(PASSWORD_CODES, field_name="new_password", methods=["post"])
 class PasswordResetConfirmView(PublicAuthView):
     throttle_classes = throttles.OTP_VERIFY
 
@@ -215,6 +229,8 @@ class PasswordResetConfirmView(PublicAuthView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@extend_validation_errors(["wrong_password"], field_name="current_password", methods=["post"])
+@extend_validation_errors(PASSWORD_CODES, field_name="new_password", methods=["post"])
 class PasswordChangeView(APIView):
     permission_classes = [IsAuthenticated]
     throttle_classes = [throttles.PasswordChangeThrottle]
@@ -234,6 +250,8 @@ class PasswordChangeView(APIView):
         return Response(TokenPairSerializer(tokens).data)
 
 
+@extend_validation_errors(["invalid_choice"], field_name="locale", methods=["patch"])
+@extend_validation_errors(["invalid_choice"], field_name="time_zone", methods=["patch"])
 class MeView(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser]
@@ -260,6 +278,9 @@ def _profile_patch(request, user):
     return Response(MeSerializer(user, context={"request": request}).data)
 
 
+@extend_validation_errors(
+    ["file_too_large", "image_too_large", "invalid_image"], field_name="avatar", methods=["put"]
+)
 class AvatarView(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser]
@@ -270,7 +291,7 @@ class AvatarView(APIView):
         description="multipart/form-data with an `avatar` file. The content is decoded (the name "
         "and type are ignored), limited in bytes and pixels, stripped of metadata and stored as a "
         "square WebP rendition.",
-        request={"multipart/form-data": AvatarUploadSerializer},
+        request=AvatarUploadSerializer,
         responses=MeSerializer,
     )
     def put(self, request):
@@ -290,6 +311,8 @@ class AvatarView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@extend_validation_errors(["invalid_choice"], field_name="locale", methods=["patch"])
+@extend_validation_errors(["invalid_choice"], field_name="time_zone", methods=["patch"])
 class ProfileView(APIView):
     """Another user's public profile. Editing through this address is for the owner
     only (403 for anyone else); /auth/me/ is the usual way."""
