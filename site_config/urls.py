@@ -18,6 +18,7 @@ api_v1 = [
     path("auth/", include("learning.accounts.api.urls")),
     path("", include("learning.progress.api.urls")),
     path("", include("cms.api.urls")),
+    path("", include("learning.coding.api.urls")),
     path("", include(router.urls)),
 ]
 

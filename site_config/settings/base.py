@@ -48,6 +48,7 @@ LOCAL_APPS = [
     "learning.accounts",
     "cms",
     "learning.progress",
+    "learning.coding",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -158,6 +159,7 @@ DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-pass-1234")
 
 from .api import *  # noqa: E402,F403
 from .auth import *  # noqa: E402,F403
+from .coding import *  # noqa: E402,F403
 from .content import *  # noqa: E402,F403
 from .cors import *  # noqa: E402,F403
 from .jobs import *  # noqa: E402,F403

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CodingConfig(AppConfig):
+    """Drafts, the JavaScript sandbox and challenges (see the README's coding section)."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "learning.coding"
+    label = "coding"
+    verbose_name = "Interactive coding"

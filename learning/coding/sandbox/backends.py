@@ -1,0 +1,145 @@
+"""Where a job runs: the in-process pool (embedded default) or the sandbox service
+(`SANDBOX_URL`, `manage.py sandbox_server`, its own container). Both end in the same
+WorkerPool; only the hop differs. Django-aware, but never loads V8.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+
+from django.conf import settings
+
+from . import protocol
+from .pool import PoolBusy, PoolConfig, SandboxUnavailable, WorkerPool
+
+__all__ = ["PoolBusy", "SandboxUnavailable", "get_backend", "job_limits", "job_timeout_s", "pool_config"]
+
+TEST_OVERHEAD_MS = 400  # isolate + Chai per test, on top of the wall time
+
+
+def job_limits() -> dict:
+    return {
+        "wall_ms": settings.SANDBOX_WALL_TIME_MS,
+        "heap_mb": settings.SANDBOX_HEAP_MB,
+        "output_bytes": settings.SANDBOX_OUTPUT_BYTES,
+    }
+
+
+def clamp_limits(requested: dict | None) -> dict:
+    """The service trusts its own settings over a caller's: never above them."""
+    ours = job_limits()
+    if not isinstance(requested, dict):
+        return ours
+    out = {}
+    for key, ceiling in ours.items():
+        try:
+            value = int(requested.get(key, ceiling))
+        except (TypeError, ValueError):
+            value = ceiling
+        out[key] = max(1, min(value, ceiling))
+    return out
+
+
+def job_timeout_s(job: dict) -> float:
+    """The pool's hard deadline for a job: the worker's own wall clock plus a grace."""
+    wall = job["limits"]["wall_ms"]
+    if job.get("kind") == "tests":
+        total_ms = len(job.get("tests") or []) * (wall + TEST_OVERHEAD_MS)
+    else:
+        total_ms = wall + 200
+    return (total_ms + pool_config().grace_ms) / 1000
+
+
+def retry_after_s() -> int:
+    return max(1, math.ceil(settings.SANDBOX_WALL_TIME_MS / 1000))
+
+
+def pool_config() -> PoolConfig:
+    wall_s = settings.SANDBOX_WALL_TIME_MS / 1000
+    return PoolConfig(
+        size=settings.SANDBOX_POOL_SIZE,
+        recycle_after=settings.SANDBOX_RECYCLE_AFTER,
+        languages=protocol.SUPPORTED_LANGUAGES,
+        v8_flags=tuple(settings.SANDBOX_V8_FLAGS),
+        chai_path=str(settings.SANDBOX_VENDOR_DIR / "chai.js"),
+        extra_data_mb=settings.SANDBOX_WORKER_EXTRA_MB + settings.SANDBOX_HEAP_MB,
+        nofile=settings.SANDBOX_WORKER_NOFILE,
+        # a last resort far above any legitimate life of a worker
+        cpu_seconds=int(settings.SANDBOX_RECYCLE_AFTER * (wall_s + 0.5) * 2 + 60),
+        seccomp=settings.SANDBOX_SECCOMP,
+    )
+
+
+class LocalBackend:
+    """The pool inside this process (started lazily, one per process)."""
+
+    def __init__(self, pool: WorkerPool):
+        self.pool = pool
+
+    def run(self, job: dict, *, wait_s: float) -> dict:
+        return self.pool.run(job, wait_s=wait_s, timeout_s=job_timeout_s(job))
+
+
+class HttpBackend:
+    """The sandbox service over HTTP (keep-alive session per thread)."""
+
+    def __init__(self, url: str, token: str):
+        self.url = url.rstrip("/")
+        self.token = token
+        self._local = threading.local()
+
+    def _session(self):
+        session = getattr(self._local, "session", None)
+        if session is None:
+            import requests
+
+            session = requests.Session()
+            if self.token:
+                session.headers["Authorization"] = f"Bearer {self.token}"
+            self._local.session = session
+        return session
+
+    def run(self, job: dict, *, wait_s: float) -> dict:
+        import requests
+
+        body = {"job": job, "wait_ms": int(wait_s * 1000)}
+        try:
+            response = self._session().post(
+                f"{self.url}/v1/jobs", json=body, timeout=wait_s + job_timeout_s(job) + 5
+            )
+        except requests.RequestException as exc:
+            raise SandboxUnavailable(f"the sandbox service did not answer: {type(exc).__name__}") from exc
+        if response.status_code == 429:
+            raise PoolBusy
+        if response.status_code != 200:
+            raise SandboxUnavailable(f"the sandbox service answered {response.status_code}")
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise SandboxUnavailable("the sandbox service sent something that is not JSON") from exc
+
+
+_lock = threading.Lock()
+_pools: dict[tuple, WorkerPool] = {}
+
+
+def get_pool() -> WorkerPool:
+    """This process's pool for the current settings. A forked child (a gunicorn worker
+    forked after the pool started) never reuses its parent's workers."""
+    config = pool_config()
+    key = (os.getpid(), config)
+    with _lock:
+        pool = _pools.get(key)
+        if pool is None:
+            for old_key in [k for k in _pools if k[0] == os.getpid()]:
+                _pools.pop(old_key).close()
+            pool = _pools[key] = WorkerPool(config)
+        return pool
+
+
+def get_backend():
+    if settings.SANDBOX_URL:
+        return HttpBackend(settings.SANDBOX_URL, settings.SANDBOX_TOKEN)
+    return LocalBackend(get_pool())

@@ -1,0 +1,333 @@
+"""The pool of sandbox worker processes, as seen from the process that owns it (the web
+process in embedded mode, `manage.py sandbox_server` in service mode). No V8 here:
+this side only starts processes, hands them jobs and watches the clock.
+
+- Each worker is a fresh interpreter (`python -I worker.py`), started with fork+exec
+  from a process that never loaded V8. It reports `ready` once V8 is up and it has
+  hardened itself.
+- A job goes to an idle worker; the caller waits at most `wait_s` for one (PoolBusy).
+- The worker enforces the wall time itself (V8 TerminateExecution). The pool is the
+  backstop: a worker that has not answered by the job's hard deadline is killed
+  (SIGKILL) and replaced, and the caller gets a clean `timeout` result. A worker that
+  dies mid-job (a V8 fatal error, the kernel's OOM killer, RLIMIT_CPU) is replaced
+  too, and the caller gets `memory_limit` or `error` from how it died.
+- Workers retire after `recycle_after` jobs (they say so in their last reply) and a
+  fresh one takes their place, so slow leaks never accumulate.
+- Replacements start in a background thread: a request never waits for an
+  interpreter to boot unless the pool has no worker at all.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import json
+import logging
+import os
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import protocol
+
+log = logging.getLogger("mrict.sandbox")
+WORKER_SCRIPT = Path(__file__).resolve().parent / "worker.py"
+ROOT = Path(__file__).resolve().parents[3]
+
+
+class PoolBusy(Exception):
+    """No worker became free within the wait."""
+
+
+class SandboxUnavailable(Exception):
+    """Workers cannot be started (or the sandbox service cannot be reached)."""
+
+
+class WorkerDied(Exception):
+    pass
+
+
+class WorkerTimeout(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class PoolConfig:
+    size: int = 2
+    recycle_after: int = 500
+    languages: tuple[str, ...] = ("javascript",)
+    v8_flags: tuple[str, ...] = ()
+    chai_path: str = str(Path(__file__).resolve().parent / "vendor" / "chai.js")
+    extra_data_mb: int = 256
+    nofile: int = 64
+    cpu_seconds: int = 3600
+    seccomp: bool = True
+    grace_ms: int = 1500
+    start_timeout_s: float = 30.0
+
+    def worker_config(self) -> dict:
+        data = asdict(self)
+        data["languages"] = list(self.languages)
+        data["v8_flags"] = list(self.v8_flags)
+        return data
+
+
+class Worker:
+    """The parent's handle on one worker process."""
+
+    def __init__(self, config: PoolConfig):
+        self.config = config
+        child_read, self._to = os.pipe()
+        self._from, child_write = os.pipe()
+        try:
+            self.proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-I",
+                    str(WORKER_SCRIPT),
+                    str(ROOT),
+                    json.dumps(config.worker_config()),
+                    str(child_read),
+                    str(child_write),
+                ],
+                pass_fds=(child_read, child_write),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"},
+                cwd=str(ROOT),
+                start_new_session=True,
+            )
+        finally:
+            os.close(child_read)
+            os.close(child_write)
+        self.pid = self.proc.pid
+        self.served = 0
+        self.hardening: dict = {}
+        self.dead = False
+
+    def wait_ready(self, timeout_s: float) -> None:
+        hello = self._receive(time.monotonic() + timeout_s)
+        if not hello.get("ready"):
+            raise WorkerDied("worker did not report ready")
+        self.hardening = hello.get("hardening", {})
+
+    def _receive(self, deadline: float) -> dict:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise WorkerTimeout
+            try:
+                readable, _, _ = select.select([self._from], [], [], remaining)
+            except InterruptedError:
+                continue
+            if readable:
+                try:
+                    return protocol.read_frame(self._from)
+                except (EOFError, OSError, ValueError, protocol.ProtocolError) as exc:
+                    raise WorkerDied(str(exc)) from exc
+
+    def call(self, job: dict, timeout_s: float) -> dict:
+        try:
+            protocol.write_frame(self._to, job)
+        except OSError as exc:  # broken pipe: it died while idle
+            raise WorkerDied(str(exc)) from exc
+        reply = self._receive(time.monotonic() + timeout_s)
+        self.served += 1
+        return reply
+
+    def kill(self) -> int | None:
+        self.dead = True
+        with contextlib.suppress(ProcessLookupError):
+            self.proc.kill()
+        try:
+            code = self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            code = None
+        self.close_fds()
+        return code
+
+    def retire(self) -> None:
+        """It said it is leaving: reap it without a signal."""
+        self.dead = True
+        self.close_fds()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def close_fds(self) -> None:
+        for fd in (self._to, self._from):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._to = self._from = -1
+
+
+@dataclass
+class PoolStats:
+    started: int = 0
+    killed: int = 0
+    retired: int = 0
+    crashed: int = 0
+    jobs: int = 0
+    busy_rejections: int = 0
+    last_hardening: dict = field(default_factory=dict)
+
+
+class WorkerPool:
+    def __init__(self, config: PoolConfig):
+        self.config = config
+        self.owner_pid = os.getpid()
+        self._cond = threading.Condition()
+        self._idle: list[Worker] = []
+        self._all: set[Worker] = set()
+        self._starting = 0
+        self._closed = False
+        self._start_failures = 0
+        self.stats = PoolStats()
+        for _ in range(config.size):
+            self._spawn_async()
+        atexit.register(self.close)
+
+    # --- workers coming and going ---
+
+    def _spawn_async(self) -> None:
+        with self._cond:
+            if self._closed:
+                return
+            self._starting += 1
+        threading.Thread(target=self._spawn, name="sandbox-spawn", daemon=True).start()
+
+    def _spawn(self) -> None:
+        worker = None
+        try:
+            worker = Worker(self.config)
+            worker.wait_ready(self.config.start_timeout_s)
+        except Exception as exc:  # noqa: BLE001 - reported, and the pool retries
+            log.error("sandbox worker failed to start: %s", exc)
+            if worker is not None:
+                worker.kill()
+            with self._cond:
+                self._starting -= 1
+                self._start_failures += 1
+                failures = self._start_failures
+                self._cond.notify_all()
+            if failures <= 20 and not self._closed:
+                time.sleep(min(5.0, 0.1 * failures))
+                self._spawn_async()
+            return
+        with self._cond:
+            self._starting -= 1
+            self._start_failures = 0
+            self.stats.started += 1
+            self.stats.last_hardening = worker.hardening
+            if self._closed:
+                worker.kill()
+                return
+            self._all.add(worker)
+            self._idle.append(worker)
+            self._cond.notify()
+
+    def _acquire(self, wait_s: float) -> Worker:
+        deadline = time.monotonic() + wait_s
+        with self._cond:
+            while not self._idle:
+                if self._closed:
+                    raise SandboxUnavailable("the sandbox pool is closed")
+                if not self._all and not self._starting and self._start_failures:
+                    raise SandboxUnavailable("no sandbox worker could be started")
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    self.stats.busy_rejections += 1
+                    raise PoolBusy
+                self._cond.wait(remaining)
+            return self._idle.pop()
+
+    def _release(self, worker: Worker) -> None:
+        with self._cond:
+            self._idle.append(worker)
+            self._cond.notify()
+
+    def _drop(self, worker: Worker) -> None:
+        with self._cond:
+            self._all.discard(worker)
+        self._spawn_async()
+
+    # --- the one public operation ---
+
+    def run(self, job: dict, *, wait_s: float, timeout_s: float) -> dict:
+        """Run `job` on a worker. Always returns a result dict (protocol.py), except
+        PoolBusy (no worker within wait_s) and SandboxUnavailable."""
+        worker = self._acquire(wait_s)
+        started = time.perf_counter()
+        try:
+            reply = worker.call(job, timeout_s)
+        except WorkerTimeout:
+            worker.kill()
+            self.stats.killed += 1
+            self._drop(worker)
+            log.warning("sandbox worker %s killed after %.1f s", worker.pid, timeout_s)
+            return protocol.crashed_result(
+                protocol.TIMEOUT, "The program did not stop in time.", (time.perf_counter() - started) * 1000
+            )
+        except WorkerDied:
+            code = worker.kill()
+            self.stats.crashed += 1
+            self._drop(worker)
+            status = _status_for_exit(code)
+            log.warning("sandbox worker %s died mid-job (exit %s)", worker.pid, code)
+            return protocol.crashed_result(
+                status, "The sandbox stopped the program.", (time.perf_counter() - started) * 1000
+            )
+        self.stats.jobs += 1
+        if reply.get("worker", {}).get("retiring"):
+            worker.retire()
+            self.stats.retired += 1
+            self._drop(worker)
+        else:
+            self._release(worker)
+        return reply
+
+    def wait_until_ready(self, timeout_s: float) -> int:
+        """Block until every worker is up (or the timeout); returns how many are."""
+        deadline = time.monotonic() + timeout_s
+        with self._cond:
+            while self._starting and time.monotonic() < deadline:
+                self._cond.wait(max(0.0, deadline - time.monotonic()))
+            return len(self._all)
+
+    def info(self) -> dict:
+        with self._cond:
+            return {
+                "size": self.config.size,
+                "alive": len(self._all),
+                "idle": len(self._idle),
+                "starting": self._starting,
+                "stats": asdict(self.stats),
+            }
+
+    def close(self) -> None:
+        with self._cond:
+            if self._closed:
+                return
+            self._closed = True
+            workers = list(self._all)
+            self._all.clear()
+            self._idle.clear()
+            self._cond.notify_all()
+        for worker in workers:
+            worker.kill()
+
+
+def _status_for_exit(code: int | None) -> str:
+    if code in (-signal.SIGXCPU,):
+        return protocol.TIMEOUT
+    if code in (-signal.SIGKILL, -signal.SIGABRT):
+        # V8 aborts on a fatal out-of-memory; the kernel's OOM killer sends SIGKILL.
+        return protocol.MEMORY_LIMIT
+    return protocol.ERROR

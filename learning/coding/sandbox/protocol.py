@@ -1,0 +1,89 @@
+"""What travels between the web process, the pool and its workers. No Django, no V8:
+both sides import this.
+
+Frames on a worker's pipes: a 4-byte big-endian length, then UTF-8 JSON.
+
+A job:
+    {"kind": "run", "language": "javascript", "files": [{"name", "content"}], "stdin": "",
+     "limits": {"wall_ms", "heap_mb", "output_bytes"}}
+    {"kind": "tests", "language": ..., "files": [...], "limits": {...},
+     "tests": [{"id", "kind": "assert", "code"} | {"id", "kind": "io", "input", "expected"}]}
+    {"kind": "selfcheck", "language": ...}
+
+A run result:
+    {"status": "ok|error|timeout|memory_limit|output_limit",
+     "stdout": [{"level": "log|info|warn|error", "text"}], "output_truncated": bool,
+     "error": {"name", "message", "line", "column", "file"} | null, "wall_ms": float}
+A tests result:
+    {"status": "ok" (all tests ran) | a run status (the job as a whole failed),
+     "tests": [{"id", "passed", "status", "message", "stdout", "wall_ms"}], "wall_ms"}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+
+OK = "ok"
+ERROR = "error"
+TIMEOUT = "timeout"
+MEMORY_LIMIT = "memory_limit"
+OUTPUT_LIMIT = "output_limit"
+STATUSES = (OK, ERROR, TIMEOUT, MEMORY_LIMIT, OUTPUT_LIMIT)
+
+# language name -> "module:Class" of its runner (imported inside workers only)
+RUNNERS = {
+    "javascript": "learning.coding.sandbox.runners.javascript:JavaScriptRunner",
+}
+SUPPORTED_LANGUAGES = tuple(RUNNERS)
+
+MAX_FRAME = 32 * 1024 * 1024
+_HEADER = struct.Struct(">I")
+
+
+class ProtocolError(Exception):
+    pass
+
+
+def encode(message: dict) -> bytes:
+    body = json.dumps(message, separators=(",", ":")).encode()
+    if len(body) > MAX_FRAME:
+        raise ProtocolError("frame too large")
+    return _HEADER.pack(len(body)) + body
+
+
+def write_frame(fd: int, message: dict) -> None:
+    data = memoryview(encode(message))
+    while data:
+        written = os.write(fd, data)
+        data = data[written:]
+
+
+def read_exact(fd: int, size: int) -> bytes:
+    chunks = []
+    while size:
+        chunk = os.read(fd, min(size, 1 << 20))
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_frame(fd: int) -> dict:
+    (size,) = _HEADER.unpack(read_exact(fd, _HEADER.size))
+    if size > MAX_FRAME:
+        raise ProtocolError("frame too large")
+    return json.loads(read_exact(fd, size))
+
+
+def crashed_result(status: str, message: str, wall_ms: float) -> dict:
+    """What the pool answers when a worker died or had to be killed mid-job."""
+    return {
+        "status": status,
+        "stdout": [],
+        "output_truncated": False,
+        "error": {"name": "SandboxError", "message": message, "line": None, "column": None, "file": None},
+        "wall_ms": round(wall_ms, 3),
+    }

@@ -1,0 +1,49 @@
+"""Interactive coding: the JavaScript sandbox, drafts and challenges.
+
+Every limit of the sandbox is here so an operator can tighten it without a release.
+See the README's coding section for the security model these numbers belong to."""
+
+import os
+
+from .env import BASE_DIR, env
+
+# --- one run ---
+SANDBOX_WALL_TIME_MS = env.int("SANDBOX_WALL_TIME_MS", default=2000)
+SANDBOX_HEAP_MB = env.int("SANDBOX_HEAP_MB", default=64)
+SANDBOX_OUTPUT_BYTES = env.int("SANDBOX_OUTPUT_BYTES", default=65_536)
+SANDBOX_MAX_SOURCE_BYTES = env.int("SANDBOX_MAX_SOURCE_BYTES", default=262_144)
+SANDBOX_MAX_STDIN_BYTES = env.int("SANDBOX_MAX_STDIN_BYTES", default=65_536)
+SANDBOX_MAX_FILES = env.int("SANDBOX_MAX_FILES", default=20)
+
+# --- the worker pool ---
+SANDBOX_POOL_SIZE = env.int("SANDBOX_POOL_SIZE", default=max(2, (os.cpu_count() or 1) * 2))
+SANDBOX_RECYCLE_AFTER = env.int("SANDBOX_RECYCLE_AFTER", default=500)
+# Memory a worker may map beyond what it holds once V8 is up (RLIMIT_DATA): the JS heap
+# is capped separately by SANDBOX_HEAP_MB; this also bounds ArrayBuffer backing stores,
+# which live outside the JS heap.
+SANDBOX_WORKER_EXTRA_MB = env.int("SANDBOX_WORKER_EXTRA_MB", default=256)
+SANDBOX_WORKER_NOFILE = env.int("SANDBOX_WORKER_NOFILE", default=64)
+SANDBOX_SECCOMP = env.bool("SANDBOX_SECCOMP", default=True)
+# Extra V8 flags, e.g. "--jitless" (no JIT at all: about half the speed on CPU-bound
+# code, a much smaller attack surface).
+SANDBOX_V8_FLAGS = env.list("SANDBOX_V8_FLAGS", default=[])
+
+# --- admission: per user and global, with a bounded wait then 429 ---
+SANDBOX_MAX_CONCURRENT_PER_USER = env.int("SANDBOX_MAX_CONCURRENT_PER_USER", default=2)
+SANDBOX_MAX_CONCURRENT = env.int("SANDBOX_MAX_CONCURRENT", default=SANDBOX_POOL_SIZE)
+SANDBOX_QUEUE_WAIT_MS = env.int("SANDBOX_QUEUE_WAIT_MS", default=3000)
+
+# --- service mode: the pool as its own process/container ---
+SANDBOX_URL = env("SANDBOX_URL", default="")
+SANDBOX_TOKEN = env("SANDBOX_TOKEN", default="")
+
+# --- drafts ---
+DRAFT_MAX_FILE_BYTES = env.int("DRAFT_MAX_FILE_BYTES", default=102_400)
+DRAFT_MAX_FILES = env.int("DRAFT_MAX_FILES", default=20)
+DRAFT_MAX_BYTES = env.int("DRAFT_MAX_BYTES", default=512_000)
+DRAFT_HISTORY = env.int("DRAFT_HISTORY", default=20)
+
+# --- challenges ---
+CHALLENGE_MAX_TESTS = env.int("CHALLENGE_MAX_TESTS", default=50)
+
+SANDBOX_VENDOR_DIR = BASE_DIR / "learning" / "coding" / "sandbox" / "vendor"
