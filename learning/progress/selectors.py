@@ -172,6 +172,20 @@ def progress_for_courses(*, user, courses: list[CoursePage]) -> dict[int, Course
     }
 
 
+def course_visible_get(*, user, course_id: int) -> CoursePage:
+    """The published course the learner asks about, or 404: the same visibility rule
+    as the catalog (cms.selectors.with_live_ancestors), without the catalog's
+    prefetches of tags, owners and cover renditions that progress never shows."""
+    course = (
+        with_live_ancestors(CoursePage.objects.live().filter(depth=COURSE_DEPTH, pk=course_id), COURSE_DEPTH)
+        .only("id", "path", "depth", "title", "slug", "live")
+        .first()
+    )
+    if course is None:
+        raise Http404("No such course.")
+    return course
+
+
 def enrollment_list_for_user(*, user) -> QuerySet[Enrollment]:
     """Active enrollments in courses the learner can still see, most recent activity first."""
     return (

@@ -10,7 +10,6 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cms.selectors import course_get_for_user
 from learning.accounts.permissions import IsTeacherOrAdmin, IsVerified
 
 from .. import selectors, services
@@ -91,7 +90,7 @@ class EnrollmentView(LearnerView):
         responses={201: s.EnrollResponseSerializer, 200: s.EnrollResponseSerializer},
     )
     def post(self, request, course_id: int):
-        course = course_get_for_user(user=request.user, course_id=course_id)
+        course = selectors.course_visible_get(user=request.user, course_id=course_id)
         enrollment, created = services.enrollment_create(user=request.user, course=course)
         body = {
             "course_id": course.pk,
@@ -106,7 +105,7 @@ class EnrollmentView(LearnerView):
         responses={204: OpenApiResponse(description="Unenrolled, or was not enrolled.")},
     )
     def delete(self, request, course_id: int):
-        course = course_get_for_user(user=request.user, course_id=course_id)
+        course = selectors.course_visible_get(user=request.user, course_id=course_id)
         services.enrollment_delete(user=request.user, course=course)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -149,7 +148,7 @@ class ResumeView(LearnerView):
         responses={200: s.ResumeSerializer},
     )
     def get(self, request, course_id: int):
-        course = course_get_for_user(user=request.user, course_id=course_id)
+        course = selectors.course_visible_get(user=request.user, course_id=course_id)
         progress = selectors.progress_for_courses(user=request.user, courses=[course])[course.pk]
         return Response(s.ResumeSerializer(progress.resume()).data)
 
@@ -158,7 +157,7 @@ class ResumeView(LearnerView):
 class CourseProgressView(LearnerView):
     @extend_schema(summary="My progress in a course, per module", responses={200: s.CourseProgressSerializer})
     def get(self, request, course_id: int):
-        course = course_get_for_user(user=request.user, course_id=course_id)
+        course = selectors.course_visible_get(user=request.user, course_id=course_id)
         progress = selectors.course_progress_get(user=request.user, course=course)
         body = {
             "course_id": course.pk,
