@@ -107,3 +107,17 @@ def test_every_setting_read_from_the_environment_is_in_the_readme_table():
             if name not in table_vars:
                 missing.add(f"{name} ({module.name})")
     assert not missing, f"settings missing from the README env table: {sorted(missing)}"
+
+
+def test_sentry_is_enabled_only_when_a_dsn_is_set():
+    probe = "import sentry_sdk; print(sentry_sdk.get_client().is_active())"
+    common = {"SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "api.example.com"}
+    off = _manage("shell", "--no-imports", "-c", probe, env_extra=common, drop=("SENTRY_DSN", "SECRET_KEY"))
+    on = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        probe,
+        env_extra=common | {"SENTRY_DSN": "http://public@127.0.0.1:9/1"},  # nothing listens: never sent
+    )
+    assert (off.stdout.strip(), on.stdout.strip()) == ("False", "True"), off.stderr + on.stderr
