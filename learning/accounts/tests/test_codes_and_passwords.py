@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from learning.accounts.models import OneTimeCode
 
-from .conftest import assert_error, last_code
 from .factories import DEFAULT_PASSWORD, UserFactory
+from .helpers import assert_error, last_code
 
 pytestmark = pytest.mark.django_db
 

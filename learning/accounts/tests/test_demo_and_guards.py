@@ -17,8 +17,8 @@ from learning.accounts.permissions import HasObjectPermission, IsVerified
 from learning.accounts.roles import user_roles
 from learning.accounts.selectors import objects_with_permission
 
-from .conftest import assert_error
 from .factories import DEFAULT_PASSWORD, UserFactory
+from .helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/api/v1/auth/login/"

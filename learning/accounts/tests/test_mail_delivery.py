@@ -18,7 +18,7 @@ from aiosmtpd.controller import Controller
 from django.conf import settings as django_settings
 from django_q.models import Success
 
-from .conftest import assert_error
+from .helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 

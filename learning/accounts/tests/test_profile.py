@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from .conftest import assert_error
 from .factories import UserFactory
+from .helpers import assert_error
 from .images import image_bytes, noise_png, png_bomb
 
 pytestmark = pytest.mark.django_db

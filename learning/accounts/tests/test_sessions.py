@@ -5,8 +5,8 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from .conftest import assert_error
 from .factories import DEFAULT_PASSWORD, UserFactory
+from .helpers import assert_error
 
 pytestmark = pytest.mark.django_db
 

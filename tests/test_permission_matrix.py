@@ -1,0 +1,117 @@
+"""The permission matrix: for every endpoint and method, the status each kind of caller
+gets. One row per (endpoint, method); columns are the callers:
+
+    anonymous  no token
+    student    a verified student
+    teacher    a verified teacher
+    admin      an admin (group member, not superuser)
+
+URLs and bodies may use placeholders, filled per caller:
+    {me}     the caller's own user id (for anonymous: another user's id)
+    {other}  another user's id (the "someone else's object" case)
+Areas add their rows to ROWS (keep the sections), with a `setup` callable when a row
+needs objects: it gets the users dict and returns extra placeholder values.
+
+Every 4xx answer must also be in the one error shape. Requests carry real access JWTs.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+
+from learning.accounts.tests.helpers import assert_error
+
+CALLERS = ("anonymous", "student", "teacher", "admin")
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    url: str
+    expect: dict[str, int]  # caller -> status
+    body: dict | None = None
+    format: str = "json"
+    setup: Callable[[dict], dict] | None = None
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        assert set(self.expect) == set(CALLERS), f"{self.method} {self.url}: give a status for every caller"
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(CALLERS, status)
+
+
+def signed_in(status: int, anonymous: int = 401) -> dict[str, int]:
+    return {"anonymous": anonymous, "student": status, "teacher": status, "admin": status}
+
+
+ROWS: list[Row] = [
+    # --- accounts: /api/v1/auth/ ---
+    Row("GET", "/api/v1/auth/me/", signed_in(200)),
+    Row("PATCH", "/api/v1/auth/me/", signed_in(200), {"bio": "hello"}),
+    Row("PUT", "/api/v1/auth/me/", signed_in(405)),
+    Row("DELETE", "/api/v1/auth/me/avatar/", signed_in(204)),
+    Row("PUT", "/api/v1/auth/me/avatar/", signed_in(400), {}, format="multipart", note="no file"),
+    Row("GET", "/api/v1/auth/profiles/{other}/", signed_in(200)),
+    Row(
+        "PATCH", "/api/v1/auth/profiles/{other}/", signed_in(403), {"bio": "not mine"}, note="other's object"
+    ),
+    Row("PATCH", "/api/v1/auth/profiles/{me}/", signed_in(200), {"bio": "mine"}),
+    Row("DELETE", "/api/v1/auth/profiles/{other}/", signed_in(405)),
+    Row(
+        "POST",
+        "/api/v1/auth/password/change/",
+        signed_in(400),
+        {"current_password": "not-the-password", "new_password": "quartz-Lantern-meadow-64"},
+    ),
+    # public endpoints: the same for everyone; an Authorization header changes nothing
+    Row("POST", "/api/v1/auth/signup/", everyone(400), {"email": "not-an-email"}),
+    Row("POST", "/api/v1/auth/login/", everyone(401), {"email": "nobody@example.test", "password": "x"}),
+    Row("POST", "/api/v1/auth/refresh/", everyone(401), {"refresh": "not-a-token"}),
+    Row("POST", "/api/v1/auth/logout/", everyone(401), {"refresh": "not-a-token"}),
+    Row("POST", "/api/v1/auth/verify-email/", everyone(400), {"email": "a@example.test", "code": "123456"}),
+    Row("POST", "/api/v1/auth/verify-email/resend/", everyone(202), {"email": "a@example.test"}),
+    Row("POST", "/api/v1/auth/password/reset/", everyone(202), {"email": "a@example.test"}),
+    Row(
+        "POST",
+        "/api/v1/auth/password/reset/confirm/",
+        everyone(400),
+        {"email": "a@example.test", "code": "123456", "new_password": "quartz-Lantern-meadow-64"},
+    ),
+    Row("GET", "/api/v1/auth/login/", everyone(405)),
+    # --- content ---
+    # --- progress ---
+    # --- coding ---
+]
+
+
+def _cases():
+    for row in ROWS:
+        for caller in CALLERS:
+            label = f"{row.method} {row.url} as {caller}" + (f" ({row.note})" if row.note else "")
+            yield pytest.param(row, caller, id=label)
+
+
+@pytest.fixture
+def callers(student, teacher, admin_user, other_teacher):
+    return {"student": student, "teacher": teacher, "admin": admin_user, "other": other_teacher}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("row", "caller"), list(_cases()))
+def test_permission_matrix(row: Row, caller: str, callers, auth_client):
+    user = callers.get(caller)
+    values = {"me": (user or callers["other"]).pk, "other": callers["other"].pk}
+    if row.setup:
+        values |= row.setup(callers)
+    url = row.url.format(**values)
+    client = auth_client(user)
+    response = getattr(client, row.method.lower())(url, row.body, format=row.format, **row.extra)
+    expected = row.expect[caller]
+    if expected >= 400:
+        assert_error(response, expected)
+    else:
+        assert response.status_code == expected, (response.status_code, response.content[:500])
