@@ -577,10 +577,26 @@ def page_submit_for_review(*, user, page: Page, include_descendants: bool = Fals
 
 
 @transaction.atomic
-def page_publish(*, user, page: Page, include_descendants: bool = False) -> Page:
+def page_publish(*, user, page: Page, include_descendants: bool = False, go_live_at=None) -> Page:
     """Admins publish the latest revision directly (cancelling a review in progress,
-    as the editor does)."""
-    pages = [page.specific]
+    as the editor does). With a future `go_live_at`, the revision is scheduled instead:
+    the page goes live when the `cms-publish-scheduled` job runs after that time."""
+    if go_live_at is not None:
+        from django.utils import timezone
+
+        if go_live_at <= timezone.now():
+            raise ValidationError(
+                {"go_live_at": ["Give a time in the future, or leave it out to publish now."]}
+            )
+        page = page.specific
+        if not page.permissions_for_user(user).can_publish():
+            raise PermissionDenied("Only admins publish.")
+        _check_not_locked(page, user)
+        draft = page.get_latest_revision_as_object()
+        draft.go_live_at = go_live_at
+        EditPageAction(draft, user=user, clean=False).execute()
+    page = Page.objects.get(pk=page.pk).specific  # fresh: latest_revision may have just changed
+    pages = [page]
     if include_descendants:
         pages += list(page.get_descendants().filter(has_unpublished_changes=True).specific().order_by("path"))
     for item in pages:

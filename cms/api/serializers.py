@@ -232,8 +232,15 @@ class OwnersSerializer(serializers.Serializer):
     )
 
 
+class SubmitSerializer(serializers.Serializer):
+    include_descendants = serializers.BooleanField(required=False, default=False)
+
+
 class PublishSerializer(serializers.Serializer):
     include_descendants = serializers.BooleanField(required=False, default=False)
+    go_live_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="Schedule instead of publishing now (ISO 8601, future)."
+    )
 
 
 class UnpublishSerializer(serializers.Serializer):

@@ -29,6 +29,7 @@ from cms.api import serializers as s
 from cms.api import shaping
 from cms.models import CourseLevel, CoursePage, LessonPage, ModulePage
 from learning.accounts.permissions import IsAdmin, IsTeacherOrAdmin, IsVerified
+from site_config.api.schema import ConflictErrorResponse
 
 CONTENT = ["content"]
 AUTHORING = ["content: authoring"]
@@ -297,13 +298,13 @@ def _authoring_schema(model_name: str, write_serializer):
             "review. A page in review is locked for teachers (409). "
             + ("Sending another `parent` moves it." if model_name != "course" else ""),
             request=write_serializer(partial=True),
-            responses={200: s.AuthoringPageSerializer},
+            responses={200: s.AuthoringPageSerializer, 409: ConflictErrorResponse},
         )(view.patch)
         view.delete = extend_schema(
             tags=AUTHORING,
             summary=f"Delete a {model_name}",
             description="Teachers may delete pages of their courses that were never published; admins any.",
-            responses={204: OpenApiResponse(description="Deleted")},
+            responses={204: OpenApiResponse(description="Deleted"), 409: ConflictErrorResponse},
         )(view.delete)
         return view
 
@@ -395,11 +396,11 @@ class AuthoringSubmitView(ContentAPIView):
         summary="Submit a page for review",
         description="Starts the Course review workflow on the latest draft (or resumes it after changes "
         "were requested). `include_descendants` also submits every page below with unpublished changes.",
-        request=s.PublishSerializer,
-        responses={200: s.SubmitResultSerializer},
+        request=s.SubmitSerializer,
+        responses={200: s.SubmitResultSerializer, 409: ConflictErrorResponse},
     )
     def post(self, request, page_id: int):
-        data = _parse(s.PublishSerializer, request)
+        data = _parse(s.SubmitSerializer, request)
         page = _any_editable_page(request.user, page_id)
         states = services.page_submit_for_review(
             user=request.user, page=page, include_descendants=data["include_descendants"]
@@ -412,9 +413,11 @@ class AuthoringPublishView(ContentAPIView):
 
     @extend_schema(
         tags=AUTHORING,
-        summary="Publish the latest draft now (admins)",
+        summary="Publish the latest draft now, or schedule it (admins)",
+        description="Cancels a review in progress, as the editor does. With `go_live_at` the revision is "
+        "scheduled and goes live when the `cms-publish-scheduled` job runs after that time.",
         request=s.PublishSerializer,
-        responses={200: s.AuthoringPageSerializer},
+        responses={200: s.AuthoringPageSerializer, 409: ConflictErrorResponse},
     )
     def post(self, request, page_id: int):
         data = _parse(s.PublishSerializer, request)
@@ -422,6 +425,7 @@ class AuthoringPublishView(ContentAPIView):
             user=request.user,
             page=_any_editable_page(request.user, page_id),
             include_descendants=data["include_descendants"],
+            go_live_at=data.get("go_live_at"),
         )
         return Response(shaping.authoring_page(page))
 
@@ -434,7 +438,7 @@ class AuthoringUnpublishView(ContentAPIView):
         summary="Unpublish a page (admins)",
         description="Learners stop seeing it and everything below it at once.",
         request=s.UnpublishSerializer,
-        responses={200: s.AuthoringPageSerializer},
+        responses={200: s.AuthoringPageSerializer, 409: ConflictErrorResponse},
     )
     def post(self, request, page_id: int):
         data = _parse(s.UnpublishSerializer, request)

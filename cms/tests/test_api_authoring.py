@@ -278,3 +278,121 @@ def test_duplicate_slug_is_400(draft_course, auth_client, teacher):
     )
     assert_error(response, 400, attr="slug")
     assert CoursePage.objects.count() == 1
+
+
+# --- scheduled publishing ---------------------------------------------------------------
+
+
+def test_scheduled_publishing(draft_course, auth_client, admin_user, student):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from wagtail.models import Revision
+
+    from cms.tasks import publish_scheduled
+
+    admin = auth_client(admin_user)
+    past = admin.post(
+        f"/api/v1/authoring/pages/{draft_course.pk}/publish/", {"go_live_at": "2000-01-01T00:00:00Z"}
+    )
+    assert_error(past, 400, attr="go_live_at")
+    when = timezone.now() + timedelta(hours=1)
+    response = admin.post(
+        f"/api/v1/authoring/pages/{draft_course.pk}/publish/", {"go_live_at": when.isoformat()}
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["live"] is False
+    publish_scheduled()
+    assert auth_client(student).get(f"/api/v1/courses/{draft_course.pk}/").status_code == 404
+    # time passes: the approved go-live moment is now behind us
+    past = timezone.now() - timedelta(minutes=1)
+    for revision in Revision.page_revisions.filter(
+        object_id=str(draft_course.pk), approved_go_live_at__isnull=False
+    ):
+        revision.approved_go_live_at = past
+        revision.content["go_live_at"] = past.isoformat()
+        revision.save()
+    publish_scheduled()
+    assert CoursePage.objects.get(pk=draft_course.pk).live
+    assert auth_client(student).get(f"/api/v1/courses/{draft_course.pk}/").status_code == 200
+
+
+# --- uploads -----------------------------------------------------------------------------
+
+
+def _png_bytes():
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_image_upload_and_use_in_a_lesson(draft_course, auth_client, teacher, student, admin_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = auth_client(teacher)
+    upload = SimpleUploadedFile("box.png", _png_bytes(), content_type="image/png")
+    response = client.post("/api/v1/authoring/images/", {"file": upload, "title": "Box"}, format="multipart")
+    assert response.status_code == 201, response.content
+    image_id = response.json()["id"]
+    module = ModulePage.objects.child_of(draft_course).first()
+    lesson = client.post(
+        "/api/v1/authoring/lessons/",
+        {
+            "parent": module.pk,
+            "title": "With image",
+            "body": [{"type": "image", "value": {"image": image_id, "alt": "A box", "caption": ""}}],
+        },
+    ).json()
+    auth_client(admin_user).post(
+        f"/api/v1/authoring/pages/{draft_course.pk}/publish/", {"include_descendants": True}
+    )
+    body = auth_client(student).get(f"/api/v1/lessons/{lesson['id']}/").json()["body"]
+    image = body[0]["value"]["image"]
+    assert image["id"] == image_id and image["width"] == 40
+    assert set(image["renditions"]) == {"thumbnail", "medium", "large"}
+    assert image["renditions"]["thumbnail"]["url"].startswith("/media/")
+    not_image = SimpleUploadedFile("x.png", b"not an image", content_type="image/png")
+    assert_error(
+        client.post("/api/v1/authoring/images/", {"file": not_image}, format="multipart"), 400, attr="file"
+    )
+
+
+def test_attachment_upload_rules(draft_course, auth_client, teacher, student, admin_user, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = auth_client(teacher)
+    ok = SimpleUploadedFile("notes.md", b"# Notes", content_type="text/markdown")
+    response = client.post("/api/v1/authoring/documents/", {"file": ok}, format="multipart")
+    assert response.status_code == 201, response.content
+    document_id = response.json()["id"]
+    bad_ext = SimpleUploadedFile("tool.exe", b"MZ", content_type="application/octet-stream")
+    assert_error(
+        client.post("/api/v1/authoring/documents/", {"file": bad_ext}, format="multipart"), 400, attr="file"
+    )
+    settings.ATTACHMENT_MAX_BYTES = 10
+    too_big = SimpleUploadedFile("big.txt", b"x" * 11, content_type="text/plain")
+    assert_error(
+        client.post("/api/v1/authoring/documents/", {"file": too_big}, format="multipart"), 400, attr="file"
+    )
+    assert_error(
+        auth_client(student).post("/api/v1/authoring/documents/", {"file": ok}, format="multipart"), 403
+    )
+    module = ModulePage.objects.child_of(draft_course).first()
+    lesson = client.post(
+        "/api/v1/authoring/lessons/",
+        {
+            "parent": module.pk,
+            "title": "Attach",
+            "body": [{"type": "attachment", "value": {"document": document_id}}],
+        },
+    ).json()
+    auth_client(admin_user).post(
+        f"/api/v1/authoring/pages/{draft_course.pk}/publish/", {"include_descendants": True}
+    )
+    block = auth_client(student).get(f"/api/v1/lessons/{lesson['id']}/").json()["body"][0]["value"]
+    assert block["document"]["url"].startswith("/documents/") and block["document"]["extension"] == "md"
+    assert block["title"] == "notes"

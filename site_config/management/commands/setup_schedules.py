@@ -14,6 +14,13 @@ SCHEDULES = [
         "func": "learning.accounts.tasks.housekeeping",
         "schedule_type": Schedule.DAILY,
     },
+    {
+        # Wagtail's scheduled publishing (go-live / expiry dates set in the editor).
+        "name": "cms-publish-scheduled",
+        "func": "cms.tasks.publish_scheduled",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 1,
+    },
 ]
 
 
