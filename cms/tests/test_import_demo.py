@@ -101,3 +101,17 @@ def test_demo_loader_publishes_web_basics_through_the_workflow(db, auth_client):
 
     student = get_user_model().objects.get(email="student@mrict.local")
     assert auth_client(student).get(f"/api/v1/courses/{course.pk}/").json()["lesson_count"] == 10
+
+
+def test_demo_document_matches_the_published_json_schema(web_basics):
+    from pathlib import Path
+
+    import jsonschema
+
+    schema = json.loads(
+        (Path(__file__).resolve().parents[2] / "docs" / "course-import.schema.json").read_text()
+    )
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(web_basics, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**web_basics, "level": "expert"}, schema)
