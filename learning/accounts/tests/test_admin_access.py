@@ -84,3 +84,33 @@ def test_user_changes_are_audited_without_secrets(student):
     entry = LogEntry.objects.get_for_object(student).order_by("-timestamp").first()
     assert entry is not None and "display_name" in entry.changes_dict
     assert "password" not in entry.changes_dict and "last_login" not in entry.changes_dict
+
+
+def test_admin_makes_a_teacher_in_wagtails_user_screens():
+    from django.contrib.auth.models import Group
+
+    from learning.accounts.roles import user_roles
+
+    root = UserFactory(is_superuser=True, is_staff=True)
+    client = Client()
+    client.force_login(root)
+    form = client.get("/admin/users/new/")
+    assert form.status_code == 200 and b'name="email"' in form.content
+    response = client.post(
+        "/admin/users/new/",
+        {
+            "email": "Wagtail.Teacher@example.test",
+            "first_name": "Wag",
+            "last_name": "Tail",
+            "password1": "plum-Tractor-galaxy-81",
+            "password2": "plum-Tractor-galaxy-81",
+            "groups": [Group.objects.get(name="teacher").pk],
+        },
+    )
+    assert response.status_code == 302
+    created = get_user_model().objects.get(email="Wagtail.Teacher@example.test")
+    assert user_roles(created) == ["teacher"] and created.check_password("plum-Tractor-galaxy-81")
+    assert (
+        _wagtail_login("wagtail.teacher@example.test", "plum-Tractor-galaxy-81").get("/admin/").status_code
+        == 200
+    )
