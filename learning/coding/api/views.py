@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException
@@ -12,6 +14,8 @@ from rest_framework.views import APIView
 from learning.accounts.permissions import IsVerified
 
 from .. import services
+
+log = logging.getLogger("mrict.sandbox")
 from ..sandbox.backends import retry_after_s
 from .serializers import CodeRunInputSerializer, CodeRunResultSerializer
 
@@ -26,10 +30,27 @@ class SandboxBusy(APIException):
         self.wait = retry_after
 
 
-class SandboxUnavailable(APIException):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = "The code sandbox is unavailable; try again later."
-    default_code = "sandbox_unavailable"
+class SandboxUnavailable(Exception):
+    """Answered as a 503 in the one error shape (not raised through DRF's handler,
+    which would report it as a server crash: the sandbox being down is an outage of a
+    dependency, logged as a warning)."""
+
+
+def sandbox_unavailable_response() -> Response:
+    return Response(
+        {
+            "type": "server_error",
+            "errors": [
+                {
+                    "code": "sandbox_unavailable",
+                    "detail": "The code sandbox is unavailable; try again later.",
+                    "attr": None,
+                }
+            ],
+        },
+        status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        headers={"Retry-After": str(retry_after_s())},
+    )
 
 
 def sandbox_call(fn, **kwargs):
@@ -39,6 +60,7 @@ def sandbox_call(fn, **kwargs):
     except services.SandboxBusyError as exc:
         raise SandboxBusy(retry_after_s()) from exc
     except services.SandboxDownError as exc:
+        log.warning("sandbox unavailable: %s", exc)
         raise SandboxUnavailable() from exc
 
 
@@ -76,11 +98,16 @@ class CodeRunView(APIView):
         data = CodeRunInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        result = sandbox_call(
-            services.code_run,
-            user=request.user,
-            language=v["language"],
-            files=[services.SourceFile(f["name"], f["content"], f.get("language") or "") for f in v["files"]],
-            stdin=v.get("stdin") or "",
-        )
+        try:
+            result = sandbox_call(
+                services.code_run,
+                user=request.user,
+                language=v["language"],
+                files=[
+                    services.SourceFile(f["name"], f["content"], f.get("language") or "") for f in v["files"]
+                ],
+                stdin=v.get("stdin") or "",
+            )
+        except SandboxUnavailable:
+            return sandbox_unavailable_response()
         return Response(CodeRunResultSerializer({**result, "language": v["language"]}).data)

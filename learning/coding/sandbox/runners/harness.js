@@ -73,18 +73,23 @@
 
   function emit(level, text) {
     if (overflow) throw new OutputLimitError("Output limit reached");
-    const room = outputLimit - used;
+    // Each entry costs its UTF-8 bytes plus one (the line break a terminal would show).
+    const room = outputLimit - used - 1;
     // A string longer (in code units) than the room left cannot fit in UTF-8 either:
     // cut it before measuring, so a 100 MB string costs no more than the budget.
-    let piece = text.length > room ? apply(strSlice, text, [0, room]) : text;
+    let piece = room <= 0 ? "" : text.length > room ? apply(strSlice, text, [0, room]) : text;
     let size = utf8Length(piece);
-    while (size > room) {
+    while (size > room && piece.length) {
       piece = apply(strSlice, piece, [0, piece.length - (size - room)]);
       size = utf8Length(piece);
     }
+    if (room < 0) {
+      overflow = true;
+      throw new OutputLimitError("Output limit reached");
+    }
     used += size + 1;
     apply(arrayPush, entries, [{ level: level, text: piece }]);
-    if (piece.length < text.length || used > outputLimit) {
+    if (piece.length < text.length) {
       overflow = true;
       throw new OutputLimitError("Output limit reached");
     }
@@ -247,7 +252,8 @@
   function schedule(fn, delay, args, repeat) {
     if (typeof fn !== "function") throw new TypeError("The callback must be a function");
     const id = nextTimer++;
-    const ms = delay > 0 ? +delay : 0;
+    // Like browsers, at least 1 ms: a 0 ms wait would settle synchronously.
+    const ms = delay >= 1 ? +delay : 1;
     apply(setAdd, pending, [id]);
     const tick = () => {
       const view = new Int32(new SAB(4));

@@ -1,0 +1,190 @@
+"""The worker pool directly: hardening, the kill backstop, crashes, recycling, the
+realm's cleanliness and the JavaScript runner's test jobs."""
+
+import os
+import signal
+import time
+
+import pytest
+
+from learning.coding.sandbox.backends import pool_config
+from learning.coding.sandbox.pool import PoolBusy, PoolConfig, WorkerPool
+
+LIMITS = {"wall_ms": 600, "heap_mb": 64, "output_bytes": 65536}
+
+
+def job(source, **extra):
+    return {
+        "kind": "run",
+        "language": "javascript",
+        "files": [{"name": "main.js", "content": source}],
+        "stdin": "",
+        "limits": LIMITS,
+        **extra,
+    }
+
+
+@pytest.fixture(scope="module")
+def pool():
+    pool = WorkerPool(PoolConfig(size=2, recycle_after=4))
+    assert pool.wait_until_ready(60) == 2
+    yield pool
+    pool.close()
+
+
+def test_workers_are_hardened(pool):
+    reply = pool.run({"kind": "selfcheck", "language": "javascript"}, wait_s=5, timeout_s=10)
+    checks = reply["checks"]
+    # no child processes, no programs, no network, no writing files, no signalling
+    # other processes, no raising its own limits; reading stays possible
+    assert checks["fork"] == "EPERM"
+    assert checks["spawn"] == "EPERM"
+    assert checks["socket"] == "EPERM"
+    assert checks["open_for_write"] == "EACCES"
+    assert checks["signal_parent"] == "EPERM"
+    assert checks["raise_rlimit"] != "allowed"
+    assert checks["read_file"] == "allowed"
+    assert checks["rlimit_fsize"] == 0
+    assert checks["rlimit_nofile"] == 64
+    assert 0 < checks["rlimit_data"] < 4 * 1024**3
+    assert reply["hardening"]["seccomp"] is True
+
+
+def test_a_worker_that_does_not_answer_is_killed_and_replaced(pool):
+    # The worker's own clock allows 10 s; the pool's deadline is 0.5 s: the backstop.
+    slow = job("while (true) {}", limits={**LIMITS, "wall_ms": 10_000})
+    started = time.monotonic()
+    reply = pool.run(slow, wait_s=5, timeout_s=0.5)
+    assert reply["status"] == "timeout"
+    assert time.monotonic() - started < 3
+    assert pool.stats.killed >= 1
+    assert pool.run(job("console.log('fine')"), wait_s=10, timeout_s=5)["status"] == "ok"
+
+
+def test_a_worker_killed_from_outside_mid_job_gives_a_clean_status(pool):
+    import threading
+
+    pids = set()
+    while len(pids) < 2:  # learn both workers' pids
+        pids.add(pool.run(job("1"), wait_s=10, timeout_s=5)["worker"]["pid"])
+    outcome = {}
+
+    def busy():
+        outcome["reply"] = pool.run(job("while (true) {}"), wait_s=10, timeout_s=5)
+
+    thread = threading.Thread(target=busy)
+    thread.start()
+    time.sleep(0.2)
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    thread.join(10)
+    assert outcome["reply"]["status"] in {"memory_limit", "timeout", "error"}
+    assert outcome["reply"]["error"]["name"] == "SandboxError"
+    # the pool heals: both workers replaced
+    for _ in range(3):
+        assert pool.run(job("console.log(2)"), wait_s=15, timeout_s=5)["status"] == "ok"
+
+
+def test_workers_are_recycled_after_n_runs(pool):
+    pids = []
+    for _ in range(12):
+        reply = pool.run(job("console.log(1)"), wait_s=15, timeout_s=5)
+        assert reply["status"] == "ok"
+        pids.append(reply["worker"]["pid"])
+        assert reply["worker"]["served"] <= 4
+    assert len(set(pids)) >= 3  # 12 runs, 4 per worker life
+    assert pool.stats.retired >= 2
+
+
+def test_busy_pool_refuses_after_the_bounded_wait():
+    import threading
+
+    pool = WorkerPool(PoolConfig(size=1))
+    try:
+        assert pool.wait_until_ready(60) == 1
+        thread = threading.Thread(
+            target=pool.run, args=(job("while (true) {}"),), kwargs={"wait_s": 5, "timeout_s": 5}
+        )
+        thread.start()
+        time.sleep(0.1)
+        with pytest.raises(PoolBusy):
+            pool.run(job("1"), wait_s=0.1, timeout_s=5)
+        thread.join(10)
+    finally:
+        pool.close()
+
+
+def test_no_state_survives_between_runs_on_the_same_worker(pool):
+    for _ in range(6):
+        reply = pool.run(
+            job("console.log(typeof counter); globalThis.counter = 1; Object.prototype.x = 1"),
+            wait_s=10,
+            timeout_s=5,
+        )
+        assert reply["stdout"] == [{"level": "log", "text": "undefined"}]
+
+
+def test_test_jobs_give_per_test_verdicts(pool):
+    reply = pool.run(
+        {
+            "kind": "tests",
+            "language": "javascript",
+            "files": [
+                {"name": "main.js", "content": "function add(a, b) { return a + b }\nconsole.log(readline())"}
+            ],
+            "limits": LIMITS,
+            "tests": [
+                {"id": "a", "kind": "assert", "code": "assert.strictEqual(add(1, 2), 3)"},
+                {"id": "b", "kind": "assert", "code": "assert.deepEqual([add(1, 1)], [3], 'wrong sum')"},
+                {"id": "c", "kind": "io", "input": "hello\n", "expected": "hello\n"},
+                {"id": "d", "kind": "io", "input": "x", "expected": "y"},
+                {
+                    "id": "e",
+                    "kind": "assert",
+                    "code": "await new Promise((r) => setTimeout(r, 5)); assert.isOk(1)",
+                },
+                {"id": "f", "kind": "assert", "code": "while (true) {}"},
+            ],
+        },
+        wait_s=10,
+        timeout_s=20,
+    )
+    verdicts = {t["id"]: t for t in reply["tests"]}
+    assert [verdicts[k]["passed"] for k in "abcdef"] == [True, False, True, False, True, False]
+    assert "wrong sum" in verdicts["b"]["message"]
+    assert "Expected output 'y', got 'x'" in verdicts["d"]["message"]
+    assert verdicts["f"]["status"] == "timeout"
+
+
+def test_learner_code_cannot_forge_a_test_verdict(pool):
+    cheat = """
+    try { __mrict.runTest('guess', async () => {}) } catch (e) {}
+    setTimeout(() => { try { __mrict.runTest('guess', async () => {}) } catch (e) {} }, 1);
+    try { assert = { equal() {} } } catch (e) {}
+    try { assert.equal = () => {} } catch (e) {}
+    function answer() { return 41 }
+    """
+    reply = pool.run(
+        {
+            "kind": "tests",
+            "language": "javascript",
+            "files": [{"name": "main.js", "content": cheat}],
+            "limits": LIMITS,
+            "tests": [{"id": 1, "kind": "assert", "code": "assert.equal(answer(), 42)"}],
+        },
+        wait_s=10,
+        timeout_s=10,
+    )
+    assert reply["tests"][0]["passed"] is False
+    assert "expected 41 to equal 42" in reply["tests"][0]["message"]
+
+
+def test_pool_config_follows_settings(settings):
+    settings.SANDBOX_POOL_SIZE = 5
+    settings.SANDBOX_RECYCLE_AFTER = 7
+    settings.SANDBOX_V8_FLAGS = ["--jitless"]
+    config = pool_config()
+    assert (config.size, config.recycle_after, config.v8_flags) == (5, 7, ("--jitless",))
