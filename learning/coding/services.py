@@ -110,3 +110,276 @@ def sandbox_limits() -> dict:
         "max_source_bytes": settings.SANDBOX_MAX_SOURCE_BYTES,
         "max_stdin_bytes": settings.SANDBOX_MAX_STDIN_BYTES,
     }
+
+
+# --- drafts ------------------------------------------------------------------------
+
+
+class DraftConflict(Exception):
+    """The save was based on an older version: the client must merge or reload."""
+
+    def __init__(self, current_version: int):
+        super().__init__(f"stale version; current is {current_version}")
+        self.current_version = current_version
+
+
+def draft_files_clean(files) -> list[dict]:
+    """Text files within DRAFT_MAX_FILE_BYTES each, DRAFT_MAX_FILES and DRAFT_MAX_BYTES
+    in all, unique names. Raises a DRF ValidationError naming the file."""
+    from rest_framework.exceptions import ValidationError
+
+    from .api.serializers import FILE_NAME
+
+    if not isinstance(files, list):
+        raise ValidationError({"files": ["Expected a list of files."]}, code="invalid")
+    if len(files) > settings.DRAFT_MAX_FILES:
+        raise ValidationError(
+            {"files": [serializers_error(f"At most {settings.DRAFT_MAX_FILES} files.", "too_many")]}
+        )
+    clean, names, total = [], set(), 0
+    for i, item in enumerate(files):
+        name, content = item.get("name"), item.get("content")
+        language = item.get("language") or ""
+        if not isinstance(name, str) or not FILE_NAME.match(name) or ".." in name:
+            raise ValidationError(
+                {f"files.{i}.name": [serializers_error("Not a valid file name.", "invalid_name")]}
+            )
+        if name in names:
+            raise ValidationError(
+                {f"files.{i}.name": [serializers_error("File names must be unique.", "duplicate")]}
+            )
+        if not isinstance(content, str) or any(ord(c) < 32 and c not in "\t\n\r" for c in content):
+            raise ValidationError(
+                {
+                    f"files.{i}.content": [
+                        serializers_error("Files must be text (no binary content).", "binary")
+                    ]
+                }
+            )
+        size = len(content.encode())
+        if size > settings.DRAFT_MAX_FILE_BYTES:
+            raise ValidationError(
+                {
+                    f"files.{i}.content": [
+                        serializers_error(
+                            f"{name} is {size} bytes; the limit per file is {settings.DRAFT_MAX_FILE_BYTES}.",
+                            "file_too_large",
+                        )
+                    ]
+                }
+            )
+        total += size
+        names.add(name)
+        clean.append({"name": name, "language": str(language)[:30], "content": content})
+    if total > settings.DRAFT_MAX_BYTES:
+        raise ValidationError(
+            {
+                "files": [
+                    serializers_error(
+                        f"The draft is {total} bytes; the limit is {settings.DRAFT_MAX_BYTES}.", "too_large"
+                    )
+                ]
+            }
+        )
+    return clean
+
+
+def serializers_error(message: str, code: str):
+    from rest_framework.exceptions import ErrorDetail
+
+    return ErrorDetail(message, code=code)
+
+
+def _draft_record(*, draft, files: list[dict], origin: str) -> None:
+    from .models import DraftVersion
+
+    DraftVersion.objects.create(draft=draft, version=draft.version, files=files, origin=origin)
+    keep = max(1, settings.DRAFT_HISTORY)
+    stale = list(
+        DraftVersion.objects.filter(draft=draft).order_by("-version").values_list("pk", flat=True)[keep:]
+    )
+    if stale:
+        DraftVersion.objects.filter(pk__in=stale).delete()
+
+
+def _draft_write(*, user, lesson, base_version: int, files: list[dict], origin: str):
+    from django.db import transaction
+
+    from .models import Draft
+
+    with transaction.atomic():
+        draft, _ = Draft.objects.get_or_create(user=user, lesson=lesson, defaults={"files": [], "version": 0})
+        draft = Draft.objects.select_for_update().get(pk=draft.pk)
+        if draft.version != base_version:
+            raise DraftConflict(draft.version)
+        draft.files = files
+        draft.version += 1
+        draft.save(update_fields=["files", "version", "updated_at"])
+        _draft_record(draft=draft, files=files, origin=origin)
+    return draft
+
+
+def draft_save(*, user, lesson, files, base_version: int):
+    """Save the learner's files if `base_version` is the current version (0 before the
+    first save); otherwise DraftConflict with the current version. Keeps history."""
+    return _draft_write(
+        user=user, lesson=lesson, base_version=base_version, files=draft_files_clean(files), origin="save"
+    )
+
+
+def draft_reset(*, user, lesson, base_version: int):
+    """Back to the lesson's starter code, as a new version (the old one stays restorable)."""
+    return _draft_write(
+        user=user, lesson=lesson, base_version=base_version, files=lesson.starter_files(), origin="reset"
+    )
+
+
+def draft_restore(*, user, lesson, version, base_version: int):
+    """An earlier saved state, as a new version."""
+    return _draft_write(
+        user=user, lesson=lesson, base_version=base_version, files=version.files, origin="restore"
+    )
+
+
+# --- challenges --------------------------------------------------------------------
+
+
+def challenge_tests_job(challenge) -> list[dict]:
+    return [test.as_job() for test in challenge.tests.all()]
+
+
+def _challenge_apply(*, challenge, data: dict) -> None:
+    from .models import ChallengeTest
+
+    for field in ("title", "prompt", "language", "seed_code", "reference_solution", "sort_order"):
+        if field in data:
+            setattr(challenge, field, data[field])
+    if "lesson" in data:
+        challenge.lesson = data["lesson"]
+    challenge.save()
+    if "tests" in data:
+        challenge.tests.all().delete()
+        ChallengeTest.objects.bulk_create(
+            [
+                ChallengeTest(
+                    challenge=challenge,
+                    sort_order=i,
+                    description=t["description"],
+                    kind=t.get("kind") or "assert",
+                    code=t.get("code") or "",
+                    input=t.get("input") or "",
+                    expected_output=t.get("expected_output") or "",
+                    hidden=bool(t.get("hidden")),
+                )
+                for i, t in enumerate(data["tests"])
+            ]
+        )
+
+
+def challenge_create(*, user, data: dict):
+    """`data` is validated by ChallengeWriteSerializer; `data["lesson"]` is a lesson of
+    a course the user may edit (checked by the serializer through the selector)."""
+    from django.db import transaction
+
+    from .models import Challenge
+
+    with transaction.atomic():
+        challenge = Challenge(created_by=user)
+        _challenge_apply(challenge=challenge, data=data)
+    return challenge
+
+
+def challenge_update(*, user, challenge, data: dict):
+    from django.db import transaction
+
+    with transaction.atomic():
+        _challenge_apply(challenge=challenge, data=data)
+    return challenge
+
+
+def challenge_delete(*, user, challenge) -> None:
+    challenge.delete()
+
+
+def challenge_import(*, user, items: list[dict]) -> list:
+    """Create several challenges at once, all or nothing."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        return [challenge_create(user=user, data=item) for item in items]
+
+
+def challenge_check(*, user, challenge) -> dict:
+    """Run the tests against the reference solution (authors: are my tests right?)."""
+    files = [SourceFile("solution.js", challenge.reference_solution, challenge.language)]
+    return code_run_tests(
+        user=user, language=challenge.language, files=files, tests=challenge_tests_job(challenge)
+    )
+
+
+def challenge_submit(*, user, challenge, files: list[SourceFile]):
+    """Grade the learner's files against every test, store the submission, publish
+    `code_run` (always) and `challenge_passed` (on the first full pass only)."""
+    from django.db import transaction
+
+    from learning.events import ChallengePassed
+
+    from .models import Submission
+
+    tests = list(challenge.tests.all())
+    outcome = code_run_tests(
+        user=user, language=challenge.language, files=files, tests=[t.as_job() for t in tests]
+    )
+    verdicts = {str(v.get("id")): v for v in outcome.get("tests", [])}
+    results = []
+    for test in tests:
+        verdict = verdicts.get(str(test.pk), {})
+        results.append(
+            {
+                "test_id": test.pk,
+                "description": test.description,
+                "hidden": test.hidden,
+                "passed": bool(verdict.get("passed")),
+                "status": verdict.get("status", outcome.get("status", protocol.ERROR)),
+                "message": verdict.get("message", ""),
+                "stdout": verdict.get("stdout", [])[:50],
+            }
+        )
+    passed_count = sum(1 for r in results if r["passed"])
+    passed = bool(results) and passed_count == len(results)
+    with transaction.atomic():
+        first_pass = (
+            passed and not Submission.objects.filter(user=user, challenge=challenge, passed=True).exists()
+        )
+        submission = Submission.objects.create(
+            user=user,
+            challenge=challenge,
+            files=[{"name": f.name, "language": f.language, "content": f.content} for f in files],
+            status=outcome.get("status", protocol.ERROR),
+            passed=passed,
+            passed_count=passed_count,
+            total_count=len(results),
+            results=results,
+            wall_ms=float(outcome.get("wall_ms") or 0),
+        )
+        bus.publish(
+            CodeRun(
+                user_id=user.pk,
+                language=challenge.language,
+                status=submission.status,
+                wall_ms=submission.wall_ms,
+                source_bytes=sum(len(f.content.encode()) for f in files),
+                lesson_id=challenge.lesson_id,
+                challenge_id=challenge.pk,
+            )
+        )
+        if first_pass:
+            bus.publish(
+                ChallengePassed(
+                    user_id=user.pk,
+                    challenge_id=challenge.pk,
+                    submission_id=submission.pk,
+                    lesson_id=challenge.lesson_id,
+                )
+            )
+    return submission

@@ -132,3 +132,252 @@ class CodeRunResultSerializer(serializers.Serializer):
     output_truncated = serializers.BooleanField()
     error = RunErrorSerializer(allow_null=True)
     wall_ms = serializers.FloatField(help_text="time the program ran inside its isolate")
+
+
+# --- drafts ------------------------------------------------------------------------
+
+
+class DraftFileSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    language = serializers.CharField(allow_blank=True, required=False)
+    content = serializers.CharField(allow_blank=True, trim_whitespace=False)
+
+
+class DraftSaveSerializer(serializers.Serializer):
+    files = serializers.ListField(child=serializers.DictField(), allow_empty=True)
+    version = serializers.IntegerField(
+        min_value=0, help_text="The version this save is based on (0 = none yet)."
+    )
+
+
+class DraftBaseVersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=0, help_text="The current version you are replacing.")
+
+
+class DraftRestoreSerializer(DraftBaseVersionSerializer):
+    version_id = serializers.IntegerField(help_text="The id of a kept version (from the versions list).")
+
+
+class DraftSerializer(serializers.Serializer):
+    lesson_id = serializers.IntegerField()
+    version = serializers.IntegerField()
+    files = DraftFileSerializer(many=True)
+    is_starter = serializers.BooleanField(
+        help_text="True when no draft exists yet: these are the starter files."
+    )
+    updated_at = serializers.DateTimeField(allow_null=True)
+
+
+class DraftVersionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    version = serializers.IntegerField()
+    origin = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    files = DraftFileSerializer(many=True)
+
+
+class DraftConflictSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    errors = serializers.ListField(child=serializers.DictField())
+    current_version = serializers.IntegerField()
+
+
+# --- challenges: what learners see -------------------------------------------------
+
+
+class LearnerTestSerializer(serializers.Serializer):
+    """A visible test with its body; hidden ones are only counted."""
+
+    id = serializers.IntegerField()
+    description = serializers.CharField()
+    kind = serializers.CharField()
+    code = serializers.CharField(allow_blank=True)
+    input = serializers.CharField(allow_blank=True)
+    expected_output = serializers.CharField(allow_blank=True)
+
+
+class LearnerChallengeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    lesson_id = serializers.IntegerField()
+    title = serializers.CharField()
+    prompt = serializers.CharField()
+    language = serializers.CharField()
+    seed_code = serializers.CharField(allow_blank=True)
+    tests = serializers.SerializerMethodField()
+    hidden_test_count = serializers.SerializerMethodField()
+
+    def get_tests(self, obj) -> list[dict]:
+        return LearnerTestSerializer([t for t in obj.tests.all() if not t.hidden], many=True).data
+
+    def get_hidden_test_count(self, obj) -> int:
+        return sum(1 for t in obj.tests.all() if t.hidden)
+
+
+class SubmitSerializer(serializers.Serializer):
+    source = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    files = SourceFileSerializer(many=True, required=False)
+
+    def validate_source(self, value):
+        return validate_text(value, what="The source")
+
+    def validate(self, attrs):
+        if ("source" in attrs) == ("files" in attrs):
+            raise serializers.ValidationError(
+                {
+                    "source": serializers.ErrorDetail(
+                        "Give either `source` or `files`, not both.", code="invalid"
+                    )
+                }
+            )
+        files = attrs.get("files") or [
+            {"name": "main.js", "content": attrs.get("source", ""), "language": ""}
+        ]
+        total = sum(len(f["content"].encode()) for f in files)
+        if total > settings.SANDBOX_MAX_SOURCE_BYTES:
+            raise serializers.ValidationError(
+                {
+                    "source": serializers.ErrorDetail(
+                        f"The code is {total} bytes; too large.", code="too_large"
+                    )
+                }
+            )
+        attrs["files"] = files
+        return attrs
+
+
+class LearnerTestResultSerializer(serializers.Serializer):
+    test_id = serializers.IntegerField()
+    hidden = serializers.BooleanField()
+    passed = serializers.BooleanField()
+    description = serializers.CharField(required=False)
+    status = serializers.CharField(required=False)
+    message = serializers.CharField(required=False, allow_blank=True)
+    stdout = OutputEntrySerializer(many=True, required=False)
+
+
+def learner_results(results: list[dict]) -> list[dict]:
+    """Hidden tests: only whether they passed. Never their description, message or
+    output (a failing assertion's message quotes the expected value)."""
+    out = []
+    for r in results:
+        if r.get("hidden"):
+            out.append({"test_id": r["test_id"], "hidden": True, "passed": r["passed"]})
+        else:
+            out.append(
+                {
+                    k: r[k]
+                    for k in ("test_id", "hidden", "passed", "description", "status", "message", "stdout")
+                }
+            )
+    return out
+
+
+class LearnerSubmissionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    challenge_id = serializers.IntegerField()
+    status = serializers.CharField()
+    passed = serializers.BooleanField()
+    passed_count = serializers.IntegerField()
+    total_count = serializers.IntegerField()
+    wall_ms = serializers.FloatField()
+    created_at = serializers.DateTimeField()
+    files = DraftFileSerializer(many=True)
+    results = serializers.SerializerMethodField()
+
+    def get_results(self, obj) -> list[dict]:
+        return LearnerTestResultSerializer(learner_results(obj.results), many=True).data
+
+
+# --- challenges: what authors see and write ----------------------------------------
+
+
+class TeacherTestSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    description = serializers.CharField(max_length=300)
+    kind = serializers.ChoiceField(choices=["assert", "io"], default="assert")
+    code = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, default="")
+    input = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, default="")
+    expected_output = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, default=""
+    )
+    hidden = serializers.BooleanField(default=False)
+
+    def validate(self, attrs):
+        if attrs.get("kind", "assert") == "assert" and not attrs.get("code", "").strip():
+            raise serializers.ValidationError(
+                {"code": serializers.ErrorDetail("An assertion test needs code.", "required")}
+            )
+        return attrs
+
+
+class ChallengeWriteSerializer(serializers.Serializer):
+    lesson_id = serializers.IntegerField()
+    title = serializers.CharField(max_length=200)
+    prompt = serializers.CharField()
+    language = serializers.ChoiceField(choices=list(SUPPORTED_LANGUAGES), default="javascript")
+    seed_code = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, default="")
+    reference_solution = serializers.CharField(trim_whitespace=False)
+    sort_order = serializers.IntegerField(min_value=0, required=False, default=0)
+    tests = TeacherTestSerializer(many=True)
+
+    def validate_tests(self, value):
+        if not value:
+            raise serializers.ValidationError("Give at least one test.", code="empty")
+        if len(value) > settings.CHALLENGE_MAX_TESTS:
+            raise serializers.ValidationError(
+                f"At most {settings.CHALLENGE_MAX_TESTS} tests.", code="too_many"
+            )
+        return value
+
+    def validate_lesson_id(self, value):
+        from cms.models import LessonPage
+        from cms.permissions import course_of_page, user_can_edit_course
+
+        lesson = LessonPage.objects.filter(pk=value).first()
+        user = self.context["request"].user
+        if lesson is None or not user_can_edit_course(user, course_of_page(lesson)):
+            raise serializers.ValidationError(
+                "No such lesson in a course you may edit.", code="does_not_exist"
+            )
+        self.context["lesson"] = lesson
+        return value
+
+    def validate(self, attrs):
+        if "lesson_id" in attrs:
+            attrs["lesson"] = self.context["lesson"]
+        return attrs
+
+
+class TeacherChallengeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    lesson_id = serializers.IntegerField()
+    course_id = serializers.IntegerField()
+    title = serializers.CharField()
+    prompt = serializers.CharField()
+    language = serializers.CharField()
+    seed_code = serializers.CharField(allow_blank=True)
+    reference_solution = serializers.CharField()
+    sort_order = serializers.IntegerField()
+    tests = TeacherTestSerializer(many=True)
+    updated_at = serializers.DateTimeField()
+
+
+class TeacherSubmissionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    challenge_id = serializers.IntegerField()
+    user_id = serializers.IntegerField()
+    user_email = serializers.EmailField(source="user.email")
+    status = serializers.CharField()
+    passed = serializers.BooleanField()
+    passed_count = serializers.IntegerField()
+    total_count = serializers.IntegerField()
+    wall_ms = serializers.FloatField()
+    created_at = serializers.DateTimeField()
+    files = DraftFileSerializer(many=True)
+    results = serializers.ListField(child=serializers.DictField())
+
+
+class ChallengeCheckSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    tests = serializers.ListField(child=serializers.DictField())
+    wall_ms = serializers.FloatField()

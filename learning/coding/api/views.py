@@ -7,17 +7,35 @@ import logging
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException
+from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from learning.accounts.permissions import IsVerified
+from cms.selectors import lesson_get_for_user
+from learning.accounts.permissions import IsTeacherOrAdmin, IsVerified
 
-from .. import services
+from .. import selectors, services
+from ..sandbox.backends import retry_after_s
+from .serializers import (
+    ChallengeCheckSerializer,
+    ChallengeWriteSerializer,
+    CodeRunInputSerializer,
+    CodeRunResultSerializer,
+    DraftBaseVersionSerializer,
+    DraftConflictSerializer,
+    DraftRestoreSerializer,
+    DraftSaveSerializer,
+    DraftSerializer,
+    DraftVersionSerializer,
+    LearnerChallengeSerializer,
+    LearnerSubmissionSerializer,
+    SubmitSerializer,
+    TeacherChallengeSerializer,
+    TeacherSubmissionSerializer,
+)
 
 log = logging.getLogger("mrict.sandbox")
-from ..sandbox.backends import retry_after_s
-from .serializers import CodeRunInputSerializer, CodeRunResultSerializer
 
 
 class SandboxBusy(APIException):
@@ -111,3 +129,348 @@ class CodeRunView(APIView):
         except SandboxUnavailable:
             return sandbox_unavailable_response()
         return Response(CodeRunResultSerializer({**result, "language": v["language"]}).data)
+
+
+# --- drafts ------------------------------------------------------------------------
+
+
+def _draft_payload(lesson, draft) -> dict:
+    if draft is None:
+        return {
+            "lesson_id": lesson.pk,
+            "version": 0,
+            "files": lesson.starter_files(),
+            "is_starter": True,
+            "updated_at": None,
+        }
+    return {
+        "lesson_id": lesson.pk,
+        "version": draft.version,
+        "files": draft.files,
+        "is_starter": False,
+        "updated_at": draft.updated_at,
+    }
+
+
+def _conflict(exc) -> Response:
+    return Response(
+        {
+            "type": "client_error",
+            "errors": [
+                {
+                    "code": "version_conflict",
+                    "detail": f"This draft changed elsewhere (now version {exc.current_version}); reload it.",
+                    "attr": "version",
+                }
+            ],
+            "current_version": exc.current_version,
+        },
+        status=status.HTTP_409_CONFLICT,
+    )
+
+
+class _LessonDraftView(APIView):
+    permission_classes = [IsAuthenticated, IsVerified]
+
+    def lesson(self, lesson_id):
+        return lesson_get_for_user(user=self.request.user, lesson_id=lesson_id)
+
+
+class DraftView(_LessonDraftView):
+    """The learner's own draft of a lesson (there is no way to address anyone else's)."""
+
+    @extend_schema(
+        operation_id="draft_get",
+        summary="My draft of a lesson (or its starter code)",
+        responses=DraftSerializer,
+    )
+    def get(self, request, lesson_id):
+        lesson = self.lesson(lesson_id)
+        return Response(
+            DraftSerializer(
+                _draft_payload(lesson, selectors.draft_get(user=request.user, lesson=lesson))
+            ).data
+        )
+
+    @extend_schema(
+        operation_id="draft_save",
+        summary="Auto-save my draft",
+        description="`version` is the version this save is based on (0 before the first save). "
+        "A stale version is a 409 carrying `current_version`: two open tabs never overwrite each other.",
+        request=DraftSaveSerializer,
+        responses={200: DraftSerializer, 409: DraftConflictSerializer},
+    )
+    def put(self, request, lesson_id):
+        lesson = self.lesson(lesson_id)
+        data = DraftSaveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            draft = services.draft_save(
+                user=request.user,
+                lesson=lesson,
+                files=data.validated_data["files"],
+                base_version=data.validated_data["version"],
+            )
+        except services.DraftConflict as exc:
+            return _conflict(exc)
+        return Response(DraftSerializer(_draft_payload(lesson, draft)).data)
+
+
+class DraftResetView(_LessonDraftView):
+    @extend_schema(
+        operation_id="draft_reset",
+        summary="Reset my draft to the starter code (kept in history)",
+        request=DraftBaseVersionSerializer,
+        responses={200: DraftSerializer, 409: DraftConflictSerializer},
+    )
+    def post(self, request, lesson_id):
+        lesson = self.lesson(lesson_id)
+        data = DraftBaseVersionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            draft = services.draft_reset(
+                user=request.user, lesson=lesson, base_version=data.validated_data["version"]
+            )
+        except services.DraftConflict as exc:
+            return _conflict(exc)
+        return Response(DraftSerializer(_draft_payload(lesson, draft)).data)
+
+
+class DraftVersionListView(GenericAPIView, _LessonDraftView):
+    serializer_class = DraftVersionSerializer
+
+    @extend_schema(operation_id="draft_versions", summary="My kept draft versions, newest first")
+    def get(self, request, lesson_id):
+        lesson = self.lesson(lesson_id)
+        page = self.paginate_queryset(selectors.draft_versions_for_user(user=request.user, lesson=lesson))
+        return self.get_paginated_response(DraftVersionSerializer(page, many=True).data)
+
+
+class DraftRestoreView(_LessonDraftView):
+    @extend_schema(
+        operation_id="draft_restore",
+        summary="Restore a kept version as the new current version",
+        request=DraftRestoreSerializer,
+        responses={200: DraftSerializer, 409: DraftConflictSerializer},
+    )
+    def post(self, request, lesson_id):
+        lesson = self.lesson(lesson_id)
+        data = DraftRestoreSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        old = selectors.draft_version_get(
+            user=request.user, lesson=lesson, version_id=data.validated_data["version_id"]
+        )
+        try:
+            draft = services.draft_restore(
+                user=request.user, lesson=lesson, version=old, base_version=data.validated_data["version"]
+            )
+        except services.DraftConflict as exc:
+            return _conflict(exc)
+        return Response(DraftSerializer(_draft_payload(lesson, draft)).data)
+
+
+# --- challenges: learners ----------------------------------------------------------
+
+
+class LessonChallengeListView(GenericAPIView):
+    permission_classes = [IsAuthenticated, IsVerified]
+    serializer_class = LearnerChallengeSerializer
+
+    @extend_schema(
+        operation_id="lesson_challenges", summary="Challenges of a lesson (no solutions, no hidden tests)"
+    )
+    def get(self, request, lesson_id):
+        page = self.paginate_queryset(
+            selectors.challenges_of_lesson_for_learner(user=request.user, lesson_id=lesson_id)
+        )
+        return self.get_paginated_response(LearnerChallengeSerializer(page, many=True).data)
+
+
+class ChallengeDetailView(APIView):
+    permission_classes = [IsAuthenticated, IsVerified]
+
+    @extend_schema(
+        operation_id="challenge_get",
+        summary="One challenge (no solution, no hidden tests)",
+        responses=LearnerChallengeSerializer,
+    )
+    def get(self, request, challenge_id):
+        challenge = selectors.challenge_get_for_learner(user=request.user, challenge_id=challenge_id)
+        return Response(LearnerChallengeSerializer(challenge).data)
+
+
+class ChallengeSubmitView(APIView):
+    permission_classes = [IsAuthenticated, IsVerified]
+
+    @extend_schema(
+        operation_id="challenge_submit",
+        summary="Submit code: run every test, store the submission",
+        description="Per-test pass/fail with messages; hidden tests show only pass/fail. The first "
+        "submission that passes every test publishes `challenge_passed`.",
+        request=SubmitSerializer,
+        responses={
+            201: LearnerSubmissionSerializer,
+            429: OpenApiResponse(description="Too many concurrent runs (Retry-After set)."),
+            503: OpenApiResponse(description="The sandbox is unavailable."),
+        },
+    )
+    def post(self, request, challenge_id):
+        challenge = selectors.challenge_get_for_learner(user=request.user, challenge_id=challenge_id)
+        data = SubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        files = [
+            services.SourceFile(f["name"], f["content"], f.get("language") or "")
+            for f in data.validated_data["files"]
+        ]
+        try:
+            submission = sandbox_call(
+                services.challenge_submit, user=request.user, challenge=challenge, files=files
+            )
+        except SandboxUnavailable:
+            return sandbox_unavailable_response()
+        return Response(LearnerSubmissionSerializer(submission).data, status=status.HTTP_201_CREATED)
+
+
+class MySubmissionListView(GenericAPIView):
+    permission_classes = [IsAuthenticated, IsVerified]
+    serializer_class = LearnerSubmissionSerializer
+
+    @extend_schema(
+        operation_id="challenge_my_submissions", summary="My submissions to a challenge, newest first"
+    )
+    def get(self, request, challenge_id):
+        challenge = selectors.challenge_get_for_learner(user=request.user, challenge_id=challenge_id)
+        page = self.paginate_queryset(
+            selectors.submissions_for_learner(user=request.user, challenge=challenge)
+        )
+        return self.get_paginated_response(LearnerSubmissionSerializer(page, many=True).data)
+
+
+# --- challenges: teachers (their courses) and admins -------------------------------
+
+
+class TeacherChallengeListView(GenericAPIView):
+    permission_classes = [IsTeacherOrAdmin]
+    serializer_class = TeacherChallengeSerializer
+
+    @extend_schema(operation_id="teacher_challenges", summary="Challenges of the courses I may edit")
+    def get(self, request):
+        page = self.paginate_queryset(selectors.challenges_for_teacher(user=request.user))
+        return self.get_paginated_response(TeacherChallengeSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="teacher_challenge_create",
+        summary="Create a challenge on a lesson of my course",
+        request=ChallengeWriteSerializer,
+        responses={201: TeacherChallengeSerializer},
+    )
+    def post(self, request):
+        data = ChallengeWriteSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        challenge = services.challenge_create(user=request.user, data=dict(data.validated_data))
+        challenge = selectors.challenge_get_for_teacher(user=request.user, challenge_id=challenge.pk)
+        return Response(TeacherChallengeSerializer(challenge).data, status=status.HTTP_201_CREATED)
+
+
+class TeacherChallengeImportView(APIView):
+    permission_classes = [IsTeacherOrAdmin]
+
+    @extend_schema(
+        operation_id="teacher_challenge_import",
+        summary='Import challenges as JSON (a list, or {"challenges": [...]}), all or nothing',
+        request=ChallengeWriteSerializer(many=True),
+        responses={201: TeacherChallengeSerializer(many=True)},
+    )
+    def post(self, request):
+        items = request.data.get("challenges") if isinstance(request.data, dict) else request.data
+        data = ChallengeWriteSerializer(data=items, many=True, context={"request": request})
+        data.is_valid(raise_exception=True)
+        if not data.validated_data:
+            from rest_framework.exceptions import ValidationError
+
+            raise ValidationError({"challenges": [serializers_error_empty()]})
+        created = services.challenge_import(user=request.user, items=[dict(v) for v in data.validated_data])
+        fresh = selectors.challenges_for_teacher(user=request.user).filter(pk__in=[c.pk for c in created])
+        return Response(TeacherChallengeSerializer(fresh, many=True).data, status=status.HTTP_201_CREATED)
+
+
+def serializers_error_empty():
+    from rest_framework.exceptions import ErrorDetail
+
+    return ErrorDetail("Give at least one challenge.", code="empty")
+
+
+class TeacherChallengeDetailView(APIView):
+    permission_classes = [IsTeacherOrAdmin]
+
+    def challenge(self, challenge_id):
+        return selectors.challenge_get_for_teacher(user=self.request.user, challenge_id=challenge_id)
+
+    @extend_schema(
+        operation_id="teacher_challenge_get",
+        summary="A challenge, with its solution and hidden tests",
+        responses=TeacherChallengeSerializer,
+    )
+    def get(self, request, challenge_id):
+        return Response(TeacherChallengeSerializer(self.challenge(challenge_id)).data)
+
+    @extend_schema(
+        operation_id="teacher_challenge_update",
+        summary="Replace a challenge (tests included)",
+        request=ChallengeWriteSerializer,
+        responses=TeacherChallengeSerializer,
+    )
+    def put(self, request, challenge_id):
+        challenge = self.challenge(challenge_id)
+        data = ChallengeWriteSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        services.challenge_update(user=request.user, challenge=challenge, data=dict(data.validated_data))
+        return Response(TeacherChallengeSerializer(self.challenge(challenge_id)).data)
+
+    @extend_schema(
+        operation_id="teacher_challenge_delete", summary="Delete a challenge", responses={204: None}
+    )
+    def delete(self, request, challenge_id):
+        services.challenge_delete(user=request.user, challenge=self.challenge(challenge_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TeacherChallengeCheckView(APIView):
+    permission_classes = [IsTeacherOrAdmin]
+
+    @extend_schema(
+        operation_id="teacher_challenge_check",
+        summary="Run the tests against the reference solution",
+        request=None,
+        responses=ChallengeCheckSerializer,
+    )
+    def post(self, request, challenge_id):
+        challenge = selectors.challenge_get_for_teacher(user=request.user, challenge_id=challenge_id)
+        try:
+            result = sandbox_call(services.challenge_check, user=request.user, challenge=challenge)
+        except SandboxUnavailable:
+            return sandbox_unavailable_response()
+        return Response(ChallengeCheckSerializer(result).data)
+
+
+class TeacherSubmissionListView(GenericAPIView):
+    permission_classes = [IsTeacherOrAdmin]
+    serializer_class = TeacherSubmissionSerializer
+
+    @extend_schema(
+        operation_id="teacher_submissions",
+        summary="Submissions to challenges of my courses (filters: course, challenge, user)",
+    )
+    def get(self, request):
+        def as_int(name):
+            value = request.query_params.get(name)
+            return int(value) if value and value.isdigit() else None
+
+        queryset = selectors.submissions_for_teacher(
+            user=request.user,
+            course_id=as_int("course"),
+            challenge_id=as_int("challenge"),
+            user_id=as_int("user"),
+        )
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(TeacherSubmissionSerializer(page, many=True).data)

@@ -28,9 +28,13 @@ def test_per_user_limit_then_busy_after_the_wait(settings):
 def test_global_limit(settings):
     settings.SANDBOX_MAX_CONCURRENT_PER_USER = 5
     settings.SANDBOX_MAX_CONCURRENT = 2
-    with run_slot(user_key="a", ttl_ms=5000), run_slot(user_key="b", ttl_ms=5000):
-        with pytest.raises(Busy), run_slot(user_key="c", ttl_ms=5000, wait_s=0.05):
-            pass
+    with (
+        run_slot(user_key="a", ttl_ms=5000),
+        run_slot(user_key="b", ttl_ms=5000),
+        pytest.raises(Busy),
+        run_slot(user_key="c", ttl_ms=5000, wait_s=0.05),
+    ):
+        pass
 
 
 def test_a_waiter_gets_the_slot_when_it_frees(settings):

@@ -1,6 +1,7 @@
 """The worker pool directly: hardening, the kill backstop, crashes, recycling, the
 realm's cleanliness and the JavaScript runner's test jobs."""
 
+import contextlib
 import os
 import signal
 import time
@@ -76,10 +77,8 @@ def test_a_worker_killed_from_outside_mid_job_gives_a_clean_status(pool):
     thread.start()
     time.sleep(0.2)
     for pid in pids:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     thread.join(10)
     assert outcome["reply"]["status"] in {"memory_limit", "timeout", "error"}
     assert outcome["reply"]["error"]["name"] == "SandboxError"

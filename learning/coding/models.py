@@ -1,0 +1,182 @@
+"""Drafts, challenges and submissions.
+
+A challenge is a Wagtail snippet (Challenge + its tests as an InlinePanel) linked to
+one lesson, rather than a block inside LessonPage: challenges carry secrets (the
+reference solution and hidden tests) that must never travel with the page through
+Wagtail's page API, revisions or previews, and they are created and imported through
+the teacher API as well as in the editor.
+https://docs.wagtail.org/en/stable/topics/snippets/
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable
+
+
+class Draft(models.Model):
+    """The learner's files for one lesson, auto-saved. `version` increases by one per
+    save; a save must name the version it was based on (optimistic concurrency)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="code_drafts")
+    lesson = models.ForeignKey("cms.LessonPage", on_delete=models.CASCADE, related_name="code_drafts")
+    files = models.JSONField(default=list)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "lesson"], name="coding_draft_one_per_lesson")]
+
+    def __str__(self):
+        return f"draft of {self.user_id} for lesson {self.lesson_id} (v{self.version})"
+
+
+class DraftVersion(models.Model):
+    """One saved state of a draft, kept to restore (the last DRAFT_HISTORY)."""
+
+    class Origin(models.TextChoices):
+        SAVE = "save", "Saved"
+        RESET = "reset", "Reset to starter code"
+        RESTORE = "restore", "Restored"
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    files = models.JSONField(default=list)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.SAVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "version"], name="coding_draftversion_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.draft_id} v{self.version}"
+
+
+class Challenge(ClusterableModel):
+    """A coding exercise graded by test cases. The reference solution and the hidden
+    tests' bodies are for authors only: no learner endpoint ever serialises them."""
+
+    class Language(models.TextChoices):
+        JAVASCRIPT = "javascript", "JavaScript"
+
+    lesson = models.ForeignKey("cms.LessonPage", on_delete=models.CASCADE, related_name="challenges")
+    # Denormalised from the lesson (its course ancestor) for ownership filters.
+    course = models.ForeignKey(
+        "cms.CoursePage", on_delete=models.CASCADE, related_name="challenges", editable=False
+    )
+    title = models.CharField(max_length=200)
+    prompt = models.TextField(help_text="What the learner must do (Markdown).")
+    language = models.CharField(max_length=20, choices=Language.choices, default=Language.JAVASCRIPT)
+    seed_code = models.TextField(blank=True, help_text="The code the learner starts from.")
+    reference_solution = models.TextField(help_text="Never shown to learners; used to check the tests.")
+    sort_order = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    panels = [
+        FieldPanel("lesson"),
+        FieldPanel("title"),
+        FieldPanel("prompt"),
+        MultiFieldPanel(
+            [FieldPanel("language"), FieldPanel("seed_code"), FieldPanel("reference_solution")],
+            heading="Code",
+        ),
+        FieldPanel("sort_order"),
+        InlinePanel("tests", heading="Test cases", label="Test case", min_num=1),
+    ]
+
+    class Meta:
+        ordering = ["lesson_id", "sort_order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # Keep the denormalised course in step with the lesson, whoever saves (the
+        # editor or the services).
+        if self.lesson_id:
+            from cms.permissions import course_of_page
+
+            self.course = course_of_page(self.lesson)
+        super().save(*args, **kwargs)
+
+
+class ChallengeTest(Orderable):
+    """One test case: a Chai `assert` script run after the learner's code in a clean
+    realm, or an input/expected-output pair compared outside the sandbox."""
+
+    class Kind(models.TextChoices):
+        ASSERT = "assert", "Assertion script (Chai assert)"
+        IO = "io", "Input / expected output"
+
+    challenge = ParentalKey(Challenge, on_delete=models.CASCADE, related_name="tests")
+    description = models.CharField(max_length=300)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ASSERT)
+    code = models.TextField(
+        blank=True, help_text="For assertion tests, e.g. assert.strictEqual(sum([1, 2]), 3);"
+    )
+    input = models.TextField(blank=True, help_text="For input/output tests: stdin.")
+    expected_output = models.TextField(
+        blank=True, help_text="For input/output tests: the expected console output."
+    )
+    hidden = models.BooleanField(default=False, help_text="Learners see only whether it passed.")
+
+    panels = [
+        FieldPanel("description"),
+        FieldPanel("kind"),
+        FieldPanel("code"),
+        FieldPanel("input"),
+        FieldPanel("expected_output"),
+        FieldPanel("hidden"),
+    ]
+
+    def __str__(self):
+        return self.description
+
+    def as_job(self) -> dict:
+        if self.kind == self.Kind.IO:
+            return {"id": self.pk, "kind": "io", "input": self.input, "expected": self.expected_output}
+        return {"id": self.pk, "kind": "assert", "code": self.code}
+
+
+class Submission(models.Model):
+    """One graded attempt. `results` holds every test's verdict and message (hidden
+    ones included, for the course's teachers); learners get hidden ones as pass/fail."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="code_submissions"
+    )
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="submissions")
+    files = models.JSONField(default=list)
+    status = models.CharField(max_length=20)
+    passed = models.BooleanField(default=False)
+    passed_count = models.PositiveIntegerField(default=0)
+    total_count = models.PositiveIntegerField(default=0)
+    results = models.JSONField(default=list)
+    wall_ms = models.FloatField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "challenge", "-created_at"]),
+            models.Index(fields=["challenge", "-created_at"]),
+        ]
+
+    def __str__(self):
+        return f"submission {self.pk} of {self.user_id} to {self.challenge_id}"

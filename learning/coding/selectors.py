@@ -1,0 +1,77 @@
+"""Reads of the coding app. Every getter takes the user and raises Http404 for what
+they may not see (another learner's draft version, a challenge of an unpublished
+lesson, a course the teacher does not own), never 403."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from cms.selectors import courses_editable_by, lesson_get_for_user
+
+from .models import Challenge, ChallengeTest, Draft, DraftVersion, Submission
+
+
+def draft_get(*, user, lesson) -> Draft | None:
+    return Draft.objects.filter(user=user, lesson=lesson).first()
+
+
+def draft_versions_for_user(*, user, lesson) -> QuerySet[DraftVersion]:
+    return DraftVersion.objects.filter(draft__user=user, draft__lesson=lesson).order_by("-version")
+
+
+def draft_version_get(*, user, lesson, version_id: int) -> DraftVersion:
+    version = DraftVersion.objects.filter(pk=version_id, draft__user=user, draft__lesson=lesson).first()
+    if version is None:
+        raise Http404("No such draft version.")
+    return version
+
+
+def _with_tests(queryset: QuerySet[Challenge]) -> QuerySet[Challenge]:
+    return queryset.prefetch_related(
+        Prefetch("tests", queryset=ChallengeTest.objects.order_by("sort_order", "pk"))
+    )
+
+
+def challenges_of_lesson_for_learner(*, user, lesson_id: int) -> QuerySet[Challenge]:
+    lesson = lesson_get_for_user(user=user, lesson_id=lesson_id)
+    return _with_tests(Challenge.objects.filter(lesson=lesson)).order_by("sort_order", "pk")
+
+
+def challenge_get_for_learner(*, user, challenge_id: int) -> Challenge:
+    """A challenge whose lesson the user may see (published all the way up), or 404."""
+    challenge = _with_tests(Challenge.objects.filter(pk=challenge_id)).first()
+    if challenge is None:
+        raise Http404("No such challenge.")
+    lesson_get_for_user(user=user, lesson_id=challenge.lesson_id)  # 404 when not visible
+    return challenge
+
+
+def submissions_for_learner(*, user, challenge: Challenge) -> QuerySet[Submission]:
+    return Submission.objects.filter(user=user, challenge=challenge).order_by("-created_at", "-pk")
+
+
+def challenges_for_teacher(*, user) -> QuerySet[Challenge]:
+    return _with_tests(
+        Challenge.objects.filter(course__in=courses_editable_by(user=user)).select_related("lesson", "course")
+    ).order_by("course_id", "lesson_id", "sort_order", "pk")
+
+
+def challenge_get_for_teacher(*, user, challenge_id: int) -> Challenge:
+    challenge = challenges_for_teacher(user=user).filter(pk=challenge_id).first()
+    if challenge is None:
+        raise Http404("No such challenge.")
+    return challenge
+
+
+def submissions_for_teacher(
+    *, user, course_id: int | None = None, challenge_id: int | None = None, user_id: int | None = None
+) -> QuerySet[Submission]:
+    queryset = Submission.objects.filter(challenge__course__in=courses_editable_by(user=user))
+    if course_id:
+        queryset = queryset.filter(challenge__course_id=course_id)
+    if challenge_id:
+        queryset = queryset.filter(challenge_id=challenge_id)
+    if user_id:
+        queryset = queryset.filter(user_id=user_id)
+    return queryset.select_related("user", "challenge").order_by("-created_at", "-pk")
