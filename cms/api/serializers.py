@@ -199,7 +199,7 @@ class _WriteBase(serializers.Serializer):
 
 class CourseWriteSerializer(_WriteBase):
     title = serializers.CharField(max_length=255)
-    summary = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+    summary = serializers.CharField(max_length=1000, help_text="One or two sentences for the catalog.")
     level = serializers.ChoiceField(choices=CourseLevel.choices, required=False)
     estimated_hours = serializers.DecimalField(max_digits=5, decimal_places=1, min_value=0, required=False)
     prerequisites = serializers.CharField(required=False, allow_blank=True, help_text="HTML (sanitized)")

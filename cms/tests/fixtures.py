@@ -5,8 +5,8 @@ revisions by the teacher, publication by an admin)."""
 import pytest
 
 
-@pytest.fixture
-def course_index(db):
+def ensure_course_index():
+    """The catalog page as the default site's root (what load_demo's load_site makes)."""
     from wagtail.models import Page, Site
 
     from cms.models import CourseIndexPage
@@ -23,6 +23,36 @@ def course_index(db):
     return index
 
 
+@pytest.fixture
+def course_index(db):
+    return ensure_course_index()
+
+
+def course_build(
+    *, owner, admin=None, modules=1, lessons_per_module=1, publish=True, title="Course", **fields
+):
+    """A course through the real services: drafts by `owner`, published by `admin`."""
+    from cms import services
+
+    fields.setdefault("summary", f"About {title}")
+    fields.setdefault("tags", ["html"])
+    course = services.course_create(user=owner, title=title, **fields)
+    for m in range(modules):
+        module = services.module_create(user=owner, parent=course, title=f"{title} module {m + 1}")
+        for n in range(lessons_per_module):
+            services.lesson_create(
+                user=owner,
+                parent=module,
+                title=f"{title} lesson {m + 1}.{n + 1}",
+                body=lesson_body(n),
+                starter_code=[{"name": "index.html", "language": "html", "content": "<p></p>"}],
+            )
+    if publish:
+        services.page_publish(user=admin, page=course, include_descendants=True)
+    course.refresh_from_db()
+    return course
+
+
 def lesson_body(n=0):
     return [
         {"type": "heading", "value": {"text": f"Part {n}", "level": "h2"}},
@@ -35,26 +65,16 @@ def lesson_body(n=0):
 @pytest.fixture
 def build_course(course_index, teacher, admin_user):
     """build_course(modules=3, lessons_per_module=1, owner=teacher, publish=True, **course_fields)"""
-    from cms import services
 
     def make(modules=1, lessons_per_module=1, owner=None, publish=True, title="Course", **fields):
-        owner = owner or teacher
-        fields.setdefault("summary", f"About {title}")
-        fields.setdefault("tags", ["html"])
-        course = services.course_create(user=owner, title=title, **fields)
-        for m in range(modules):
-            module = services.module_create(user=owner, parent=course, title=f"{title} module {m + 1}")
-            for n in range(lessons_per_module):
-                services.lesson_create(
-                    user=owner,
-                    parent=module,
-                    title=f"{title} lesson {m + 1}.{n + 1}",
-                    body=lesson_body(n),
-                    starter_code=[{"name": "index.html", "language": "html", "content": "<p></p>"}],
-                )
-        if publish:
-            services.page_publish(user=admin_user, page=course, include_descendants=True)
-        course.refresh_from_db()
-        return course
+        return course_build(
+            owner=owner or teacher,
+            admin=admin_user,
+            modules=modules,
+            lessons_per_module=lessons_per_module,
+            publish=publish,
+            title=title,
+            **fields,
+        )
 
     return make

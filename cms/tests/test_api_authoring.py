@@ -274,7 +274,7 @@ def test_duplicate_starter_file_names(draft_course, auth_client, teacher):
 
 def test_duplicate_slug_is_400(draft_course, auth_client, teacher):
     response = auth_client(teacher).post(
-        "/api/v1/authoring/courses/", {"title": "Again", "slug": draft_course.slug}
+        "/api/v1/authoring/courses/", {"title": "Again", "summary": "s", "slug": draft_course.slug}
     )
     assert_error(response, 400, attr="slug")
     assert CoursePage.objects.count() == 1

@@ -1,0 +1,49 @@
+"""Setups for the content rows of tests/test_permission_matrix.py. Each gets the
+callers dict (student, teacher, admin, other = another teacher) and returns the ids the
+row's URL uses. "teacher" owns `draft`/`live`; "other" owns `other_draft`."""
+
+from .fixtures import course_build, ensure_course_index
+
+
+def live_course(callers) -> dict:
+    from cms.models import LessonPage
+
+    ensure_course_index()
+    course = course_build(owner=callers["teacher"], admin=callers["admin"], title="Live")
+    return {"live": course.pk, "live_lesson": LessonPage.objects.descendant_of(course).first().pk}
+
+
+def _draft(owner, title) -> dict:
+    from cms.models import LessonPage, ModulePage
+
+    ensure_course_index()
+    course = course_build(owner=owner, publish=False, title=title)
+    return {
+        "course": course.pk,
+        "module": ModulePage.objects.child_of(course).first().pk,
+        "lesson": LessonPage.objects.descendant_of(course).first().pk,
+    }
+
+
+def teacher_draft(callers) -> dict:
+    return {f"draft_{k}": v for k, v in _draft(callers["teacher"], "Mine").items()}
+
+
+def other_draft(callers) -> dict:
+    return {f"other_{k}": v for k, v in _draft(callers["other"], "Theirs").items()}
+
+
+def in_review(callers) -> dict:
+    from wagtail.models import TaskState
+
+    from cms import services
+
+    ensure_course_index()
+    course = course_build(owner=callers["teacher"], publish=False, modules=0, title="Review")
+    services.page_submit_for_review(user=callers["teacher"], page=course)
+    return {"task": TaskState.objects.get(status="in_progress").pk}
+
+
+def catalog(callers) -> dict:
+    ensure_course_index()
+    return {}
