@@ -396,3 +396,25 @@ def test_attachment_upload_rules(draft_course, auth_client, teacher, student, ad
     block = auth_client(student).get(f"/api/v1/lessons/{lesson['id']}/").json()["body"][0]["value"]
     assert block["document"]["url"].startswith("/documents/") and block["document"]["extension"] == "md"
     assert block["title"] == "notes"
+
+
+def test_editor_document_form_applies_extension_and_size_limits(settings, teacher):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from wagtail.documents import get_document_model
+    from wagtail.documents.forms import get_document_form
+
+    form_class = get_document_form(get_document_model())
+    settings.ATTACHMENT_MAX_BYTES = 10
+
+    def form(name, content):
+        return form_class(
+            data={"title": "Doc", "collection": 1},
+            files={"file": SimpleUploadedFile(name, content)},
+            user=teacher,
+        )
+
+    too_big = form("notes.txt", b"x" * 11)
+    assert not too_big.is_valid() and "file" in too_big.errors
+    settings.ATTACHMENT_MAX_BYTES = 1000
+    assert form("notes.txt", b"fine").is_valid(), form("notes.txt", b"fine").errors
+    assert not form("tool.exe", b"MZ").is_valid()
