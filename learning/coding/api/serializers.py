@@ -213,7 +213,7 @@ class LearnerChallengeSerializer(serializers.Serializer):
         return sum(1 for t in obj.tests.all() if t.hidden)
 
 
-class SubmitSerializer(serializers.Serializer):
+class ChallengeSubmitSerializer(serializers.Serializer):
     source = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     files = SourceFileSerializer(many=True, required=False)
 

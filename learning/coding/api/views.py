@@ -19,6 +19,7 @@ from .. import selectors, services
 from ..sandbox.backends import retry_after_s
 from .serializers import (
     ChallengeCheckSerializer,
+    ChallengeSubmitSerializer,
     ChallengeWriteSerializer,
     CodeRunInputSerializer,
     CodeRunResultSerializer,
@@ -30,7 +31,6 @@ from .serializers import (
     DraftVersionSerializer,
     LearnerChallengeSerializer,
     LearnerSubmissionSerializer,
-    SubmitSerializer,
     TeacherChallengeSerializer,
     TeacherSubmissionSerializer,
 )
@@ -307,7 +307,7 @@ class ChallengeSubmitView(APIView):
         summary="Submit code: run every test, store the submission",
         description="Per-test pass/fail with messages; hidden tests show only pass/fail. The first "
         "submission that passes every test publishes `challenge_passed`.",
-        request=SubmitSerializer,
+        request=ChallengeSubmitSerializer,
         responses={
             201: LearnerSubmissionSerializer,
             429: OpenApiResponse(description="Too many concurrent runs (Retry-After set)."),
@@ -316,7 +316,7 @@ class ChallengeSubmitView(APIView):
     )
     def post(self, request, challenge_id):
         challenge = selectors.challenge_get_for_learner(user=request.user, challenge_id=challenge_id)
-        data = SubmitSerializer(data=request.data)
+        data = ChallengeSubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         files = [
             services.SourceFile(f["name"], f["content"], f.get("language") or "")
