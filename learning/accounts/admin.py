@@ -46,8 +46,15 @@ class OneTimeCodeAdmin(admin.ModelAdmin):
     list_display = ("user", "purpose", "created_at", "sent_at", "expires_at", "failed_attempts", "used_at")
     list_filter = ("purpose",)
     search_fields = ("user__email",)
-    readonly_fields = [f.name for f in OneTimeCode._meta.fields]
-    exclude = ("code_hash",)
+    fields = readonly_fields = (
+        "user",
+        "purpose",
+        "created_at",
+        "sent_at",
+        "expires_at",
+        "failed_attempts",
+        "used_at",
+    )
 
     def has_add_permission(self, request):
         return False

@@ -41,7 +41,7 @@ OTP_INVALID = "The code is wrong, expired or already used. Request a new code."
 # --- signup and login ---
 
 
-def user_signup(*, email: str, password: str, display_name: str = "", request=None):
+def user_signup(*, email: str, password: str, display_name: str = ""):
     """A new student account, email not yet verified, and a verification code on its
     way. Learning endpoints stay closed (IsVerified) until the code is confirmed."""
     email = User.objects.normalize_email(email.strip())

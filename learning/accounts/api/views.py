@@ -97,7 +97,7 @@ class SignupView(PublicAuthView):
     def post(self, request):
         data = _parse(SignupSerializer, request)
         with service_errors():
-            user = services.user_signup(**data, request=request)
+            user = services.user_signup(**data)
         tokens = tokens_for_user(user)
         body = SessionSerializer({**tokens, "user": user}, context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED)

@@ -114,3 +114,17 @@ def test_admin_makes_a_teacher_in_wagtails_user_screens():
         _wagtail_login("wagtail.teacher@example.test", "plum-Tractor-galaxy-81").get("/admin/").status_code
         == 200
     )
+
+
+def test_one_time_codes_are_visible_to_support_without_the_hash(api, admin_user):
+    from learning.accounts.models import OneTimeCode
+
+    root = UserFactory(is_superuser=True, is_staff=True)
+    api.post("/api/v1/auth/password/reset/", {"email": admin_user.email})
+    otp = OneTimeCode.objects.get()
+    client = Client()
+    client.force_login(root)
+    page = client.get(f"/django-admin/accounts/onetimecode/{otp.pk}/change/")
+    assert page.status_code == 200
+    assert otp.code_hash.encode() not in page.content and b"code_hash" not in page.content
+    assert client.get("/django-admin/accounts/onetimecode/").status_code == 200
