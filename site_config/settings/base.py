@@ -175,4 +175,5 @@ DEMO_LOADERS = [
     "site_config.demo.load_site",
     "learning.accounts.demo.load",
     "cms.demo.load",
+    "learning.coding.demo.load",
 ]

@@ -22,7 +22,9 @@ def challenge_payload(lesson, **over):
         "title": "Sum of an array",
         "prompt": "Write `sum(numbers)`.",
         "seed_code": "function sum(numbers) {\n  // your code\n}\n",
-        "reference_solution": f"// {SOLUTION_MARKER}\nfunction sum(n) {{ return n.reduce((a, b) => a + b, 0) }}",
+        "reference_solution": (
+            f"// {SOLUTION_MARKER}\nfunction sum(n) {{ return n.reduce((a, b) => a + b, 0) }}"
+        ),
         "tests": [
             {"description": "sums three numbers", "code": "assert.strictEqual(sum([1, 2, 3]), 6);"},
             {
@@ -31,7 +33,10 @@ def challenge_payload(lesson, **over):
             },
             {
                 "description": "big numbers",
-                "code": f"// {HIDDEN_MARKER}\nassert.strictEqual(sum([1e6, 2e6]), 3e6, 'hidden expected {HIDDEN_MARKER}');",
+                "code": (
+                    f"// {HIDDEN_MARKER}\n"
+                    f"assert.strictEqual(sum([1e6, 2e6]), 3e6, 'hidden expected {HIDDEN_MARKER}');"
+                ),
                 "hidden": True,
             },
             {"description": "prints", "kind": "io", "input": "", "expected_output": "ready", "hidden": True},

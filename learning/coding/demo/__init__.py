@@ -1,0 +1,32 @@
+"""Demo challenges on the demo course ("Web basics"): loaded after the cms loader,
+through the same import service and JSON shape teachers use. Idempotent."""
+
+import json
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+
+from cms.models import CoursePage, LessonPage
+from learning.coding import services
+from learning.coding.models import Challenge
+
+CHALLENGES = Path(__file__).with_name("challenges.json")
+TEACHER_EMAIL = "teacher@mrict.local"
+
+
+def load() -> list[str]:
+    course = CoursePage.objects.live().order_by("path").first()
+    if course is None:
+        return ["No course to put demo challenges on (the cms loader did not run)."]
+    if Challenge.objects.filter(course=course).exists():
+        return [f"Demo challenges already on '{course.title}'."]
+    lessons = list(LessonPage.objects.descendant_of(course).live().order_by("path"))
+    if not lessons:
+        return [f"'{course.title}' has no lesson for the demo challenges."]
+    teacher = get_user_model().objects.filter(email__iexact=TEACHER_EMAIL).first()
+    items = json.loads(CHALLENGES.read_text(encoding="utf-8"))
+    for item in items:
+        # attach them to the course's last lessons (the JavaScript part)
+        item["lesson"] = lessons[max(0, len(lessons) - 1 - item.pop("lesson_from_end", 0))]
+    created = services.challenge_import(user=teacher, items=items)
+    return [f"{len(created)} demo challenges on '{course.title}': " + ", ".join(c.title for c in created)]
