@@ -132,7 +132,10 @@ class CoursePage(CourseTreePermissionsMixin, HeadlessMixin, Page):
         instead of the ones frozen in the revision."""
         obj = super().with_content_json(content)
         if self.pk:
-            obj.owners = list(self.owners.all())
+            from django.contrib.auth import get_user_model
+
+            through = type(self).owners.through.objects.filter(coursepage_id=self.pk)
+            obj.owners = list(get_user_model().objects.filter(pk__in=through.values("user_id")))
         return obj
 
 

@@ -47,7 +47,9 @@ def user_can_edit_course(user, course) -> bool:
     cache = user.__dict__.setdefault("_cms_course_edit_cache", {})
     if course.pk not in cache:
         cache[course.pk] = (
-            COURSE_OBJECT_PERMISSION in get_perms(user, course) or course.owners.filter(pk=user.pk).exists()
+            COURSE_OBJECT_PERMISSION in get_perms(user, course)
+            # the owners rows in the database, never an in-memory (revision) copy
+            or type(course).owners.through.objects.filter(coursepage_id=course.pk, user_id=user.pk).exists()
         )
     return cache[course.pk]
 

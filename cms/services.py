@@ -25,8 +25,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.text import slugify
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 from wagtail.actions.create_page import CreatePageAction
 from wagtail.actions.delete_page import DeletePageAction
 from wagtail.actions.edit_page import EditPageAction
@@ -398,8 +399,17 @@ def course_owners_set(*, actor, course: CoursePage, owners: Iterable[int]) -> li
     if not_teachers:
         raise ValidationError({"owners": [f"Not teachers: {', '.join(sorted(not_teachers))}."]})
     through = CoursePage.owners.through
+    # Former owners: by the owners rows and by the guardian grants (the editor's form may
+    # already have rewritten the rows before this runs).
     current = set(through.objects.filter(coursepage_id=course.pk).values_list("user_id", flat=True))
-    for user in get_user_model().objects.filter(pk__in=current - owner_ids):
+    granted = get_users_with_perms(
+        course, only_with_perms_in=[COURSE_OBJECT_PERMISSION], with_group_users=False, with_superusers=False
+    )
+    for user in (
+        get_user_model()
+        .objects.filter(Q(pk__in=current) | Q(pk__in=[u.pk for u in granted]))
+        .exclude(pk__in=owner_ids)
+    ):
         remove_perm(f"cms.{COURSE_OBJECT_PERMISSION}", user, course)
     through.objects.filter(coursepage_id=course.pk).exclude(user_id__in=owner_ids).delete()
     for user in users:
