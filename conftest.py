@@ -16,7 +16,9 @@ def pytest_collection_modifyitems(items):
     for item in items:
         marker = item.get_closest_marker("django_db")
         if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
-            item.add_marker(pytest.mark.django_db(**(marker.kwargs | {"serialized_rollback": True})))
+            item.add_marker(
+                pytest.mark.django_db(**(marker.kwargs | {"serialized_rollback": True})), append=False
+            )
 
 
 @pytest.fixture(autouse=True)

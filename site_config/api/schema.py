@@ -4,6 +4,7 @@ the error shapes it can answer with (drf-standardized-errors does 400-500; we ad
 views returning conflicts declare with `extend_schema(responses={409: ConflictErrorResponse})`)."""
 
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
+from drf_standardized_errors.openapi_serializers import ClientErrorEnum
 from rest_framework import serializers
 
 
@@ -16,7 +17,7 @@ class _Error(serializers.Serializer):
 class ClientErrorResponse(serializers.Serializer):
     """Any 4xx: `{"type": "client_error", "errors": [{"code", "detail", "attr"}]}`."""
 
-    type = serializers.ChoiceField(choices=["client_error"])
+    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
     errors = _Error(many=True)
 
 

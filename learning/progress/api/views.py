@@ -39,6 +39,7 @@ class ProgressEventsView(LearnerView):
             component_name="ProgressEventsInput",
             serializers=[s.ProgressEventSerializer, s.ProgressEventSerializer(many=True)],
             resource_type_field_name=None,
+            many=False,
         ),
         responses={200: s.IngestResponseSerializer},
     )
