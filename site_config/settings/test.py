@@ -17,4 +17,6 @@ LOG_LEVEL = "WARNING"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # TEST_DB_NAME lets several checkouts/runs on one machine use separate files.
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DB_NAME", default=str(BASE_DIR / ".test-db.sqlite3"))}  # noqa: F405
+elif env("TEST_DB_NAME", default=""):
+    DATABASES["default"]["TEST"] = {"NAME": env("TEST_DB_NAME")}  # noqa: F405
 LOGGING["root"]["level"] = LOG_LEVEL  # noqa: F405
