@@ -45,7 +45,7 @@ def browser(monkeypatch):
 
 def _login(browser, base_url, user):
     context = browser.new_context()
-    context.set_default_timeout(15000)
+    context.set_default_timeout(30000)  # generous: CI machines are shared
     page = context.new_page()
     page.goto(f"{base_url}/admin/login/")
     page.fill("input[name=username]", user.email)
