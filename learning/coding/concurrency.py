@@ -85,6 +85,9 @@ class LocalSlots:
             self.total = max(0, self.total - 1)
 
 
+# Waiters in this process wake as soon as a run here ends, instead of sleeping out
+# their back-off (a slot freed by another process is seen at the next poll).
+_released = threading.Condition()
 _backends: dict[str, object] = {}
 _backends_lock = threading.Lock()
 
@@ -113,9 +116,12 @@ def run_slot(*, user_key: str, ttl_ms: int, wait_s: float | None = None):
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise Busy
-        time.sleep(min(pause, remaining))
+        with _released:
+            _released.wait(min(pause, remaining))
         pause = min(pause * 1.5, 0.025)
     try:
         yield max(0.0, deadline - time.monotonic())
     finally:
         slots.release(user_key, token)
+        with _released:
+            _released.notify_all()

@@ -5,7 +5,8 @@ this side only starts processes, hands them jobs and watches the clock.
 - Each worker is a fresh interpreter (`python -I worker.py`), started with fork+exec
   from a process that never loaded V8. It reports `ready` once V8 is up and it has
   hardened itself.
-- A job goes to an idle worker; the caller waits at most `wait_s` for one (PoolBusy).
+- A job goes to the worker idle the longest (it has pre-warmed its next isolate by
+  then); the caller waits at most `wait_s` for one (PoolBusy).
 - The worker enforces the wall time itself (V8 TerminateExecution). The pool is the
   backstop: a worker that has not answered by the job's hard deadline is killed
   (SIGKILL) and replaced, and the caller gets a clean `timeout` result. A worker that
@@ -13,6 +14,10 @@ this side only starts processes, hands them jobs and watches the clock.
   too, and the caller gets `memory_limit` or `error` from how it died.
 - Workers retire after `recycle_after` jobs (they say so in their last reply) and a
   fresh one takes their place, so slow leaks never accumulate.
+- A job still running after `slow_after_ms` has its worker's priority lowered (nice
+  `slow_nice`, every thread of it) so a runaway loop yields the CPU to short runs and
+  to the web process; an unprivileged process cannot raise its priority again, so
+  that worker is replaced after the job.
 - Replacements start in a background thread: a request never waits for an
   interpreter to boot unless the pool has no worker at all.
 """
@@ -30,6 +35,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import deque
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -69,6 +75,8 @@ class PoolConfig:
     seccomp: bool = True
     grace_ms: int = 1500
     start_timeout_s: float = 30.0
+    slow_after_ms: int = 0  # 0: never lower a worker's priority
+    slow_nice: int = 10
 
     def worker_config(self) -> dict:
         data = asdict(self)
@@ -110,6 +118,7 @@ class Worker:
         self.served = 0
         self.hardening: dict = {}
         self.dead = False
+        self.deprioritized = False
 
     def wait_ready(self, timeout_s: float) -> None:
         hello = self._receive(time.monotonic() + timeout_s)
@@ -137,9 +146,26 @@ class Worker:
             protocol.write_frame(self._to, job)
         except OSError as exc:  # broken pipe: it died while idle
             raise WorkerDied(str(exc)) from exc
-        reply = self._receive(time.monotonic() + timeout_s)
+        deadline = time.monotonic() + timeout_s
+        slow_s = self.config.slow_after_ms / 1000
+        if slow_s and slow_s < timeout_s:
+            try:
+                reply = self._receive(time.monotonic() + slow_s)
+            except WorkerTimeout:
+                self.deprioritize()
+                reply = self._receive(deadline)
+        else:
+            reply = self._receive(deadline)
         self.served += 1
         return reply
+
+    def deprioritize(self) -> None:
+        """Lower the priority of every thread of the worker (V8 runs the program on a
+        thread of its own; nice is per thread on Linux, PRIO_PGRP reaches them all:
+        the worker leads its own session and process group)."""
+        self.deprioritized = True
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PGRP, self.pid, self.config.slow_nice)
 
     def kill(self) -> int | None:
         self.dead = True
@@ -175,6 +201,7 @@ class PoolStats:
     retired: int = 0
     crashed: int = 0
     jobs: int = 0
+    deprioritized: int = 0
     busy_rejections: int = 0
     last_hardening: dict = field(default_factory=dict)
 
@@ -184,7 +211,10 @@ class WorkerPool:
         self.config = config
         self.owner_pid = os.getpid()
         self._cond = threading.Condition()
-        self._idle: list[Worker] = []
+        # FIFO: a job goes to the worker idle the longest, which has had the most time
+        # to pre-warm its next isolate (the one just released is usually still busy
+        # doing that, and would make the job wait for it).
+        self._idle: deque[Worker] = deque()
         self._all: set[Worker] = set()
         self._starting = 0
         self._closed = False
@@ -246,7 +276,7 @@ class WorkerPool:
                     self.stats.busy_rejections += 1
                     raise PoolBusy
                 self._cond.wait(remaining)
-            return self._idle.pop()
+            return self._idle.popleft()
 
     def _release(self, worker: Worker) -> None:
         with self._cond:
@@ -288,6 +318,11 @@ class WorkerPool:
         if reply.get("worker", {}).get("retiring"):
             worker.retire()
             self.stats.retired += 1
+            self._drop(worker)
+        elif worker.deprioritized:
+            # it cannot get its priority back: a fresh worker takes its place
+            worker.kill()
+            self.stats.deprioritized += 1
             self._drop(worker)
         else:
             self._release(worker)
