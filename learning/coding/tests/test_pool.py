@@ -187,3 +187,43 @@ def test_pool_config_follows_settings(settings):
     settings.SANDBOX_V8_FLAGS = ["--jitless"]
     config = pool_config()
     assert (config.size, config.recycle_after, config.v8_flags) == (5, 7, ("--jitless",))
+
+
+def test_a_long_run_is_deprioritised_and_its_worker_replaced():
+    """A run still going after slow_after_ms yields the CPU (nice on all of the
+    worker's threads, V8's included); a short run keeps normal priority."""
+    import threading
+
+    slow = WorkerPool(PoolConfig(size=1, slow_after_ms=100, slow_nice=7))
+    try:
+        assert slow.wait_until_ready(60) == 1
+        short = slow.run(job("console.log(1)"), wait_s=15, timeout_s=5)
+        assert short["status"] == "ok"
+        assert slow.stats.deprioritized == 0
+        seen = {}
+
+        def watch():
+            time.sleep(0.3)
+            (worker,) = list(slow._all)
+            seen["nice"] = {
+                int(tid): os.getpriority(os.PRIO_PROCESS, int(tid))
+                for tid in os.listdir(f"/proc/{worker.pid}/task")
+            }
+
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        busy = slow.run(
+            job("const t = Date.now(); while (Date.now() - t < 450) {} console.log('done')"),
+            wait_s=15,
+            timeout_s=5,
+        )
+        watcher.join()
+        assert busy["status"] == "ok"
+        assert busy["stdout"] == [{"level": "log", "text": "done"}]
+        assert seen["nice"] and set(seen["nice"].values()) == {7}
+        assert slow.stats.deprioritized == 1
+        after = slow.run(job("console.log(2)"), wait_s=15, timeout_s=5)
+        assert after["status"] == "ok"
+        assert after["worker"]["pid"] not in (busy["worker"]["pid"], short["worker"]["pid"])
+    finally:
+        slow.close()
