@@ -14,7 +14,7 @@ this side only starts processes, hands them jobs and watches the clock.
   too, and the caller gets `memory_limit` or `error` from how it died.
 - Workers retire after `recycle_after` jobs (they say so in their last reply) and a
   fresh one takes their place, so slow leaks never accumulate.
-- A job still running after `slow_after_ms` has its worker's priority lowered (nice
+- A job that has used `slow_after_ms` of CPU has its worker's priority lowered (nice
   `slow_nice`, every thread of it) so a runaway loop yields the CPU to short runs and
   to the web process; an unprivileged process cannot raise its priority again, so
   that worker is replaced after the job.
@@ -44,6 +44,7 @@ from . import protocol
 log = logging.getLogger("mrict.sandbox")
 WORKER_SCRIPT = Path(__file__).resolve().parent / "worker.py"
 ROOT = Path(__file__).resolve().parents[3]
+_CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
 class PoolBusy(Exception):
@@ -148,16 +149,32 @@ class Worker:
             raise WorkerDied(str(exc)) from exc
         deadline = time.monotonic() + timeout_s
         slow_s = self.config.slow_after_ms / 1000
-        if slow_s and slow_s < timeout_s:
+        start_cpu = self.cpu_seconds() if slow_s else 0.0
+        while True:
+            check = deadline
+            if slow_s and not self.deprioritized:
+                check = min(deadline, time.monotonic() + slow_s)
             try:
-                reply = self._receive(time.monotonic() + slow_s)
+                reply = self._receive(check)
+                break
             except WorkerTimeout:
-                self.deprioritize()
-                reply = self._receive(deadline)
-        else:
-            reply = self._receive(deadline)
+                if check >= deadline:
+                    raise
+                # CPU, not wall time: a run waiting on a timer, or slowed down by a
+                # busy machine, keeps its priority.
+                if self.cpu_seconds() - start_cpu >= slow_s:
+                    self.deprioritize()
         self.served += 1
         return reply
+
+    def cpu_seconds(self) -> float:
+        """CPU time the worker has used so far, all its threads."""
+        try:
+            with open(f"/proc/{self.pid}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / _CLK_TCK
+        except (OSError, IndexError, ValueError):
+            return 0.0
 
     def deprioritize(self) -> None:
         """Lower the priority of every thread of the worker (V8 runs the program on a
