@@ -1,26 +1,43 @@
 """Code runs (issue 6): the sandbox API for a hello-world and for a ~100 ms CPU-bound
-script, each alone and with attack payloads running concurrently, next to the cost
-of spawning `node -e` per run on the same machine (bench/coding_node_baseline.py,
-printed by the first coding scenario's setup and saved to
-bench/results/node_baseline.json).
+script, next to spawning `node -e` per run on the same machine
+(bench/coding_node_baseline.py, printed by the first coding scenario's setup and saved
+to bench/results/node_baseline.json).
 
-Targets (README, Benchmarks): hello-world p50 end-to-end under 15 ms and at least
-100 runs/s on the 2-core machine while the attack payloads run.
+Target (README, coding section): hello-world p50 end-to-end under 15 ms at a load of at
+least 100 runs/s on the 2-core machine while the attack payloads run. So there are two
+kinds of rows: throughput (8 connections back to back: how many runs/s the machine
+gives, latency is mostly queueing) and latency at a fixed rate of 100 runs/s (wrk paced
+by code_run.lua; the achieved rate is in the row, a miss shows as < 100).
+
+The CPU-bound script is calibrated at setup *inside the sandbox*: cold runs through a
+worker pool built from the server's own settings, each in a fresh isolate as in
+production, until the program's own wall time is ~100 ms.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
+import os
+import statistics
 import threading
+import time
 import urllib.error
 import urllib.request
 
 from scenarios import Context, Scenario
 
-HELLO = json.dumps({"language": "javascript", "source": "console.log('hello, world')"})
-# ~100 ms of pure CPU on this machine (calibrated by the setup, see calibrate()).
-CPU_TEMPLATE = "let s = 0; for (let i = 0; i < {n}; i++) {{ s = (s + i * i) % 1000003 }} console.log(s)"
+HELLO_SOURCE = "console.log('hello, world')"
+HELLO = json.dumps({"language": "javascript", "source": HELLO_SOURCE})
+RATE = 100  # runs/s of the latency rows (the issue's target load)
+CPU_TARGET_MS = 100
+# Pure CPU, calibrated by calibrate(). Wrapped in a function (locals, not script-scope
+# bindings) like most real programs.
+CPU_TEMPLATE = (
+    "function work(n) {{ let s = 0; for (let i = 0; i < n; i++) {{ s = (s + i * i) % 1000003 }} return s }}"
+    " console.log(work({n}))"
+)
 ATTACKS = [
     "while (true) {}",
     "const a = []; while (true) a.push(new Array(1e5).fill(1));",
@@ -34,8 +51,10 @@ ATTACKS = [
 _state: dict = {}
 
 
-def learners(ctx: Context) -> None:
-    """24 verified learners (many users, as in real traffic) and one attacker."""
+def learners(ctx: Context, *, rate: int = 0) -> None:
+    """24 verified learners (many users, as in real traffic) and one attacker; the
+    calibration and the node baseline once; this scenario's pacing (0 = back to back)."""
+    ctx.data["code_rate"] = rate
     if "code_tokens" in ctx.data:
         return
     from django.contrib.auth import get_user_model
@@ -57,37 +76,73 @@ def learners(ctx: Context) -> None:
 
 
 def calibrate() -> int:
-    """Iterations of the loop that take ~100 ms in V8 on this machine (timed with node)."""
-    import subprocess
+    """Iterations of CPU_TEMPLATE that take ~CPU_TARGET_MS in the sandbox: cold runs
+    (a fresh isolate each, as in production) on a pool built from the server's own
+    settings (same V8 flags, same hardening), scaled until the median wall time the
+    worker reports is within 10 % of the target."""
+    from learning.coding.sandbox.backends import job_limits, pool_config
+    from learning.coding.sandbox.pool import WorkerPool
 
-    n = 4_000_000
-    loop = CPU_TEMPLATE.format(n=n).replace("console.log(s)", "")
-    probe = f"{loop}; const t = Date.now(); {loop}; console.log(Date.now() - t)"
+    pool = WorkerPool(pool_config())
+    pool.wait_until_ready(60)
+    n = 1_000_000
     try:
-        out = subprocess.run(["node", "-e", probe], capture_output=True, text=True, timeout=30, check=True)
-        return int(n * 100 / max(1.0, float(out.stdout.strip().splitlines()[-1])))
-    except (OSError, subprocess.SubprocessError, ValueError, IndexError):
-        return n
+        for _ in range(8):
+            job = {
+                "kind": "run",
+                "language": "javascript",
+                "files": [{"name": "main.js", "content": CPU_TEMPLATE.format(n=n)}],
+                "stdin": "",
+                "limits": job_limits(),
+            }
+            walls = []
+            for _ in range(5):
+                result = pool.run(job, wait_s=30, timeout_s=30)
+                if result.get("status") != "ok":
+                    raise RuntimeError(f"calibration run failed: {result}")
+                walls.append(float(result["wall_ms"]))
+            ms = statistics.median(walls)
+            _state["cpu_sandbox_ms"] = ms
+            if abs(ms - CPU_TARGET_MS) <= CPU_TARGET_MS * 0.1:
+                break
+            n = max(1000, int(n * CPU_TARGET_MS / max(ms, 1.0)))
+    finally:
+        pool.close()
+    print(
+        f"[bench] CPU-bound script: {n} iterations = {_state['cpu_sandbox_ms']:.0f} ms in the sandbox "
+        "(median of 5 cold runs)",
+        flush=True,
+    )
+    return n
 
 
 def node_baseline(ctx: Context) -> None:
+    """The same two programs, each spawned as `node -e` per run: throughput with 2 in
+    flight (one per core, its best case here) and latency with 1 in flight (no
+    queueing, its best case). The CPU program is the sandbox-calibrated one."""
     from coding_node_baseline import measure
 
-    results = {
-        "hello-world": measure("console.log('hello, world')", seconds=5),
-        "100 ms CPU": measure(json.loads(_state["cpu_body"])["source"], seconds=5),
-    }
-    print("[bench] node -e per run (same machine, 2 concurrent spawners):", flush=True)
+    cpu_source = json.loads(_state["cpu_body"])["source"]
+    results = {}
+    for name, source in (("hello-world", HELLO_SOURCE), (f"{CPU_TARGET_MS} ms CPU", cpu_source)):
+        results[name] = {
+            "throughput": measure(source, seconds=5, concurrency=2),
+            "latency": measure(source, seconds=3, concurrency=1),
+        }
+    print("[bench] node -e per run, same machine, same programs:", flush=True)
     for name, r in results.items():
+        t, lat = r["throughput"], r["latency"]
         print(
-            f"[bench]   {name:<12} {r['rps']:7.1f} runs/s  p50 {r['p50_ms']:7.1f} ms  "
-            f"p95 {r['p95_ms']:7.1f} ms  p99 {r['p99_ms']:7.1f} ms",
+            f"[bench]   {name:<12} 2 in flight: {t['rps']:6.1f} runs/s p50 {t['p50_ms']:6.1f} ms "
+            f"p95 {t['p95_ms']:6.1f} ms | 1 in flight: p50 {lat['p50_ms']:6.1f} ms "
+            f"p95 {lat['p95_ms']:6.1f} ms",
             flush=True,
         )
     from pathlib import Path
 
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
+    results["cpu_program"] = {"source": cpu_source, "sandbox_wall_ms": _state.get("cpu_sandbox_ms")}
     (out / "node_baseline.json").write_text(json.dumps(results, indent=2))
 
 
@@ -135,11 +190,72 @@ def attacks_running(ctx: Context):
         )
 
 
+def _proc_stat(pid: int) -> tuple[int, list[str]] | None:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[1]), fields
+
+
+def _cpu_split(port: str) -> tuple[float, float]:
+    """CPU seconds so far of the server (gunicorn on `port`, its threads, its sandbox
+    workers, reaped children included) and of the whole machine (all cores)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    stats, children = {}, {}
+    for name in os.listdir("/proc"):
+        if name.isdigit() and (found := _proc_stat(int(name))):
+            stats[int(name)] = found[1]
+            children.setdefault(found[0], []).append(int(name))
+    roots = []
+    for pid in stats:
+        with contextlib.suppress(OSError), open(f"/proc/{pid}/cmdline", "rb") as f:
+            cmd = f.read()
+            if b"gunicorn" in cmd and f"127.0.0.1:{port}".encode() in cmd:
+                roots.append(pid)
+    server, todo, seen = 0, list(roots), set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen or pid not in stats:
+            continue
+        seen.add(pid)
+        f = stats[pid]
+        server += sum(int(x) for x in f[11:15])  # utime, stime, cutime, cstime
+        todo += children.get(pid, [])
+    with open("/proc/stat") as f:
+        cpu = [int(x) for x in f.readline().split()[1:]]
+    machine = sum(cpu) - cpu[3] - cpu[4]  # all but idle and iowait
+    return server / tick, machine / tick
+
+
+@contextlib.contextmanager
+def cpu_meter(ctx: Context, inner=None):
+    """Print how much CPU the server used during the scenario and how much went to
+    everything else on the machine (other test runs share these 2 cores): a busy
+    machine shows here, not as a mystery in the table."""
+
+    port = ctx.base_url.rsplit(":", 1)[1]
+    server0, machine0 = _cpu_split(port)
+    started = time.monotonic()
+    with inner(ctx) if inner else contextlib.nullcontext():
+        yield
+    server1, machine1 = _cpu_split(port)
+    wall = time.monotonic() - started
+    server, machine = server1 - server0, machine1 - machine0
+    print(
+        f"[bench]   CPU over {wall:.1f} s: server + sandbox {server:.1f} s, everything else (wrk, "
+        f"postgres, redis, the attacker, other jobs) {max(0.0, machine - server):.1f} s, "
+        f"of {wall * (os.cpu_count() or 1):.1f} s on {os.cpu_count()} cores",
+        flush=True,
+    )
+
+
 def cpu_body(ctx: Context) -> str:
     return _state["cpu_body"]
 
 
-def _code(name: str, body, *, during=None, connections: int = 8) -> Scenario:
+def _code(name: str, body, *, during=None, connections: int = 8, rate: int = 0) -> Scenario:
     return Scenario(
         name,
         "/api/v1/code/run/",
@@ -147,16 +263,23 @@ def _code(name: str, body, *, during=None, connections: int = 8) -> Scenario:
         body=body,
         lua="code_run.lua",
         connections=connections,
-        setup=learners,
-        during=during,
+        setup=functools.partial(learners, rate=rate),
+        during=functools.partial(cpu_meter, inner=during),
         unit_name="runs",
         tags=("coding",),
     )
 
 
 SCENARIOS = [
-    _code("code run: hello-world", HELLO),
-    _code("code run: hello-world + attacks running", HELLO, during=attacks_running),
-    _code("code run: 100 ms CPU-bound", cpu_body),
-    _code("code run: 100 ms CPU-bound + attacks running", cpu_body, during=attacks_running),
+    _code("code run: hello-world, throughput (8 conns)", HELLO),
+    _code(f"code run: hello-world at {RATE}/s", HELLO, rate=RATE),
+    _code(f"code run: hello-world at {RATE}/s + attacks", HELLO, rate=RATE, during=attacks_running),
+    _code("code run: hello-world, throughput + attacks", HELLO, during=attacks_running),
+    _code(f"code run: {CPU_TARGET_MS} ms CPU, throughput (4 conns)", cpu_body, connections=4),
+    _code(
+        f"code run: {CPU_TARGET_MS} ms CPU + attacks (4 conns)",
+        cpu_body,
+        connections=4,
+        during=attacks_running,
+    ),
 ]
