@@ -272,8 +272,15 @@ def _code(name: str, body, *, during=None, connections: int = 8, rate: int = 0) 
 
 SCENARIOS = [
     _code("code run: hello-world, throughput (8 conns)", HELLO),
-    _code(f"code run: hello-world at {RATE}/s", HELLO, rate=RATE),
-    _code(f"code run: hello-world at {RATE}/s + attacks", HELLO, rate=RATE, during=attacks_running),
+    # 16 connections: the schedule, not the connection count, sets the rate up to 160 ms
+    _code(f"code run: hello-world at {RATE}/s", HELLO, rate=RATE, connections=16),
+    _code(
+        f"code run: hello-world at {RATE}/s + attacks",
+        HELLO,
+        rate=RATE,
+        connections=16,
+        during=attacks_running,
+    ),
     _code("code run: hello-world, throughput + attacks", HELLO, during=attacks_running),
     _code(f"code run: {CPU_TARGET_MS} ms CPU, throughput (4 conns)", cpu_body, connections=4),
     _code(
