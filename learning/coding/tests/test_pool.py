@@ -195,7 +195,7 @@ def test_a_cpu_hungry_run_is_deprioritised_and_its_worker_replaced():
     import threading
 
     limits = {**LIMITS, "wall_ms": 5000}
-    slow = WorkerPool(PoolConfig(size=1, slow_after_ms=100, slow_nice=7))
+    slow = WorkerPool(PoolConfig(size=1, slow_after_ms=300, slow_nice=7))
     try:
         assert slow.wait_until_ready(60) == 1
         waiting = slow.run(
@@ -217,7 +217,7 @@ def test_a_cpu_hungry_run_is_deprioritised_and_its_worker_replaced():
         watcher = threading.Thread(target=watch)
         watcher.start()
         busy = slow.run(
-            job("const t = Date.now(); while (Date.now() - t < 1500) {} console.log('done')", limits=limits),
+            job("const t = Date.now(); while (Date.now() - t < 2500) {} console.log('done')", limits=limits),
             wait_s=15,
             timeout_s=8,
         )
