@@ -35,29 +35,15 @@ class SourceFileSerializer(serializers.Serializer):
         return validate_text(value, what="File content")
 
 
-class CodeRunInputSerializer(serializers.Serializer):
-    language = serializers.CharField(max_length=30, help_text=f"One of: {', '.join(SUPPORTED_LANGUAGES)}.")
+class CodeInputSerializer(serializers.Serializer):
+    """Learner code, as `source` (one script) or `files`, never both; the same rules
+    (text only, file count and names, total size) for runs and challenge submissions."""
+
     source = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     files = SourceFileSerializer(many=True, required=False)
-    stdin = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, default="")
-
-    def validate_language(self, value):
-        if value not in SUPPORTED_LANGUAGES:
-            raise serializers.ValidationError(
-                f"Unsupported language '{value[:30]}'. Supported: {', '.join(SUPPORTED_LANGUAGES)}.",
-                code="unsupported_language",
-            )
-        return value
 
     def validate_source(self, value):
         return validate_text(value, what="The source")
-
-    def validate_stdin(self, value):
-        if len(value.encode()) > settings.SANDBOX_MAX_STDIN_BYTES:
-            raise serializers.ValidationError(
-                f"stdin is larger than {settings.SANDBOX_MAX_STDIN_BYTES} bytes.", code="too_large"
-            )
-        return validate_text(value, what="stdin")
 
     def validate_files(self, value):
         if not value:
@@ -71,8 +57,7 @@ class CodeRunInputSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         has_source = "source" in attrs
-        has_files = "files" in attrs
-        if has_source == has_files:
+        if has_source == ("files" in attrs):
             raise serializers.ValidationError(
                 {
                     "source": serializers.ErrorDetail(
@@ -94,11 +79,36 @@ class CodeRunInputSerializer(serializers.Serializer):
                     )
                 }
             )
+        attrs["files"] = files
+        return attrs
+
+
+class CodeRunInputSerializer(CodeInputSerializer):
+    language = serializers.CharField(max_length=30, help_text=f"One of: {', '.join(SUPPORTED_LANGUAGES)}.")
+    stdin = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, default="")
+
+    def validate_language(self, value):
+        if value not in SUPPORTED_LANGUAGES:
+            raise serializers.ValidationError(
+                f"Unsupported language '{value[:30]}'. Supported: {', '.join(SUPPORTED_LANGUAGES)}.",
+                code="unsupported_language",
+            )
+        return value
+
+    def validate_stdin(self, value):
+        if len(value.encode()) > settings.SANDBOX_MAX_STDIN_BYTES:
+            raise serializers.ValidationError(
+                f"stdin is larger than {settings.SANDBOX_MAX_STDIN_BYTES} bytes.", code="too_large"
+            )
+        return validate_text(value, what="stdin")
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
         from ..services import SourceFile, runnable_files
 
         runnable = runnable_files(
             language=attrs["language"],
-            files=[SourceFile(f["name"], f["content"], f.get("language") or "") for f in files],
+            files=[SourceFile(f["name"], f["content"], f.get("language") or "") for f in attrs["files"]],
         )
         if not runnable:
             raise serializers.ValidationError(
@@ -108,7 +118,6 @@ class CodeRunInputSerializer(serializers.Serializer):
                     )
                 }
             )
-        attrs["files"] = files
         return attrs
 
 
@@ -213,36 +222,8 @@ class LearnerChallengeSerializer(serializers.Serializer):
         return sum(1 for t in obj.tests.all() if t.hidden)
 
 
-class ChallengeSubmitSerializer(serializers.Serializer):
-    source = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    files = SourceFileSerializer(many=True, required=False)
-
-    def validate_source(self, value):
-        return validate_text(value, what="The source")
-
-    def validate(self, attrs):
-        if ("source" in attrs) == ("files" in attrs):
-            raise serializers.ValidationError(
-                {
-                    "source": serializers.ErrorDetail(
-                        "Give either `source` or `files`, not both.", code="invalid"
-                    )
-                }
-            )
-        files = attrs.get("files") or [
-            {"name": "main.js", "content": attrs.get("source", ""), "language": ""}
-        ]
-        total = sum(len(f["content"].encode()) for f in files)
-        if total > settings.SANDBOX_MAX_SOURCE_BYTES:
-            raise serializers.ValidationError(
-                {
-                    "source": serializers.ErrorDetail(
-                        f"The code is {total} bytes; too large.", code="too_large"
-                    )
-                }
-            )
-        attrs["files"] = files
-        return attrs
+class ChallengeSubmitSerializer(CodeInputSerializer):
+    """A submission: the learner's code, validated like a run (language is the challenge's)."""
 
 
 class LearnerTestResultSerializer(serializers.Serializer):
