@@ -22,6 +22,7 @@ import pytest
 
 from cms.tests import matrix as cms_matrix
 from learning.accounts.tests.helpers import assert_error
+from learning.coding.tests import matrix as coding_matrix
 
 CALLERS = ("anonymous", "student", "teacher", "admin")
 
@@ -266,6 +267,61 @@ ROWS: list[Row] = [
         note="other teacher's course",
     ),
     # --- coding ---
+    Row("POST", "/api/v1/code/run/", signed_in(200), {"language": "javascript", "source": "1"}),
+    Row("POST", "/api/v1/code/run/", signed_in(400), {"language": "cobol", "source": "1"}, note="bad input"),
+    Row(
+        "GET",
+        "/api/v1/lessons/{live_lesson}/draft/",
+        signed_in(200),
+        setup=coding_matrix.lesson_with_challenge,
+    ),
+    Row(
+        "GET",
+        "/api/v1/lessons/{draft_lesson}/draft/",
+        signed_in(404),
+        setup=cms_matrix.teacher_draft,
+        note="draft",
+    ),
+    Row(
+        "GET",
+        "/api/v1/lessons/{live_lesson}/challenges/",
+        signed_in(200),
+        setup=coding_matrix.lesson_with_challenge,
+    ),
+    Row("GET", "/api/v1/challenges/{challenge}/", signed_in(200), setup=coding_matrix.lesson_with_challenge),
+    Row(
+        "POST",
+        "/api/v1/challenges/{challenge}/submit/",
+        signed_in(201),
+        {"source": "const sum = (n) => n.reduce((a, b) => a + b, 0)"},  # no braces: bodies are templates
+        setup=coding_matrix.lesson_with_challenge,
+    ),
+    Row(
+        "GET",
+        "/api/v1/challenges/{challenge}/submissions/",
+        signed_in(200),
+        setup=coding_matrix.lesson_with_challenge,
+    ),
+    Row(
+        "GET", "/api/v1/teacher/challenges/", {"anonymous": 401, "student": 403, "teacher": 200, "admin": 200}
+    ),
+    Row(
+        "GET",
+        "/api/v1/teacher/challenges/{challenge}/",
+        {"anonymous": 401, "student": 403, "teacher": 200, "admin": 200},
+        setup=coding_matrix.lesson_with_challenge,
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/teacher/challenges/{challenge}/",
+        {"anonymous": 401, "student": 403, "teacher": 204, "admin": 204},
+        setup=coding_matrix.lesson_with_challenge,
+    ),
+    Row(
+        "GET",
+        "/api/v1/teacher/submissions/",
+        {"anonymous": 401, "student": 403, "teacher": 200, "admin": 200},
+    ),
 ]
 
 

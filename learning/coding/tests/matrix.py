@@ -1,0 +1,25 @@
+"""Setups for the coding rows of tests/test_permission_matrix.py: a published lesson of
+a course owned by "teacher", with one challenge on it."""
+
+from cms.tests import matrix as cms_matrix
+
+
+def lesson_with_challenge(callers) -> dict:
+    from cms.models import LessonPage
+
+    from ..services import challenge_create
+
+    values = cms_matrix.live_course(callers)
+    lesson = LessonPage.objects.get(pk=values["live_lesson"])
+    challenge = challenge_create(
+        user=callers["teacher"],
+        data={
+            "lesson": lesson,
+            "title": "Sum",
+            "prompt": "Write `sum(numbers)`.",
+            "seed_code": "function sum(n) {}",
+            "reference_solution": "function sum(n) { return n.reduce((a, b) => a + b, 0) }",
+            "tests": [{"description": "sums", "code": "assert.strictEqual(sum([1, 2]), 3);"}],
+        },
+    )
+    return values | {"challenge": challenge.pk}
