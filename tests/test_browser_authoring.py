@@ -74,6 +74,12 @@ def test_teacher_creates_and_submits_admin_approves_learner_sees(
     context, page = _login(browser, base, teacher)
     page.goto(f"{base}/admin/pages/add/cms/lessonpage/{module.pk}/")
     page.fill("#id_title", "Made in the browser")
+    # Wagtail fills the slug from the title in the browser; under load the submit can win
+    # that race and come back with "slug required". An author would type it: so do we.
+    page.evaluate(
+        "() => { const s = document.querySelector('#id_slug');"
+        " if (s && !s.value) s.value = 'made-in-the-browser'; }"
+    )
     page.locator("footer button[aria-label='More actions'], footer .w-dropdown__toggle").first.click()
     with page.expect_navigation(timeout=30000):  # Wagtail redirects once the revision is saved
         page.click("button[name='action-submit']")
