@@ -36,8 +36,17 @@ class Enrollment(models.Model):
 
 
 class ProgressEvent(models.Model):
+    """One event as the client reported it. Written on every ingest, so it carries
+    only the indexes something reads through: the unique (user, event_id) (the
+    idempotency check, and the user's events, for a user's cascade delete and the
+    completion stats) and the lesson and course foreign keys (cascade deletes of
+    pages would otherwise scan the whole log)."""
+
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress_events"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="progress_events",
+        db_index=False,  # the unique (user, event_id) index leads with user
     )
     event_id = models.UUIDField()
     type = models.CharField(max_length=32, choices=EventType.choices)
@@ -51,7 +60,6 @@ class ProgressEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "event_id"], name="progress_event_id_unique_per_user")
         ]
-        indexes = [models.Index(fields=["user", "lesson", "occurred_at"])]
 
     def __str__(self):
         return f"{self.type} {self.lesson_id} by {self.user_id}"

@@ -3,10 +3,12 @@ whatever the number of courses, lessons or events involved."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.http import Http404
 from wagtail.models import Page
@@ -19,6 +21,7 @@ from .models import CourseCompletion, Enrollment, LessonProgress
 
 COURSE_PATH_LEN = COURSE_DEPTH * Page.steplen
 MODULE_PATH_LEN = MODULE_DEPTH * Page.steplen
+MAX_PAGE_ID = 2**31 - 1  # page ids are 32-bit integers; a larger id names no lesson
 
 
 @dataclass(frozen=True)
@@ -60,22 +63,45 @@ def visible_lessons_by_course(course_paths: list[str]) -> dict[str, list[LessonR
     return grouped
 
 
-def visible_lessons_with_courses(lesson_ids: list[int]) -> dict[int, tuple[LessonRef, int]]:
-    """For the given ids, the published ones mapped to (lesson, course id). Two queries."""
-    if not lesson_ids:
+def visible_lesson_courses(lesson_ids: set[int]) -> dict[int, int]:
+    """For the given lesson ids, the published ones (with published ancestors, the
+    catalog's rule) mapped to their course's id. One query."""
+    ids = sorted(i for i in lesson_ids if 0 < i <= MAX_PAGE_ID)
+    if not ids:
         return {}
-    lessons = [
-        LessonRef(*row)
-        for row in with_live_ancestors(
-            LessonPage.objects.live().filter(depth=LESSON_DEPTH, pk__in=set(lesson_ids)), LESSON_DEPTH
-        ).values_list("id", "path", "title", "slug", "required")
-    ]
-    course_ids = dict(
-        CoursePage.objects.filter(path__in={lesson.course_path for lesson in lessons}).values_list(
-            "path", "id"
-        )
+    sql, params, slots = _visible_lesson_courses_sql(len(ids))
+    params = list(params)
+    for position, index in slots:
+        params[position] = ids[index]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {lesson_id: course_id for lesson_id, course_id in cursor.fetchall() if course_id is not None}
+
+
+@functools.lru_cache(maxsize=64)
+def _visible_lesson_courses_sql(count: int) -> tuple[str, tuple, tuple[tuple[int, int], ...]]:
+    """The SQL of visible_lesson_courses for `count` ids, compiled by the ORM once per
+    size: ingest asks it on every batch, and building the query costs more CPU than
+    running it. The ids are compiled as negative placeholders (no page has one) whose
+    parameter positions are then filled with the real ids."""
+    placeholders = [-1 - i for i in range(count)]
+    course_of_lesson = (
+        CoursePage.objects.filter(path=Substr(OuterRef("path"), 1, COURSE_PATH_LEN), depth=COURSE_DEPTH)
+        .order_by()
+        .values("pk")[:1]
     )
-    return {lesson.id: (lesson, course_ids[lesson.course_path]) for lesson in lessons}
+    queryset = (
+        with_live_ancestors(
+            LessonPage.objects.live().filter(depth=LESSON_DEPTH, pk__in=placeholders), LESSON_DEPTH
+        )
+        .annotate(course_id=Subquery(course_of_lesson))
+        .order_by()
+        .values_list("id", "course_id")
+    )
+    sql, params = queryset.query.sql_with_params()
+    slots = tuple((position, -1 - p) for position, p in enumerate(params) if p in placeholders)
+    assert len(slots) == count, "each id placeholder appears once in the compiled query"
+    return sql, tuple(params), slots
 
 
 @dataclass

@@ -13,15 +13,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Value
-from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from cms.models import CoursePage
 from learning.events import CourseCompleted, LessonCompleted, LessonStarted, bus
 
+from . import statements as sql
 from .models import CourseCompletion, Enrollment, EventType, LessonProgress, ProgressEvent
-from .selectors import visible_lessons_by_course, visible_lessons_with_courses
+from .selectors import visible_lesson_courses, visible_lessons_by_course
 
 # --- enrollment --------------------------------------------------------------------
 
@@ -53,23 +52,24 @@ def enrollment_delete(*, user, course: CoursePage) -> bool:
 # --- events ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventInput:
-    """One event as parsed by the API (field validation done; no DB checks yet)."""
+    """One event as parsed by the API (field validation done; no DB checks yet).
+    `position` is the JSON text of the client's position, or None."""
 
     index: int
     event_id: uuid.UUID
     type: str
     lesson_id: int
     occurred_at: dt.datetime
-    position: object = None
+    position: str | None = None
 
 
 @dataclass
 class IngestResult:
     results: list[dict] = field(default_factory=list)
 
-    def add(self, index: int, event_id, status: str, code: str | None = None, detail: str | None = None):
+    def add(self, index: int, event_id, status: str, code: str | None = None, detail=None):
         self.results.append(
             {"index": index, "event_id": str(event_id) if event_id else None, "status": status}
             | ({"code": code, "detail": detail} if code else {})
@@ -79,103 +79,118 @@ class IngestResult:
         return sum(1 for r in self.results if r["status"] == status)
 
 
+REJECTIONS = {
+    "in_future": "occurred_at is in the future.",
+    "lesson_not_found": "No such published lesson.",
+    "not_enrolled": "Enroll in the course first (POST /api/v1/courses/{id}/enrollment/).",
+}
+
+
 def progress_events_ingest(
     *, user, events: list[EventInput], result: IngestResult | None = None
 ) -> IngestResult:
     """Store the accepted events and fold them into lesson state, completing courses.
 
     Per event, in this order: a duplicate (event_id already stored for this user, or
-    seen earlier in the batch) is reported and ignored; an event dated further in the
-    future than PROGRESS_MAX_CLOCK_SKEW_SECONDS, for a lesson the learner cannot see,
-    or in a course they are not enrolled in is rejected with a reason; the rest are
-    stored. Concurrent batches of one learner are serialised by locking their
+    accepted earlier in the batch) is reported and ignored; an event dated further in
+    the future than PROGRESS_MAX_CLOCK_SKEW_SECONDS, for a lesson the learner cannot
+    see, or in a course they are not enrolled in is rejected with a reason; the rest
+    are stored. Concurrent batches of one learner are serialised by locking their
     enrollment rows, and completions are additionally unique in the database, so two
     racing "last lesson completed" events create one completion.
+
+    A batch of any size runs the same statements: the visible lessons, the enrollment
+    lock, one INSERT ... ON CONFLICT DO NOTHING RETURNING of the events (the unique
+    (user, event_id) constraint is the duplicate check), the lesson states of the
+    accepted events and their upsert, the enrollment's last activity. Only a batch
+    with rejected events asks which of those were stored before (so a retried event
+    is a duplicate whatever changed since), and only one that completes a lesson
+    checks course completion.
     """
     result = result or IngestResult()
+    if not events:
+        return result
     now = timezone.now()
     horizon = now + dt.timedelta(seconds=settings.PROGRESS_MAX_CLOCK_SKEW_SECONDS)
     with transaction.atomic():
-        lessons = visible_lessons_with_courses([e.lesson_id for e in events])
-        course_ids = {course_id for _, course_id in lessons.values()}
-        enrolled = set(
-            Enrollment.objects.select_for_update()
-            .filter(user=user, course__in=course_ids, active=True)
-            .order_by("pk")
-            .values_list("course_id", flat=True)
-        )
-        stored = set(
-            ProgressEvent.objects.filter(user=user, event_id__in=[e.event_id for e in events]).values_list(
-                "event_id", flat=True
-            )
-        )
-        accepted: list[EventInput] = []
+        lessons = visible_lesson_courses({e.lesson_id for e in events})
+        enrolled = sql.enrollments_lock(user_id=user.pk, course_ids=set(lessons.values()))
+        candidates: dict[uuid.UUID, EventInput] = {}  # the first of each event_id passing the checks
+        rejected: list[tuple[EventInput, str]] = []
         for event in events:
-            if event.event_id in stored:
-                result.add(event.index, event.event_id, "duplicate")
-                continue
+            course_id = lessons.get(event.lesson_id)
             if event.occurred_at > horizon:
-                result.add(
-                    event.index, event.event_id, "rejected", "in_future", "occurred_at is in the future."
-                )
-                continue
-            if event.lesson_id not in lessons:
-                result.add(
-                    event.index, event.event_id, "rejected", "lesson_not_found", "No such published lesson."
-                )
-                continue
-            if lessons[event.lesson_id][1] not in enrolled:
-                result.add(
-                    event.index,
-                    event.event_id,
-                    "rejected",
-                    "not_enrolled",
-                    "Enroll in the course first (POST /api/v1/courses/{id}/enrollment/).",
-                )
-                continue
-            stored.add(event.event_id)
-            accepted.append(event)
-            result.add(event.index, event.event_id, "accepted")
+                rejected.append((event, "in_future"))
+            elif course_id is None:
+                rejected.append((event, "lesson_not_found"))
+            elif course_id not in enrolled:
+                rejected.append((event, "not_enrolled"))
+            elif event.event_id in candidates:
+                result.add(event.index, event.event_id, "duplicate")
+            else:
+                candidates[event.event_id] = event
+        stored_before = (
+            sql.stored_event_ids(user_id=user.pk, event_ids={e.event_id for e, _ in rejected})
+            if rejected
+            else set()
+        )
+        inserted = sql.events_insert(
+            user_id=user.pk,
+            rows=[
+                (e.event_id, e.type, e.lesson_id, lessons[e.lesson_id], e.occurred_at, e.position)
+                for e in candidates.values()
+            ],
+            received_at=now,
+        )
+        accepted = []
+        for event in candidates.values():
+            if event.event_id in inserted:
+                accepted.append(event)
+                result.add(event.index, event.event_id, "accepted")
+            else:
+                result.add(event.index, event.event_id, "duplicate")
+        for event, code in rejected:
+            first = candidates.get(event.event_id)
+            if event.event_id in stored_before or (
+                first is not None and first.index < event.index and first.event_id in inserted
+            ):
+                result.add(event.index, event.event_id, "duplicate")
+            else:
+                result.add(event.index, event.event_id, "rejected", code, REJECTIONS[code])
         result.results.sort(key=lambda r: r["index"])
         if accepted:
-            _store_and_fold(user=user, events=accepted, lessons=lessons, now=now)
+            _fold(user=user, events=accepted, lessons=lessons, now=now)
     return result
 
 
-def _store_and_fold(*, user, events: list[EventInput], lessons, now) -> None:
-    ProgressEvent.objects.bulk_create(
-        [
-            ProgressEvent(
-                user=user,
-                event_id=e.event_id,
-                type=e.type,
-                lesson_id=e.lesson_id,
-                course_id=lessons[e.lesson_id][1],
-                occurred_at=e.occurred_at,
-                received_at=now,
-                position=e.position,
-            )
-            for e in events
-        ]
-    )
+@dataclass(slots=True)
+class _State:
+    started_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    last_event_at: dt.datetime
+    position: str | None  # JSON text
+
+
+def _fold(*, user, events: list[EventInput], lessons: dict[int, int], now) -> None:
+    """Fold accepted events into the per-lesson state rows (earliest start, earliest
+    completion, latest position by occurred_at: the same whatever order events arrive
+    in), publish lesson_started / lesson_completed, and complete courses."""
+    user_id = user.pk
     states = {
-        s.lesson_id: s
-        for s in LessonProgress.objects.filter(user=user, lesson__in={e.lesson_id for e in events})
+        lesson_id: _State(*row)
+        for lesson_id, *row in sql.lesson_states(user_id=user_id, lesson_ids={e.lesson_id for e in events})
     }
-    new_states: dict[int, LessonProgress] = {}
     started, completed = [], []
     for event in sorted(events, key=lambda e: e.occurred_at):
-        course_id = lessons[event.lesson_id][1]
-        state = states.get(event.lesson_id) or new_states.get(event.lesson_id)
+        course_id = lessons[event.lesson_id]
+        state = states.get(event.lesson_id)
         if state is None:
-            state = new_states[event.lesson_id] = LessonProgress(
-                user=user, lesson_id=event.lesson_id, course_id=course_id, last_event_at=event.occurred_at
-            )
+            state = states[event.lesson_id] = _State(None, None, event.occurred_at, None)
         if state.started_at is None:
             state.started_at = event.occurred_at
             started.append(
                 LessonStarted(
-                    user_id=user.pk,
+                    user_id=user_id,
                     lesson_id=event.lesson_id,
                     course_id=course_id,
                     occurred_at=event.occurred_at,
@@ -190,7 +205,7 @@ def _store_and_fold(*, user, events: list[EventInput], lessons, now) -> None:
             if state.completed_at is None:
                 completed.append(
                     LessonCompleted(
-                        user_id=user.pk,
+                        user_id=user_id,
                         lesson_id=event.lesson_id,
                         course_id=course_id,
                         occurred_at=event.occurred_at,
@@ -198,20 +213,23 @@ def _store_and_fold(*, user, events: list[EventInput], lessons, now) -> None:
                 )
                 state.completed_at = event.occurred_at
             state.completed_at = min(state.completed_at, event.occurred_at)
-    # One upsert writes new and changed states alike (no per-row UPDATE, no CASE
-    # expressions); rows are locked by the enrollment lock taken above.
-    LessonProgress.objects.bulk_create(
-        [*states.values(), *new_states.values()],
-        update_conflicts=True,
-        unique_fields=["user", "lesson"],
-        update_fields=["started_at", "completed_at", "last_event_at", "position"],
+    # One upsert writes new and changed states alike; the rows are the learner's own,
+    # in courses whose enrollment rows this transaction has locked.
+    sql.lesson_states_upsert(
+        user_id=user_id,
+        rows=[
+            (lesson_id, lessons[lesson_id], s.started_at, s.completed_at, s.last_event_at, s.position)
+            for lesson_id, s in states.items()
+        ],
     )
     # Last activity is when the learner was active (offline clients sync late), and
     # never moves backwards.
-    last_activity = Value(max(e.occurred_at for e in events))
-    Enrollment.objects.filter(user=user, course__in={lessons[e.lesson_id][1] for e in events}).update(
-        last_activity_at=Greatest(Coalesce("last_activity_at", last_activity), last_activity)
-    )
+    last_activity: dict[int, dt.datetime] = {}
+    for e in events:
+        course_id = lessons[e.lesson_id]
+        if course_id not in last_activity or e.occurred_at > last_activity[course_id]:
+            last_activity[course_id] = e.occurred_at
+    sql.enrollments_touch(user_id=user_id, last_activity=last_activity)
     for event in started + completed:
         bus.publish(event)
     if completed:

@@ -63,7 +63,7 @@ class ProgressEventsView(LearnerView):
                 result.add(index, None, "rejected", "invalid", "Each event must be a JSON object.")
                 continue
             try:
-                data = validator.run_validation(item)
+                data = s.event_parse(item, validator)
             except ValidationError as exc:
                 event_id = item.get("event_id")
                 result.add(
