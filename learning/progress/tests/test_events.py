@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cms import services as cms_services
-from learning.events import CourseCompleted, LessonCompleted, bus
+from learning.events import CourseCompleted, LessonCompleted, LessonStarted, bus
 from learning.progress.models import CourseCompletion, LessonProgress, ProgressEvent
 
 from .conftest import event
@@ -188,3 +188,74 @@ def test_event_ids_are_scoped_to_the_learner(learner, lessons, auth_client, djan
     # the same client id from someone else is their own event, not a duplicate of mine
     assert post(other_client, [e]).json()["accepted"] == 1
     assert ProgressEvent.objects.filter(event_id=uuid.UUID(e["event_id"])).count() == 2
+
+
+def test_a_stored_event_sent_again_is_a_duplicate_even_when_it_would_now_be_rejected(
+    learner, lessons, course, student
+):
+    stored = event(lessons[0].pk)
+    assert post(learner, [stored]).json()["accepted"] == 1
+    assert learner.delete(f"/api/v1/courses/{course.pk}/enrollment/").status_code == 204
+    body = post(learner, [stored, event(lessons[1].pk)]).json()
+    assert [r.get("code", r["status"]) for r in body["results"]] == ["duplicate", "not_enrolled"]
+    assert ProgressEvent.objects.filter(user=student).count() == 1
+
+
+def test_within_a_batch_only_an_accepted_copy_makes_later_copies_duplicates(learner, lessons, student):
+    first = event(999999)  # unknown lesson: rejected, so the id is still free
+    valid = {**first, "lesson_id": lessons[0].pk}
+    body = post(learner, [first, valid, first, valid]).json()
+    assert [r.get("code", r["status"]) for r in body["results"]] == [
+        "lesson_not_found",
+        "accepted",
+        "duplicate",
+        "duplicate",
+    ]
+    assert (body["accepted"], body["duplicates"], body["rejected"]) == (1, 2, 1)
+    assert ProgressEvent.objects.filter(user=student).count() == 1
+
+
+def test_a_partly_retried_batch_stores_only_the_new_events(learner, lessons, student):
+    old = [event(lessons[0].pk, "lesson_viewed", position=1), event(lessons[1].pk, "lesson_started")]
+    post(learner, old)
+    new = event(lessons[0].pk, "lesson_viewed", position={"block": 3})
+    body = post(learner, [*old, new]).json()
+    assert [r["status"] for r in body["results"]] == ["duplicate", "duplicate", "accepted"]
+    assert ProgressEvent.objects.filter(user=student).count() == 3
+    stored = ProgressEvent.objects.get(event_id=uuid.UUID(new["event_id"]))
+    assert (stored.position, stored.type, stored.lesson_id) == ({"block": 3}, "lesson_viewed", lessons[0].pk)
+    assert stored.occurred_at == dt.datetime.fromisoformat(new["occurred_at"])
+    assert LessonProgress.objects.get(user=student, lesson=lessons[0]).position == {"block": 3}
+
+
+def test_lesson_started_and_completed_are_published_once_per_lesson(
+    learner, lessons, django_capture_on_commit_callbacks
+):
+    seen = []
+    bus.subscribe(LessonStarted, seen.append)
+    bus.subscribe(LessonCompleted, seen.append)
+    try:
+        t0 = timezone.now() - dt.timedelta(hours=1)
+        with django_capture_on_commit_callbacks(execute=True):
+            post(
+                learner,
+                [
+                    event(lessons[0].pk, "lesson_viewed", occurred_at=t0 + dt.timedelta(minutes=5)),
+                    event(lessons[0].pk, "lesson_started", occurred_at=t0),
+                ],
+            )
+            post(
+                learner, [event(lessons[0].pk, "lesson_completed", occurred_at=t0 + dt.timedelta(minutes=9))]
+            )
+            post(
+                learner, [event(lessons[0].pk, "lesson_completed", occurred_at=t0 + dt.timedelta(minutes=8))]
+            )
+    finally:
+        bus.unsubscribe(LessonStarted, seen.append)
+        bus.unsubscribe(LessonCompleted, seen.append)
+    assert [(e.name, e.lesson_id, e.occurred_at) for e in seen] == [
+        ("lesson_started", lessons[0].pk, t0),
+        ("lesson_completed", lessons[0].pk, t0 + dt.timedelta(minutes=9)),
+    ]
+    state = LessonProgress.objects.get(lesson=lessons[0])
+    assert (state.started_at, state.completed_at) == (t0, t0 + dt.timedelta(minutes=8))
