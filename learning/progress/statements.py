@@ -91,6 +91,10 @@ def events_insert(*, user_id: int, rows: list[tuple], received_at: dt.datetime) 
     stored before, as the unique (user, event_id) constraint decides, race-free."""
     if not rows:
         return set()
+    # In event_id order: two batches of one learner in different courses (locks on
+    # different enrollments) that share event ids then wait on each other's unique
+    # index entries in the same order, never crosswise into a deadlock.
+    rows = sorted(rows, key=lambda row: row[0])
     if connection.vendor == "postgresql":
         return _events_insert_postgresql(user_id=user_id, rows=rows, received_at=received_at)
     received = _db_datetime(received_at)
