@@ -8,9 +8,15 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from auditlog.registry import auditlog
+        from django.db.models.signals import post_delete, post_save
 
         from . import schema  # noqa: F401  (registers the OpenAPI auth scheme)
         from .models import User
+        from .user_cache import on_user_changed
+
+        # The cached user behind access tokens is dropped on every write to a user.
+        post_save.connect(on_user_changed, sender=User, dispatch_uid="accounts.user_cache.save")
+        post_delete.connect(on_user_changed, sender=User, dispatch_uid="accounts.user_cache.delete")
 
         # Who changed which account field when (roles, staff flags, email...). Secrets and
         # noise stay out of the log.

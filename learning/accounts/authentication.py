@@ -4,8 +4,11 @@ error shape.
 Every token carries the user's `token_generation` (claim "gen") from the moment it
 was issued. "Log out everywhere", a password change and a password reset bump the
 user's counter, so access tokens issued before stop working at once instead of
-living out their lifetime. The check costs nothing extra: simplejwt loads the user
-row anyway. Tokens without the claim count as generation 0.
+living out their lifetime. The check costs nothing extra: the user row is loaded
+anyway. Tokens without the claim count as generation 0.
+
+The row comes through user_cache (shared cache, dropped on every write to the user),
+not a query per request.
 
 simplejwt raises errors whose detail is a dict (detail, code, messages); they are
 re-raised as plain AuthenticationFailed so the client sees one error with one code.
@@ -13,6 +16,10 @@ re-raised as plain AuthenticationFailed so the client sees one error with one co
 
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.authentication import JWTAuthentication as SimpleJWTAuthentication
+from rest_framework_simplejwt.exceptions import InvalidToken
+from rest_framework_simplejwt.settings import api_settings
+
+from .user_cache import user_get
 
 GENERATION_CLAIM = "gen"
 
@@ -34,7 +41,17 @@ class JWTAuthentication(SimpleJWTAuthentication):
             raise
 
     def get_user(self, validated_token):
-        user = super().get_user(validated_token)
+        """simplejwt's checks (id claim, user exists, is active), on the cached row."""
+        try:
+            user_id = validated_token[api_settings.USER_ID_CLAIM]
+        except KeyError:
+            raise InvalidToken("Token contained no recognizable user identification") from None
+        try:
+            user = user_get(user_id)
+        except (self.user_model.DoesNotExist, ValueError, TypeError):
+            raise token_error("User not found", "user_not_found") from None
+        if api_settings.CHECK_USER_IS_ACTIVE and not user.is_active:
+            raise token_error("User is inactive", "user_inactive")
         if validated_token.get(GENERATION_CLAIM, 0) != user.token_generation:
             raise token_error("This session was signed out. Log in again.", "token_revoked")
         return user

@@ -26,6 +26,7 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from . import user_cache
 from .authentication import GENERATION_CLAIM
 from .images import avatar_rendition
 from .models import OneTimeCode
@@ -111,6 +112,7 @@ def sessions_revoke_all(*, user) -> None:
     the token generation, which makes every access token issued before invalid."""
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(token_generation=F("token_generation") + 1)
+        user_cache.invalidate(user.pk)  # a queryset update sends no post_save
         user.refresh_from_db(fields=["token_generation"])
         pending = OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True)
         BlacklistedToken.objects.bulk_create(

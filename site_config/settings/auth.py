@@ -28,6 +28,11 @@ SIMPLE_JWT = {
 if env("JWT_SIGNING_KEY", default=""):
     SIMPLE_JWT["SIGNING_KEY"] = env("JWT_SIGNING_KEY")
 
+# Seconds the user row behind an access token stays cached in Redis (0 = off; without
+# REDIS_URL there is no cache: learning/accounts/user_cache.py). Every write to a user
+# drops its entry, so revocation stays immediate.
+AUTH_USER_CACHE_SECONDS = env.int("AUTH_USER_CACHE_SECONDS", default=60)
+
 # Email one-time codes (signup verification and password reset).
 OTP_TTL_MINUTES = env.int("OTP_TTL_MINUTES", default=10)
 OTP_MAX_ATTEMPTS = env.int("OTP_MAX_ATTEMPTS", default=5)

@@ -1,0 +1,82 @@
+"""The user row behind an access token is cached in Redis (learning/accounts/user_cache.py):
+a warm request reads no user row, and every way a user changes is seen at once."""
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from learning.accounts.tokens import tokens_for_user
+from learning.accounts.user_cache import _key
+from site_config.redis import redis_client
+
+from .helpers import assert_error
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        not settings.REDIS_URL, reason="the cache exists only with Redis: runs in the PostgreSQL + Redis pass"
+    ),
+]
+
+ME = "/api/v1/auth/me/"
+LOGOUT = "/api/v1/auth/logout/"
+
+
+def user_row_reads(queries) -> list[str]:
+    return [q["sql"] for q in queries if 'FROM "accounts_user" WHERE "accounts_user"."id" =' in q["sql"]]
+
+
+@pytest.fixture
+def warm(make_api):
+    """A client whose user is in the cache (one request made), and its tokens."""
+
+    def make(user):
+        tokens = tokens_for_user(user)
+        client = make_api().bearer(tokens["access"])
+        assert client.get(ME).status_code == 200
+        assert redis_client().get(_key(user.pk)) is not None
+        return client, tokens
+
+    return make
+
+
+def test_a_warm_request_reads_no_user_row(warm, student):
+    client, _ = warm(student)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(ME).status_code == 200
+    assert user_row_reads(queries.captured_queries) == []
+
+
+def test_cold_request_reads_the_row_once_and_caches_it(make_api, student):
+    client = make_api().bearer(tokens_for_user(student)["access"])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(ME).status_code == 200
+    assert len(user_row_reads(queries.captured_queries)) == 1
+
+
+def test_logout_everywhere_is_immediate_for_a_cached_user(warm, make_api, student):
+    client, tokens = warm(student)
+    response = make_api().post(LOGOUT, {"refresh": tokens["refresh"], "everywhere": True})
+    assert response.status_code == 204
+    assert_error(client.get(ME), 401, "token_revoked")
+
+
+def test_deactivating_a_cached_user_is_immediate(warm, student):
+    client, _ = warm(student)
+    student.is_active = False
+    student.save(update_fields=["is_active"])
+    assert_error(client.get(ME), 401, "user_inactive")
+
+
+def test_deleting_a_cached_user_is_immediate(warm, student):
+    client, _ = warm(student)
+    student.delete()
+    assert_error(client.get(ME), 401, "user_not_found")
+
+
+def test_a_changed_user_is_read_fresh(warm, student):
+    client, _ = warm(student)
+    student.email_verified = not student.email_verified
+    student.save()
+    assert client.get(ME).json()["email_verified"] == student.email_verified

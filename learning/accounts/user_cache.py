@@ -1,0 +1,75 @@
+"""The user row behind an access token, cached in Redis.
+
+Every authenticated API request needs its user (active? verified? which token
+generation?). Reading it from the database costs a round trip, and on a pooled
+connection Django's health check adds another; on the hot endpoints (code runs,
+progress batches) that was the largest single cost of the request. The row is small
+and changes rarely, so it is kept in Redis for AUTH_USER_CACHE_SECONDS.
+
+Correctness comes first: every write to a user drops its entry, through the model's
+save/delete signals and explicitly where a queryset update bypasses them
+(`invalidate`), both at once and again when the transaction commits (so a reader
+between the two cannot put the old row back). Revocation stays immediate: "log out
+everywhere" bumps the generation and drops the entry, and the next request reads the
+new generation from the database. That only holds when every web process sees the
+same cache, so the cache exists only with Redis (REDIS_URL); the embedded default
+reads the database each time.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import pickle
+
+import django
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from site_config.redis import key_prefix, redis_client
+
+
+@functools.cache
+def _schema() -> str:
+    """Changes when the model or Django does, so a deploy never unpickles old rows."""
+    fields = ",".join(f.attname for f in get_user_model()._meta.concrete_fields)
+    return hashlib.sha256(f"{django.__version__}:{fields}".encode()).hexdigest()[:12]
+
+
+def _key(user_id) -> str:
+    return f"{key_prefix()}:auth:user:{_schema()}:{user_id}"
+
+
+def _enabled():
+    return redis_client() if settings.AUTH_USER_CACHE_SECONDS > 0 else None
+
+
+def user_get(user_id):
+    """The user with this id, from the cache or the database; DoesNotExist if none."""
+    User = get_user_model()
+    client = _enabled()
+    if client is None:
+        return User.objects.get(pk=user_id)
+    key = _key(user_id)
+    raw = client.get(key)
+    if raw is not None:
+        return pickle.loads(raw)  # noqa: S301 - written by this module only, below
+    user = User.objects.get(pk=user_id)
+    client.set(key, pickle.dumps(user, pickle.HIGHEST_PROTOCOL), ex=settings.AUTH_USER_CACHE_SECONDS)
+    return user
+
+
+def invalidate(user_id) -> None:
+    """Forget the cached row now and once more when the current transaction commits."""
+    client = _enabled()
+    if client is None:
+        return
+    key = _key(user_id)
+    client.delete(key)
+    transaction.on_commit(lambda: client.delete(key))
+
+
+def on_user_changed(sender, instance, **kwargs) -> None:
+    if instance.pk is not None:
+        invalidate(instance.pk)
