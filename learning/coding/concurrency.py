@@ -3,7 +3,7 @@ waiting a bounded time for a slot, then "busy" (the API answers 429 + Retry-Afte
 
 With Redis (REDIS_URL) the slots are shared by every web process and host: each
 limit is a sorted set of leases scored by their expiry, taken and released with one
-Lua script, so a process that dies holding a lease frees it when the lease expires
+Lua script each, so a process that dies holding a lease frees it when the lease expires
 (the job's hard deadline). Without Redis (the embedded default, one web process) the
 same rule is kept with in-process counters.
 """
@@ -16,6 +16,8 @@ import threading
 import time
 
 from django.conf import settings
+
+from site_config.redis import key_prefix, redis_client
 
 
 class Busy(Exception):
@@ -38,15 +40,20 @@ for i, key in ipairs(KEYS) do
 end
 return 1
 """
+_RELEASE = """
+for _, key in ipairs(KEYS) do
+  redis.call('ZREM', key, ARGV[1])
+end
+return 1
+"""
 
 
 class RedisSlots:
-    def __init__(self, url: str, prefix: str):
-        import redis
-
-        self.client = redis.Redis.from_url(url)
+    def __init__(self, client, prefix: str):
+        self.client = client
         self.prefix = prefix
         self.script = self.client.register_script(_ACQUIRE)
+        self.release_script = self.client.register_script(_RELEASE)
 
     def keys(self, user_key: str) -> list[str]:
         return [f"{self.prefix}:sandbox:slots:user:{user_key}", f"{self.prefix}:sandbox:slots:all"]
@@ -55,10 +62,7 @@ class RedisSlots:
         return bool(self.script(keys=self.keys(user_key), args=[ttl_ms, token, *limits]))
 
     def release(self, user_key: str, token: str) -> None:
-        pipe = self.client.pipeline()
-        for key in self.keys(user_key):
-            pipe.zrem(key, token)
-        pipe.execute()
+        self.release_script(keys=self.keys(user_key), args=[token])
 
 
 class LocalSlots:
@@ -98,8 +102,8 @@ def _slots():
     with _backends_lock:
         backend = _backends.get(key)
         if backend is None:
-            prefix = settings.CACHES["default"].get("KEY_PREFIX") or "mrict"
-            backend = _backends[key] = RedisSlots(url, prefix) if url else LocalSlots()
+            client = redis_client()
+            backend = _backends[key] = RedisSlots(client, key_prefix()) if client else LocalSlots()
         return backend
 
 

@@ -123,7 +123,7 @@ class CodeRunInputSerializer(CodeInputSerializer):
 
 class OutputEntrySerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=["log", "info", "warn", "error"])
-    text = serializers.CharField()
+    text = serializers.CharField(allow_blank=True, trim_whitespace=False)
 
 
 class RunErrorSerializer(serializers.Serializer):
@@ -141,6 +141,22 @@ class CodeRunResultSerializer(serializers.Serializer):
     output_truncated = serializers.BooleanField()
     error = RunErrorSerializer(allow_null=True)
     wall_ms = serializers.FloatField(help_text="time the program ran inside its isolate")
+
+
+def run_result_body(result: dict, *, language: str) -> dict:
+    """The body CodeRunResultSerializer documents, built directly. The sandbox's
+    result is already clean (the runner keeps only these keys and levels), and a
+    program can print thousands of lines: the serializer would cost per line on the
+    API's busiest endpoint. Tests validate these bodies against the serializer."""
+    error = result.get("error")
+    return {
+        "language": language,
+        "status": result.get("status"),
+        "stdout": [{"level": e.get("level"), "text": e.get("text")} for e in result.get("stdout") or ()],
+        "output_truncated": bool(result.get("output_truncated")),
+        "error": {k: error.get(k) for k in ("name", "message", "file", "line", "column")} if error else None,
+        "wall_ms": float(result.get("wall_ms") or 0.0),
+    }
 
 
 # --- drafts ------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from .serializers import (
     LearnerSubmissionSerializer,
     TeacherChallengeSerializer,
     TeacherSubmissionSerializer,
+    run_result_body,
 )
 
 log = logging.getLogger("mrict.sandbox")
@@ -128,7 +129,7 @@ class CodeRunView(APIView):
             )
         except SandboxUnavailable:
             return sandbox_unavailable_response()
-        return Response(CodeRunResultSerializer({**result, "language": v["language"]}).data)
+        return Response(run_result_body(result, language=v["language"]))
 
 
 # --- drafts ------------------------------------------------------------------------

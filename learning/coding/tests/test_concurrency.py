@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from learning.coding.concurrency import Busy, LocalSlots, RedisSlots, _slots, run_slot
+from site_config.redis import redis_client
 
 
 def test_per_user_limit_then_busy_after_the_wait(settings):
@@ -66,7 +67,7 @@ def test_the_backend_follows_redis_url():
 
 @pytest.mark.skipif(not django_settings.REDIS_URL, reason="runs in the PostgreSQL + Redis pass")
 def test_redis_leases_of_a_dead_holder_expire():
-    slots = RedisSlots(django_settings.REDIS_URL, "mrict-test")
+    slots = RedisSlots(redis_client(), "mrict-test")
     slots.client.delete(*slots.keys("ghost"))
     assert slots.try_acquire("ghost", "t1", 150, (1, 100))
     assert not slots.try_acquire("ghost", "t2", 150, (1, 100))

@@ -23,6 +23,29 @@ def test_hello_world(auth_client, student):
     assert body["output_truncated"] is False
 
 
+@pytest.mark.parametrize(
+    ("source", "status"),
+    [
+        ("console.log('fine'); console.warn('w')", "ok"),
+        ("null.x", "error"),
+        ("let x = ;", "error"),
+        ("while (true) console.log('spam')", "output_limit"),
+    ],
+)
+def test_run_bodies_match_the_documented_shape(auth_client, student, source, status):
+    """The view builds run bodies directly (no per-line serializer); they must still
+    be exactly what CodeRunResultSerializer documents in the schema."""
+    from learning.coding.api.serializers import CodeRunResultSerializer
+
+    body = run(auth_client(student), source).json()
+    assert body["status"] == status
+    documented = CodeRunResultSerializer(data=body)
+    assert documented.is_valid(), documented.errors
+    assert set(body) == set(CodeRunResultSerializer().fields)
+    if body["error"] is not None:
+        assert set(body["error"]) == {"name", "message", "file", "line", "column"}
+
+
 def test_console_levels_are_kept_in_order_and_values_are_inspected(auth_client, student):
     source = """
     console.log('a', [1, 'x', {k: [2, 3]}]);

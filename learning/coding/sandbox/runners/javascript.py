@@ -55,6 +55,7 @@ ASSERTIONS_SETUP = """
 })()
 """
 DEFAULT_FLAGS = ("--single-threaded",)
+DEFAULT_OUTPUT_BYTES = 65_536
 MEMORY_MESSAGES = (
     "Array buffer allocation failed",
     "could not allocate memory",
@@ -75,11 +76,21 @@ _ERROR_HEAD = re.compile(r"^(?P<name>[A-Za-z_$][\w$]*(?:Error|Exception)?): ?(?P
 class _Isolate:
     """One V8 isolate with the harness installed; used for one run, then closed."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, *, with_assert: bool, chai_source: str | None):
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        *,
+        with_assert: bool,
+        chai_source: str | None,
+        output_bytes: int = DEFAULT_OUTPUT_BYTES,
+    ):
         self._cm = mini_racer(loop)
         self.mr = self._cm.__enter__()
         self.nonce = secrets.token_hex(16)
-        self.mr.eval(f"({HARNESS})({json.dumps({'nonce': self.nonce})})")
+        # Set up for a run without stdin and with this output budget; a job that
+        # differs calls configure() (once) before its code runs.
+        self.output_bytes = output_bytes
+        self.mr.eval(f"({HARNESS})({json.dumps({'nonce': self.nonce, 'outputBytes': output_bytes})})")
         self.with_assert = with_assert
         if with_assert:
             self.mr.eval(chai_source)
@@ -104,6 +115,8 @@ class JavaScriptRunner(Runner):
         self._loop = asyncio.new_event_loop()
         threading.Thread(target=self._loop.run_forever, name="v8-loop", daemon=True).start()
         self._chai = Path(config["chai_path"]).read_text()
+        # the budget the next pre-warmed isolate is set up for: the last job's
+        self._output_bytes = DEFAULT_OUTPUT_BYTES
         self._warm: dict[bool, _Isolate | None] = {False: None, True: None}
         self._trash: list[_Isolate] = []
         # Warm both kinds once, so the memory they need is counted before the worker
@@ -114,7 +127,9 @@ class JavaScriptRunner(Runner):
     # --- isolates ---
 
     def _new(self, with_assert: bool) -> _Isolate:
-        return _Isolate(self._loop, with_assert=with_assert, chai_source=self._chai)
+        return _Isolate(
+            self._loop, with_assert=with_assert, chai_source=self._chai, output_bytes=self._output_bytes
+        )
 
     def _take(self, with_assert: bool) -> _Isolate:
         iso = self._warm[with_assert]
@@ -145,7 +160,10 @@ class JavaScriptRunner(Runner):
         start = time.perf_counter()
         deadline = start + wall_s
         status, error = OK, None
-        self._configure(iso, stdin=stdin, output_bytes=int(limits["output_bytes"]))
+        output_bytes = int(limits["output_bytes"])
+        self._output_bytes = output_bytes
+        if stdin or output_bytes != iso.output_bytes:
+            self._configure(iso, stdin=stdin, output_bytes=output_bytes)
         scripts = [(f["name"], f["content"]) for f in js_files]
         if test_code is not None:
             wrapper = (
@@ -176,9 +194,10 @@ class JavaScriptRunner(Runner):
             except JSEvalException as exc:
                 status, error = self._classify(mr, str(exc), names, source_of=dict(scripts), current=name)
                 break
+        raw = None
         if status == OK:
-            status = self._wait_idle(mr, deadline, test=test_code is not None, nonce=iso.nonce)
-        report = self._finish(mr)
+            status, raw = self._wait_idle(mr, deadline, test=test_code is not None, nonce=iso.nonce)
+        report = self._finish(mr, raw)
         if mr.was_hard_memory_limit_reached() and status in (OK, ERROR, TIMEOUT):
             status = MEMORY_LIMIT
         if report.get("overflow"):
@@ -214,29 +233,32 @@ class JavaScriptRunner(Runner):
             timeout_sec=1,
         )
 
-    def _wait_idle(self, mr, deadline: float, *, test: bool, nonce: str) -> str:
-        """Pending timers (and, for a test, its promise) keep the program alive."""
-        check = "__mrict.pending()" if not test else f"__mrict.busy({json.dumps(nonce)})"
+    def _wait_idle(self, mr, deadline: float, *, test: bool, nonce: str) -> tuple[str, str | None]:
+        """Pending timers (and, for a test, its promise) keep the program alive. A run
+        without a test gets its report in the same round trip (`settle()`)."""
+        check = "__mrict.settle()" if not test else f"__mrict.busy({json.dumps(nonce)}) ? null : ''"
         pause = POLL_S
         while True:
             remaining = deadline - time.perf_counter()
             if remaining <= 0:
-                return TIMEOUT
+                return TIMEOUT, None
             try:
-                if not mr.eval(check, timeout_sec=remaining):
-                    return OK
+                done = mr.eval(check, timeout_sec=remaining)
+                if isinstance(done, str):
+                    return OK, done or None
             except JSTimeoutException:
-                return TIMEOUT
+                return TIMEOUT, None
             except JSOOMException:
-                return MEMORY_LIMIT
+                return MEMORY_LIMIT, None
             except JSEvalException:
-                return OK  # the harness reports the error itself
+                return OK, None  # the harness reports the error itself
             time.sleep(min(pause, max(0.0, deadline - time.perf_counter())))
             pause = min(pause * 1.5, POLL_MAX_S)
 
-    def _finish(self, mr) -> dict:
+    def _finish(self, mr, raw: str | None = None) -> dict:
         try:
-            raw = mr.eval("__mrict.finish()", timeout_sec=1)
+            if raw is None:
+                raw = mr.eval("__mrict.finish()", timeout_sec=1)
             report = json.loads(raw) if isinstance(raw, str) else {}
         except Exception:  # noqa: BLE001 - after an OOM the realm may not answer
             return {}
