@@ -27,9 +27,9 @@ SANDBOX_SECCOMP = env.bool("SANDBOX_SECCOMP", default=True)
 # Extra V8 flags, e.g. "--jitless" (no JIT at all: about half the speed on CPU-bound
 # code, a much smaller attack surface).
 SANDBOX_V8_FLAGS = env.list("SANDBOX_V8_FLAGS", default=[])
-# A run that has used this many ms of CPU gets its worker reniced to SANDBOX_SLOW_RUN_NICE
-# (then replaced): runaway loops yield the CPU to short runs and the web (0 = off).
-SANDBOX_SLOW_RUN_MS = env.int("SANDBOX_SLOW_RUN_MS", default=250)
+# A run that has used this many ms of CPU gets its isolate's thread reniced to
+# SANDBOX_SLOW_RUN_NICE: runaway loops yield the CPU to short runs and the web (0 = off).
+SANDBOX_SLOW_RUN_MS = env.int("SANDBOX_SLOW_RUN_MS", default=50)
 SANDBOX_SLOW_RUN_NICE = env.int("SANDBOX_SLOW_RUN_NICE", default=10)
 
 # --- admission: per user and global, with a bounded wait then 429 ---

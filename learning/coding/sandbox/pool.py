@@ -14,10 +14,13 @@ this side only starts processes, hands them jobs and watches the clock.
   too, and the caller gets `memory_limit` or `error` from how it died.
 - Workers retire after `recycle_after` jobs (they say so in their last reply) and a
   fresh one takes their place, so slow leaks never accumulate.
-- A job that has used `slow_after_ms` of CPU has its worker's priority lowered (nice
-  `slow_nice`, every thread of it) so a runaway loop yields the CPU to short runs and
-  to the web process; an unprivileged process cannot raise its priority again, so
-  that worker is replaced after the job.
+- A job that has used `slow_after_ms` of CPU has the threads running it reniced to
+  `slow_nice`, so a runaway loop yields the CPU to short runs and to the web process.
+  Each V8 isolate runs on a thread of its own that ends with it, so only that thread
+  is reniced (the worker reports its long-lived threads, which keep their priority)
+  and the worker serves on at full priority. (An unprivileged process cannot raise a
+  priority again, so reniced whole workers had to be replaced, and an interpreter
+  start costs ~150 ms of CPU: more than most runaway runs it was meant to contain.)
 - Replacements start in a background thread: a request never waits for an
   interpreter to boot unless the pool has no worker at all.
 """
@@ -118,14 +121,16 @@ class Worker:
         self.pid = self.proc.pid
         self.served = 0
         self.hardening: dict = {}
+        self.service_tids: set[int] = set()
         self.dead = False
-        self.deprioritized = False
+        self.reniced_tids: set[int] = set()
 
     def wait_ready(self, timeout_s: float) -> None:
         hello = self._receive(time.monotonic() + timeout_s)
         if not hello.get("ready"):
             raise WorkerDied("worker did not report ready")
         self.hardening = hello.get("hardening", {})
+        self.service_tids = {int(t) for t in hello.get("service_tids") or () if isinstance(t, int)}
 
     def _receive(self, deadline: float) -> dict:
         while True:
@@ -143,16 +148,18 @@ class Worker:
                     raise WorkerDied(str(exc)) from exc
 
     def call(self, job: dict, timeout_s: float) -> dict:
+        # The worker closes a job's isolates before it reads the next job, so the
+        # threads reniced last time are gone (and their ids free for reuse).
+        self.reniced_tids.clear()
         try:
             protocol.write_frame(self._to, job)
         except OSError as exc:  # broken pipe: it died while idle
             raise WorkerDied(str(exc)) from exc
         deadline = time.monotonic() + timeout_s
         slow_s = self.config.slow_after_ms / 1000
-        start_cpu = self.cpu_seconds() if slow_s else 0.0
         while True:
             check = deadline
-            if slow_s and not self.deprioritized:
+            if slow_s:
                 check = min(deadline, time.monotonic() + slow_s)
             try:
                 reply = self._receive(check)
@@ -160,29 +167,34 @@ class Worker:
             except WorkerTimeout:
                 if check >= deadline:
                     raise
-                # CPU, not wall time: a run waiting on a timer, or slowed down by a
-                # busy machine, keeps its priority.
-                if self.cpu_seconds() - start_cpu >= slow_s:
-                    self.deprioritize()
+                # Most jobs end before the first check and never pay for it.
+                self.deprioritize()
         self.served += 1
         return reply
 
-    def cpu_seconds(self) -> float:
-        """CPU time the worker has used so far, all its threads."""
-        try:
-            with open(f"/proc/{self.pid}/stat", "rb") as f:
-                fields = f.read().rsplit(b")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / _CLK_TCK
-        except (OSError, IndexError, ValueError):
-            return 0.0
-
     def deprioritize(self) -> None:
-        """Lower the priority of every thread of the worker (V8 runs the program on a
-        thread of its own; nice is per thread on Linux, PRIO_PGRP reaches them all:
-        the worker leads its own session and process group)."""
-        self.deprioritized = True
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PGRP, self.pid, self.config.slow_nice)
+        """Lower the priority of the threads that have used slow_after_ms of CPU:
+        CPU, not wall time, so a run waiting on a timer or slowed down by a busy
+        machine keeps its priority. The candidates are the worker's threads but its
+        long-lived ones: the isolate threads, fresh for each run (nice is per thread
+        on Linux). Checked at every interval, so a test job's next isolate is caught
+        too."""
+        slow_s = self.config.slow_after_ms / 1000
+        try:
+            tids = [int(t) for t in os.listdir(f"/proc/{self.pid}/task")]
+        except OSError:
+            return
+        for tid in tids:
+            if tid in self.service_tids or tid in self.reniced_tids:
+                continue
+            try:
+                with open(f"/proc/{self.pid}/task/{tid}/stat", "rb") as f:
+                    fields = f.read().rsplit(b")", 1)[1].split()
+                if (int(fields[11]) + int(fields[12])) / _CLK_TCK >= slow_s:
+                    os.setpriority(os.PRIO_PROCESS, tid, self.config.slow_nice)
+                    self.reniced_tids.add(tid)
+            except (OSError, IndexError, ValueError):
+                continue  # the thread ended meanwhile
 
     def kill(self) -> int | None:
         self.dead = True
@@ -218,7 +230,7 @@ class PoolStats:
     retired: int = 0
     crashed: int = 0
     jobs: int = 0
-    deprioritized: int = 0
+    reniced_runs: int = 0  # jobs whose isolate threads were reniced
     busy_rejections: int = 0
     last_hardening: dict = field(default_factory=dict)
 
@@ -332,14 +344,11 @@ class WorkerPool:
                 status, "The sandbox stopped the program.", (time.perf_counter() - started) * 1000
             )
         self.stats.jobs += 1
+        if worker.reniced_tids:
+            self.stats.reniced_runs += 1
         if reply.get("worker", {}).get("retiring"):
             worker.retire()
             self.stats.retired += 1
-            self._drop(worker)
-        elif worker.deprioritized:
-            # it cannot get its priority back: a fresh worker takes its place
-            worker.kill()
-            self.stats.deprioritized += 1
             self._drop(worker)
         else:
             self._release(worker)

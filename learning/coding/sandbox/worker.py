@@ -14,6 +14,7 @@ import json
 import os
 import signal
 import sys
+import threading
 import time
 
 
@@ -40,7 +41,10 @@ def serve(config: dict, read_fd: int, write_fd: int) -> None:
         cpu_seconds=int(config["cpu_seconds"]),
         seccomp=bool(config["seccomp"]),
     )
-    protocol.write_frame(write_fd, {"ready": True, "pid": os.getpid(), "hardening": report})
+    service_tids = [threading.get_native_id()] + [t for r in runners.values() for t in r.service_thread_ids()]
+    protocol.write_frame(
+        write_fd, {"ready": True, "pid": os.getpid(), "hardening": report, "service_tids": service_tids}
+    )
     served = 0
     recycle_after = int(config["recycle_after"])
     while True:

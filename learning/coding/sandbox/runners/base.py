@@ -26,5 +26,10 @@ class Runner(ABC):
     def run_tests(self, *, files: list[dict], tests: list[dict], limits: dict) -> dict:
         """Run the learner's files against each test, one clean realm per test."""
 
+    def service_thread_ids(self) -> list[int]:
+        """Native ids of the runner's long-lived threads (not those running programs):
+        the pool lowers the priority of a CPU-hungry run's threads, never these."""
+        return []
+
     def idle(self) -> None:  # noqa: B027 - optional hook
         """Called after a reply is sent: tidy up and pre-warm for the next job."""

@@ -113,7 +113,8 @@ class JavaScriptRunner(Runner):
         flags = tuple(DEFAULT_FLAGS) + tuple(config.get("v8_flags") or ())
         init_mini_racer(flags=flags, ignore_duplicate_init=True)
         self._loop = asyncio.new_event_loop()
-        threading.Thread(target=self._loop.run_forever, name="v8-loop", daemon=True).start()
+        self._loop_thread = threading.Thread(target=self._loop.run_forever, name="v8-loop", daemon=True)
+        self._loop_thread.start()
         self._chai = Path(config["chai_path"]).read_text()
         # the budget the next pre-warmed isolate is set up for: the last job's
         self._output_bytes = DEFAULT_OUTPUT_BYTES
@@ -123,6 +124,11 @@ class JavaScriptRunner(Runner):
         # caps its own memory.
         self._warm[True] = self._new(True)
         self.idle()
+
+    def service_thread_ids(self) -> list[int]:
+        # Each isolate runs on a thread of its own that ends with it (mini-racer), so
+        # a program's thread can be reniced without touching the next run's.
+        return [self._loop_thread.native_id]
 
     # --- isolates ---
 
