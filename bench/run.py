@@ -9,7 +9,7 @@
 3. For each scenario, runs `wrk` (a separate C process, over loopback) and prints
    requests/s and p50/p95/p99 latency, with the bare DRF endpoint as the ceiling.
 
-Usage: bench/run.py [-k SUBSTRING] [--duration 10] [--keep-db]
+Usage: bench/run.py [-k SUBSTRING] [--duration 10] [--warmup 2] [--workers 2] [--fresh-db]
 Results are also written to bench/results/latest.json.
 """
 
@@ -178,7 +178,7 @@ def mint_tokens(env: dict[str, str]) -> dict[str, str]:
     return tokens
 
 
-def run_wrk(wrk: str, scenario, ctx, duration: int) -> dict:
+def run_wrk(wrk: str, scenario, ctx, duration: int, *, warmup: int = 0) -> dict:
     url = ctx.base_url + scenario.resolve_path(ctx)
     env = {**os.environ}
     script = (
@@ -213,6 +213,12 @@ def run_wrk(wrk: str, scenario, ctx, duration: int) -> dict:
         ]
         if scenario.user:
             cmd[1:1] = ["-H", f"Authorization: Bearer {ctx.tokens[scenario.user]}"]
+        if warmup:
+            # Not measured: lazily started pools, caches, connections and PostgreSQL's
+            # plans settle first (the first seconds of a cold server are not its speed).
+            warm = [*cmd]
+            warm[warm.index("-d") + 1] = f"{warmup}s"
+            subprocess.run(warm, capture_output=True, text=True, env=env, check=False)
         during = scenario.during(ctx) if scenario.during else contextlib.nullcontext()
         with during:
             out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
@@ -228,6 +234,12 @@ def main() -> None:
     )
     parser.add_argument("-k", default="", help="only scenarios whose name contains this")
     parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", 10)))
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=int(os.environ.get("BENCH_WARMUP", 2)),
+        help="seconds of the same load before each measured run (not measured)",
+    )
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 2)))
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8765)))
     parser.add_argument("--fresh-db", action="store_true", help="drop and recreate the bench database")
@@ -251,9 +263,9 @@ def main() -> None:
                 scenario.setup(ctx)
             say(
                 f"[{i}/{len(scenarios)}] {scenario.name}: {scenario.method} {scenario.resolve_path(ctx)} "
-                f"({args.duration}s, {scenario.connections} connections)"
+                f"({args.warmup}s warm-up, {args.duration}s measured, {scenario.connections} connections)"
             )
-            result = run_wrk(wrk, scenario, ctx, args.duration)
+            result = run_wrk(wrk, scenario, ctx, args.duration, warmup=args.warmup)
             result.update(name=scenario.name, units=scenario.units, unit_name=scenario.unit_name)
             rows.append(result)
     cols = [("req/s", 9), ("units/s", 14), ("p50 ms", 8), ("p95 ms", 8), ("p99 ms", 8), ("errors", 7)]
