@@ -31,6 +31,8 @@ SANDBOX_V8_FLAGS = env.list("SANDBOX_V8_FLAGS", default=[])
 # SANDBOX_SLOW_RUN_NICE: runaway loops yield the CPU to short runs and the web (0 = off).
 SANDBOX_SLOW_RUN_MS = env.int("SANDBOX_SLOW_RUN_MS", default=50)
 SANDBOX_SLOW_RUN_NICE = env.int("SANDBOX_SLOW_RUN_NICE", default=10)
+# ... and also moved to the SCHED_IDLE class: it then runs only on CPU nothing else wants.
+SANDBOX_SLOW_RUN_IDLE = env.bool("SANDBOX_SLOW_RUN_IDLE", default=True)
 
 # --- admission: per user and global, with a bounded wait then 429 ---
 SANDBOX_MAX_CONCURRENT_PER_USER = env.int("SANDBOX_MAX_CONCURRENT_PER_USER", default=2)

@@ -71,6 +71,7 @@ def pool_config() -> PoolConfig:
         seccomp=settings.SANDBOX_SECCOMP,
         slow_after_ms=settings.SANDBOX_SLOW_RUN_MS,
         slow_nice=settings.SANDBOX_SLOW_RUN_NICE,
+        slow_idle=settings.SANDBOX_SLOW_RUN_IDLE,
     )
 
 

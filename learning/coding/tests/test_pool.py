@@ -191,7 +191,8 @@ def test_pool_config_follows_settings(settings):
 
 def test_a_cpu_hungry_run_is_reniced_and_its_worker_serves_on_at_full_priority():
     """A run that has used slow_after_ms of CPU yields the CPU: its isolate's thread
-    (V8 runs each isolate on a thread of its own) is reniced; a run that only waits
+    (V8 runs each isolate on a thread of its own) is reniced and moved to SCHED_IDLE;
+    a run that only waits
     keeps normal priority. The worker is not replaced: the reniced thread ends with
     its isolate, and the next run on the same worker has normal priority throughout."""
     import threading
@@ -200,10 +201,11 @@ def test_a_cpu_hungry_run_is_reniced_and_its_worker_serves_on_at_full_priority()
     slow = WorkerPool(PoolConfig(size=1, slow_after_ms=300, slow_nice=7))
 
     def priorities(pid):
+        """{tid: (nice, scheduling policy)} of every thread of the worker."""
         found = {}
         for tid in os.listdir(f"/proc/{pid}/task"):
             with contextlib.suppress(OSError):
-                found[int(tid)] = os.getpriority(os.PRIO_PROCESS, int(tid))
+                found[int(tid)] = (os.getpriority(os.PRIO_PROCESS, int(tid)), os.sched_getscheduler(int(tid)))
         return found
 
     try:
@@ -236,15 +238,16 @@ def test_a_cpu_hungry_run_is_reniced_and_its_worker_serves_on_at_full_priority()
         assert busy["status"] == "ok"
         assert busy["stdout"] == [{"level": "log", "text": "done"}]
         assert busy["worker"]["pid"] == pid
-        assert len(seen.get(7, ())) == 1, seen  # one thread, the program's
-        assert pid not in seen[7]  # never the worker's main thread
+        slowed = seen.get((7, os.SCHED_IDLE), set())
+        assert len(slowed) == 1, seen  # one thread, the program's
+        assert pid not in slowed  # never the worker's main thread
         assert slow.stats.reniced_runs == 1
         after = slow.run(job("console.log(2)"), wait_s=15, timeout_s=5)
         assert after["status"] == "ok"
         assert after["worker"]["pid"] == pid  # the same worker, not a replacement
         assert slow.stats.started == 1
         time.sleep(0.2)  # it has pre-warmed its next isolate
-        assert set(priorities(pid).values()) == {0}
-        assert not seen[7] & set(priorities(pid))  # the reniced thread ended with its isolate
+        assert set(priorities(pid).values()) == {(0, os.SCHED_OTHER)}
+        assert not slowed & set(priorities(pid))  # the reniced thread ended with its isolate
     finally:
         slow.close()
