@@ -41,6 +41,11 @@ def enroll_learners(ctx: Context) -> None:
         enrollment_create(user=user, course=course)
         tokens.append(str(AccessToken.for_user(user)))
     ctx.data["tokens"] = ",".join(tokens)
+    # Ingest slows down as the event log outgrows PostgreSQL's buffers (random UUIDs in
+    # the unique index): say how big it is, so runs can be compared (--fresh-db resets).
+    from learning.progress.models import ProgressEvent
+
+    print(f"[bench]   the event log holds {ProgressEvent.objects.count():,} events", flush=True)
 
 
 SCENARIOS = [
