@@ -8,8 +8,10 @@ and changes rarely, so it is kept in Redis for AUTH_USER_CACHE_SECONDS.
 
 Correctness comes first: every write to a user drops its entry, through the model's
 save/delete signals and explicitly where a queryset update bypasses them
-(`invalidate`), both at once and again when the transaction commits (so a reader
-between the two cannot put the old row back). Revocation stays immediate: "log out
+(`invalidate`: the generation bump, Wagtail's bulk "set active state"), both at once
+and again when the transaction commits. Each drop also leaves a short-lived marker
+that refuses writes of the entry: a request that read the row just before the change
+committed cannot put the old row back after it. Revocation stays immediate: "log out
 everywhere" bumps the generation and drops the entry, and the next request reads the
 new generation from the database. That only holds when every web process sees the
 same cache, so the cache exists only with Redis (REDIS_URL); the embedded default
@@ -41,6 +43,20 @@ def _key(user_id) -> str:
     return f"{key_prefix()}:auth:user:{_schema()}:{user_id}"
 
 
+# Longer than any request takes between reading the row and caching it.
+BLOCK_SECONDS = 10
+_SET_UNLESS_BLOCKED = """
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+end
+return 1
+"""
+
+
+def _block_key(key: str) -> str:
+    return f"{key}:changed"
+
+
 def _enabled():
     return redis_client() if settings.AUTH_USER_CACHE_SECONDS > 0 else None
 
@@ -56,7 +72,14 @@ def user_get(user_id):
     if raw is not None:
         return pickle.loads(raw)  # noqa: S301 - written by this module only, below
     user = User.objects.get(pk=user_id)
-    client.set(key, pickle.dumps(user, pickle.HIGHEST_PROTOCOL), ex=settings.AUTH_USER_CACHE_SECONDS)
+    client.eval(
+        _SET_UNLESS_BLOCKED,
+        2,
+        key,
+        _block_key(key),
+        pickle.dumps(user, pickle.HIGHEST_PROTOCOL),
+        settings.AUTH_USER_CACHE_SECONDS,
+    )
     return user
 
 
@@ -66,8 +89,15 @@ def invalidate(user_id) -> None:
     if client is None:
         return
     key = _key(user_id)
-    client.delete(key)
-    transaction.on_commit(lambda: client.delete(key))
+
+    def drop():
+        pipe = client.pipeline(transaction=False)
+        pipe.set(_block_key(key), 1, ex=BLOCK_SECONDS)
+        pipe.delete(key)
+        pipe.execute()
+
+    drop()
+    transaction.on_commit(drop)
 
 
 def on_user_changed(sender, instance, **kwargs) -> None:

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from learning.accounts.tokens import tokens_for_user
-from learning.accounts.user_cache import _key
+from learning.accounts.user_cache import _block_key, _key
 from site_config.redis import redis_client
 
 from .helpers import assert_error
@@ -29,9 +29,12 @@ def user_row_reads(queries) -> list[str]:
 
 @pytest.fixture
 def warm(make_api):
-    """A client whose user is in the cache (one request made), and its tokens."""
+    """A client whose user is in the cache (one request made), and its tokens. The
+    user was just saved by its fixture, which refuses caching for BLOCK_SECONDS: this
+    stands for a moment later."""
 
     def make(user):
+        redis_client().delete(_block_key(_key(user.pk)))
         tokens = tokens_for_user(user)
         client = make_api().bearer(tokens["access"])
         assert client.get(ME).status_code == 200
@@ -49,6 +52,7 @@ def test_a_warm_request_reads_no_user_row(warm, student):
 
 
 def test_cold_request_reads_the_row_once_and_caches_it(make_api, student):
+    redis_client().delete(_block_key(_key(student.pk)))
     client = make_api().bearer(tokens_for_user(student)["access"])
     with CaptureQueriesContext(connection) as queries:
         assert client.get(ME).status_code == 200
@@ -80,3 +84,38 @@ def test_a_changed_user_is_read_fresh(warm, student):
     student.email_verified = not student.email_verified
     student.save()
     assert client.get(ME).json()["email_verified"] == student.email_verified
+
+
+def test_a_changed_user_is_not_cached_again_for_a_moment(warm, student):
+    """A request that read the row just before a change committed must not put the old
+    row back afterwards: each change leaves a marker that refuses writes for a moment."""
+    from learning.accounts import user_cache
+
+    client, _ = warm(student)
+    student.display_name = "changed"
+    student.save()
+    key = _key(student.pk)
+    assert redis_client().ttl(_block_key(key)) > 0
+    assert client.get(ME).status_code == 200  # served from the database...
+    assert redis_client().get(key) is None  # ...and not cached while the marker lives
+    redis_client().delete(_block_key(key))
+    assert client.get(ME).status_code == 200
+    assert redis_client().get(key) is not None
+    assert user_cache.BLOCK_SECONDS < settings.AUTH_USER_CACHE_SECONDS
+
+
+def test_wagtail_bulk_deactivation_is_immediate_for_a_cached_user(warm, student, client):
+    """Wagtail's bulk "set active state" writes with a queryset update (no post_save);
+    the accounts app's hook drops the cached rows. (It needs accounts.change_user, which
+    the admin role does not have: a superuser does it here.)"""
+    from django.contrib.auth import get_user_model
+
+    api, _ = warm(student)
+    client.force_login(get_user_model().objects.create_superuser(email="root@example.test", password="x"))
+    response = client.post(
+        f"/admin/bulk/accounts/user/set_active_state/?id={student.pk}", {"mark_as_active": "False"}
+    )
+    assert response.status_code in (200, 302), response.content[:500]
+    student.refresh_from_db()
+    assert student.is_active is False
+    assert_error(api.get(ME), 401, "user_inactive")
