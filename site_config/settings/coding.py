@@ -29,6 +29,7 @@ SANDBOX_SECCOMP = env.bool("SANDBOX_SECCOMP", default=True)
 SANDBOX_V8_FLAGS = env.list("SANDBOX_V8_FLAGS", default=[])
 # A run that has used this many ms of CPU gets its isolate's thread reniced to
 # SANDBOX_SLOW_RUN_NICE: runaway loops yield the CPU to short runs and the web (0 = off).
+# Keep it well above ~10 ms, the CPU a pre-warmed isolate uses when it is created.
 SANDBOX_SLOW_RUN_MS = env.int("SANDBOX_SLOW_RUN_MS", default=50)
 SANDBOX_SLOW_RUN_NICE = env.int("SANDBOX_SLOW_RUN_NICE", default=10)
 # ... and also moved to the SCHED_IDLE class: it then runs only on CPU nothing else wants.

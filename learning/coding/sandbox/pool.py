@@ -18,7 +18,7 @@ this side only starts processes, hands them jobs and watches the clock.
   `slow_nice` and (`slow_idle`) put in the SCHED_IDLE class, so a runaway loop only
   gets CPU that short runs and the web process leave idle. (Measured with the attack
   payloads running at 100 hello-world runs/s: p50 9.1-12.2 ms with SCHED_IDLE against
-  10.6-17.9 ms with nice 10 alone.)
+  10.6-16.6 ms with nice 10 alone.)
   Each V8 isolate runs on a thread of its own that ends with it, so only that thread
   is reniced (the worker reports its long-lived threads, which keep their priority)
   and the worker serves on at full priority. (An unprivileged process cannot raise a
@@ -82,7 +82,7 @@ class PoolConfig:
     seccomp: bool = True
     grace_ms: int = 1500
     start_timeout_s: float = 30.0
-    slow_after_ms: int = 0  # 0: never lower a worker's priority
+    slow_after_ms: int = 0  # 0: never lower a run's priority
     slow_nice: int = 10
     slow_idle: bool = True  # also SCHED_IDLE: run only on CPU nothing else wants
 
