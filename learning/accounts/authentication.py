@@ -18,6 +18,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.authentication import JWTAuthentication as SimpleJWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from .user_cache import user_get
 
@@ -41,7 +42,8 @@ class JWTAuthentication(SimpleJWTAuthentication):
             raise
 
     def get_user(self, validated_token):
-        """simplejwt's checks (id claim, user exists, is active), on the cached row."""
+        """simplejwt's checks (id claim, user exists, is active, the optional password
+        hash claim), on the cached row, then the session generation."""
         try:
             user_id = validated_token[api_settings.USER_ID_CLAIM]
         except KeyError:
@@ -52,6 +54,10 @@ class JWTAuthentication(SimpleJWTAuthentication):
             raise token_error("User not found", "user_not_found") from None
         if api_settings.CHECK_USER_IS_ACTIVE and not user.is_active:
             raise token_error("User is inactive", "user_inactive")
+        if api_settings.CHECK_REVOKE_TOKEN and validated_token.get(
+            api_settings.REVOKE_TOKEN_CLAIM
+        ) != get_md5_hash_password(user.password):
+            raise token_error("The user's password has been changed.", "password_changed")
         if validated_token.get(GENERATION_CLAIM, 0) != user.token_generation:
             raise token_error("This session was signed out. Log in again.", "token_revoked")
         return user

@@ -5,6 +5,8 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from learning.accounts.tokens import tokens_for_user
+
 from .factories import DEFAULT_PASSWORD, UserFactory
 from .helpers import assert_error
 
@@ -195,3 +197,26 @@ def test_tokens_signed_with_another_key_are_rejected(api, student):
         algorithm="HS256",
     )
     assert_error(api.bearer(forged).get(ME), 401, "token_not_valid")
+
+
+@pytest.mark.parametrize(
+    "cached",
+    [
+        pytest.param(True, marks=pytest.mark.skipif(not settings.REDIS_URL, reason="the cache needs Redis")),
+        False,
+    ],
+)
+def test_simplejwt_password_claim_is_checked_when_turned_on(make_api, student, settings, monkeypatch, cached):
+    """Authentication reads the user itself (cached or not), so it keeps simplejwt's
+    optional CHECK_REVOKE_TOKEN check instead of silently dropping it. (simplejwt
+    rebinds its settings object when SIMPLE_JWT changes, which modules that imported it
+    never see: the switch is set on the object they share.)"""
+    from rest_framework_simplejwt.settings import api_settings
+
+    monkeypatch.setattr(api_settings, "CHECK_REVOKE_TOKEN", True)
+    settings.AUTH_USER_CACHE_SECONDS = 60 if cached else 0
+    client = make_api().bearer(tokens_for_user(student)["access"])
+    assert client.get(ME).status_code == 200
+    student.set_password("an-entirely-new-Passphrase-42")
+    student.save()
+    assert_error(client.get(ME), 401, "password_changed")
