@@ -119,4 +119,3 @@ def test_wagtail_bulk_deactivation_is_immediate_for_a_cached_user(warm, student,
     student.refresh_from_db()
     assert student.is_active is False
     assert_error(api.get(ME), 401, "user_inactive")
-
