@@ -50,6 +50,11 @@ def signed_in(status: int, anonymous: int = 401) -> dict[str, int]:
     return {"anonymous": anonymous, "student": status, "teacher": status, "admin": status}
 
 
+def authors(status: int) -> dict[str, int]:
+    """Teacher-or-admin endpoints: students are refused."""
+    return {"anonymous": 401, "student": 403, "teacher": status, "admin": status}
+
+
 ROWS: list[Row] = [
     # --- accounts: /api/v1/auth/ ---
     Row("GET", "/api/v1/auth/me/", signed_in(200)),
@@ -99,8 +104,8 @@ ROWS: list[Row] = [
         "GET", "/api/cms/pages/{draft_course}/", signed_in(404), setup=cms_matrix.teacher_draft, note="draft"
     ),
     Row("GET", "/api/cms/pages/{live}/", signed_in(200), setup=cms_matrix.live_course),
-    Row("GET", "/api/cms/images/", {"anonymous": 401, "student": 403, "teacher": 200, "admin": 200}),
-    Row("GET", "/api/cms/documents/", {"anonymous": 401, "student": 403, "teacher": 200, "admin": 200}),
+    Row("GET", "/api/cms/images/", authors(200)),
+    Row("GET", "/api/cms/documents/", authors(200)),
     Row("GET", "/api/v1/preview/?content_type=cms.lessonpage&token=forged", everyone(404)),
     Row("GET", "/api/v1/moderation/", {"anonymous": 401, "student": 403, "teacher": 403, "admin": 200}),
     Row(
@@ -117,20 +122,18 @@ ROWS: list[Row] = [
         {"comment": "Needs an example."},
         setup=cms_matrix.in_review,
     ),
-    Row(
-        "GET", "/api/v1/authoring/courses/", {"anonymous": 401, "student": 403, "teacher": 200, "admin": 200}
-    ),
+    Row("GET", "/api/v1/authoring/courses/", authors(200)),
     Row(
         "POST",
         "/api/v1/authoring/courses/",
-        {"anonymous": 401, "student": 403, "teacher": 201, "admin": 201},
+        authors(201),
         {"title": "New", "summary": "s"},
         setup=cms_matrix.catalog,
     ),
     Row(
         "GET",
         "/api/v1/authoring/courses/{draft_course}/",
-        {"anonymous": 401, "student": 403, "teacher": 200, "admin": 200},
+        authors(200),
         setup=cms_matrix.teacher_draft,
     ),
     Row(
@@ -151,7 +154,7 @@ ROWS: list[Row] = [
     Row(
         "PATCH",
         "/api/v1/authoring/modules/{draft_module}/",
-        {"anonymous": 401, "student": 403, "teacher": 200, "admin": 200},
+        authors(200),
         {"summary": "Edited"},
         setup=cms_matrix.teacher_draft,
     ),
@@ -166,7 +169,7 @@ ROWS: list[Row] = [
     Row(
         "DELETE",
         "/api/v1/authoring/lessons/{draft_lesson}/",
-        {"anonymous": 401, "student": 403, "teacher": 204, "admin": 204},
+        authors(204),
         setup=cms_matrix.teacher_draft,
     ),
     Row(
@@ -179,7 +182,7 @@ ROWS: list[Row] = [
     Row(
         "POST",
         "/api/v1/authoring/pages/{draft_course}/submit/",
-        {"anonymous": 401, "student": 403, "teacher": 200, "admin": 200},
+        authors(200),
         {},
         setup=cms_matrix.teacher_draft,
     ),
@@ -207,14 +210,14 @@ ROWS: list[Row] = [
     Row(
         "POST",
         "/api/v1/authoring/import/",
-        {"anonymous": 401, "student": 403, "teacher": 201, "admin": 201},
+        authors(201),
         {"title": "Imported", "summary": "s"},
         setup=cms_matrix.catalog,
     ),
     Row(
         "POST",
         "/api/v1/authoring/documents/",
-        {"anonymous": 401, "student": 403, "teacher": 400, "admin": 400},
+        authors(400),
         {},
         format="multipart",
         note="no file",
@@ -256,7 +259,7 @@ ROWS: list[Row] = [
     Row(
         "GET",
         "/api/v1/teacher/courses/{live}/progress/",
-        {"anonymous": 401, "student": 403, "teacher": 200, "admin": 200},
+        authors(200),
         setup=cms_matrix.live_course,
     ),
     Row(
@@ -302,25 +305,23 @@ ROWS: list[Row] = [
         signed_in(200),
         setup=coding_matrix.lesson_with_challenge,
     ),
-    Row(
-        "GET", "/api/v1/teacher/challenges/", {"anonymous": 401, "student": 403, "teacher": 200, "admin": 200}
-    ),
+    Row("GET", "/api/v1/teacher/challenges/", authors(200)),
     Row(
         "GET",
         "/api/v1/teacher/challenges/{challenge}/",
-        {"anonymous": 401, "student": 403, "teacher": 200, "admin": 200},
+        authors(200),
         setup=coding_matrix.lesson_with_challenge,
     ),
     Row(
         "DELETE",
         "/api/v1/teacher/challenges/{challenge}/",
-        {"anonymous": 401, "student": 403, "teacher": 204, "admin": 204},
+        authors(204),
         setup=coding_matrix.lesson_with_challenge,
     ),
     Row(
         "GET",
         "/api/v1/teacher/submissions/",
-        {"anonymous": 401, "student": 403, "teacher": 200, "admin": 200},
+        authors(200),
     ),
 ]
 
