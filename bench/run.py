@@ -34,6 +34,8 @@ BENCH = ROOT / "bench"
 PY = sys.executable
 sys.path[:0] = [str(ROOT), str(BENCH)]
 
+from cpu import busy_cores, cpu_meter  # noqa: E402 - bench/ is on the path from here
+
 
 def say(msg: str) -> None:
     print(f"[bench] {msg}", flush=True)
@@ -146,20 +148,6 @@ def answers(port: int, path: str) -> bool:
         return False
 
 
-def _busy_cores(seconds: float) -> float:
-    """How many cores the whole machine kept busy over the next `seconds`."""
-
-    def sample():
-        with open("/proc/stat") as f:
-            cpu = [int(x) for x in f.readline().split()[1:]]
-        return sum(cpu) - cpu[3] - cpu[4], sum(cpu)
-
-    busy0, total0 = sample()
-    time.sleep(seconds)
-    busy1, total1 = sample()
-    return (os.cpu_count() or 1) * (busy1 - busy0) / max(1, total1 - total0)
-
-
 def settle(port: int, timeout_s: float = 60) -> None:
     """Wait until the server is ready (jobs heartbeat included) and the machine has
     calmed down: the job cluster's processes start by importing Django, which on 2
@@ -169,7 +157,7 @@ def settle(port: int, timeout_s: float = 60) -> None:
         time.sleep(0.5)
     busy = float("nan")
     while time.monotonic() < deadline:
-        busy = _busy_cores(1.0)
+        busy = busy_cores(1.0)
         if busy < 0.25:
             return
     say(f"the machine did not calm down within {timeout_s:.0f} s ({busy:.2f} cores busy): numbers may be low")
@@ -253,7 +241,7 @@ def run_wrk(wrk: str, scenario, ctx, duration: int, *, warmup: int = 0) -> dict:
             warm[warm.index("-d") + 1] = f"{warmup}s"
             subprocess.run(warm, capture_output=True, text=True, env=env, check=False)
         during = scenario.during(ctx) if scenario.during else contextlib.nullcontext()
-        with during:
+        with cpu_meter(ctx.base_url), during:
             out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     line = next((ln for ln in out.stdout.splitlines() if ln.startswith("BENCH_JSON ")), None)
     if line is None:

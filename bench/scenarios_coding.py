@@ -19,10 +19,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-import os
 import statistics
 import threading
-import time
 import urllib.error
 import urllib.request
 
@@ -190,67 +188,6 @@ def attacks_running(ctx: Context):
         )
 
 
-def _proc_stat(pid: int) -> tuple[int, list[str]] | None:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return int(fields[1]), fields
-
-
-def _cpu_split(port: str) -> tuple[float, float]:
-    """CPU seconds so far of the server (gunicorn on `port`, its threads, its sandbox
-    workers, reaped children included) and of the whole machine (all cores)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    stats, children = {}, {}
-    for name in os.listdir("/proc"):
-        if name.isdigit() and (found := _proc_stat(int(name))):
-            stats[int(name)] = found[1]
-            children.setdefault(found[0], []).append(int(name))
-    roots = []
-    for pid in stats:
-        with contextlib.suppress(OSError), open(f"/proc/{pid}/cmdline", "rb") as f:
-            cmd = f.read()
-            if b"gunicorn" in cmd and f"127.0.0.1:{port}".encode() in cmd:
-                roots.append(pid)
-    server, todo, seen = 0, list(roots), set()
-    while todo:
-        pid = todo.pop()
-        if pid in seen or pid not in stats:
-            continue
-        seen.add(pid)
-        f = stats[pid]
-        server += sum(int(x) for x in f[11:15])  # utime, stime, cutime, cstime
-        todo += children.get(pid, [])
-    with open("/proc/stat") as f:
-        cpu = [int(x) for x in f.readline().split()[1:]]
-    machine = sum(cpu) - cpu[3] - cpu[4]  # all but idle and iowait
-    return server / tick, machine / tick
-
-
-@contextlib.contextmanager
-def cpu_meter(ctx: Context, inner=None):
-    """Print how much CPU the server used during the scenario and how much went to
-    everything else on the machine (other test runs share these 2 cores): a busy
-    machine shows here, not as a mystery in the table."""
-
-    port = ctx.base_url.rsplit(":", 1)[1]
-    server0, machine0 = _cpu_split(port)
-    started = time.monotonic()
-    with inner(ctx) if inner else contextlib.nullcontext():
-        yield
-    server1, machine1 = _cpu_split(port)
-    wall = time.monotonic() - started
-    server, machine = server1 - server0, machine1 - machine0
-    print(
-        f"[bench]   CPU over {wall:.1f} s: server + sandbox {server:.1f} s, everything else (wrk, "
-        f"postgres, redis, the attacker, other jobs) {max(0.0, machine - server):.1f} s, "
-        f"of {wall * (os.cpu_count() or 1):.1f} s on {os.cpu_count()} cores",
-        flush=True,
-    )
-
-
 def cpu_body(ctx: Context) -> str:
     return _state["cpu_body"]
 
@@ -264,7 +201,7 @@ def _code(name: str, body, *, during=None, connections: int = 8, rate: int = 0) 
         lua="code_run.lua",
         connections=connections,
         setup=functools.partial(learners, rate=rate),
-        during=functools.partial(cpu_meter, inner=during),
+        during=during,
         unit_name="runs",
         tags=("coding",),
     )
