@@ -192,9 +192,9 @@ def test_pool_config_follows_settings(settings):
 def test_a_cpu_hungry_run_is_reniced_and_its_worker_serves_on_at_full_priority():
     """A run that has used slow_after_ms of CPU yields the CPU: its isolate's thread
     (V8 runs each isolate on a thread of its own) is reniced and moved to SCHED_IDLE;
-    a run that only waits
-    keeps normal priority. The worker is not replaced: the reniced thread ends with
-    its isolate, and the next run on the same worker has normal priority throughout."""
+    a run that only waits keeps normal priority. The worker is not replaced: the
+    reniced thread ends with its isolate, and the next run on the same worker has
+    normal priority throughout."""
     import threading
 
     limits = {**LIMITS, "wall_ms": 5000}
