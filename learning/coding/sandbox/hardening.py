@@ -1,31 +1,56 @@
 """OS-level limits a sandbox worker puts on itself once V8 is up, before it reads any job.
 
-V8's isolation is the first wall; this is the second, for the day someone escapes it.
-The worker process then cannot: start programs or child processes, open sockets,
-open files for writing, change its own limits or identity, signal other processes,
-or grow its private memory past a fixed budget. Plain standard library (ctypes and
-`resource`), no native dependency.
+V8's isolation is the first wall; this is the second, for the day someone escapes it
+(runs native code inside the worker). `harden()` does three things, in this order:
 
-- rlimits: RLIMIT_DATA (private writable memory: V8 heap *and* ArrayBuffer backing
-  stores, which the heap limit does not count), RLIMIT_CPU (a last resort: the pool
-  kills a worker past its wall time long before), RLIMIT_NOFILE, RLIMIT_FSIZE=0 and
-  RLIMIT_CORE=0. RLIMIT_AS is left alone on purpose: V8's sandbox reserves ~1 TiB of
-  address space up front, so an address-space cap means nothing here; RLIMIT_DATA is
-  the one that bites. RLIMIT_NPROC is not used either: Linux counts threads as
-  processes and V8 needs a thread per isolate; the seccomp filter forbids new
-  processes (clone without CLONE_THREAD, fork, vfork, execve) instead.
-- no_new_privs, then a seccomp-BPF filter (x86-64 only; elsewhere the worker logs
-  that it runs without one), synchronised to every thread of the worker (TSYNC).
+1. Identity: drops to the worker user (SANDBOX_WORKER_USER; by default `nobody` when
+   the process runs as root, else no switch): no supplementary groups, real, effective
+   and saved ids all that user's. It happens here, after V8 and the runners are loaded
+   and before the first job is read, because the interpreter and its libraries may live
+   where that user cannot read (a pyenv under /root). From then on the worker cannot
+   read files of the web user, nor signal or trace its processes, whatever the filter
+   below allows.
+2. rlimits: RLIMIT_DATA (private writable memory: V8 heap *and* ArrayBuffer backing
+   stores, which the heap limit does not count), RLIMIT_CPU (a last resort: the pool
+   kills a worker past its wall time long before), RLIMIT_NOFILE, RLIMIT_FSIZE=0 and
+   RLIMIT_CORE=0. RLIMIT_AS is left alone on purpose: V8's sandbox reserves ~1 TiB of
+   address space up front, so an address-space cap means nothing here; RLIMIT_DATA is
+   the one that bites. RLIMIT_NPROC is not used either: Linux counts threads as
+   processes and V8 needs a thread per isolate; the filter forbids new processes.
+3. no_new_privs, then a seccomp-BPF *allow-list* (x86-64 Linux only; elsewhere the
+   worker logs that it runs without one), synchronised to every thread (TSYNC). Every
+   system call not listed in ALLOWED_X86_64 or ARG_RULES fails with EPERM; a call
+   through another ABI (i386, x32) kills the process. What that leaves a worker:
+   memory management, threads (clone with CLONE_THREAD only), futexes, clocks and
+   sleeps, getrandom, reading and writing the descriptors it already holds (its job
+   pipes and its event loop's self-pipe), signals to itself only, and reading (never
+   changing) its own limits. No open/openat/openat2/creat of anything, no stat of a
+   path, no exec, no fork, no new socket, no signal, renice or trace of any other
+   process (kill/tgkill only with its own pid; tkill, rt_(tg)sigqueueinfo and every
+   pidfd_* call refused), no setpriority/sched_set* at all (the pool renices a slow
+   run's thread from the parent, see pool.py), no ptrace or process_vm_*.
+
+   So whatever the worker needs later is opened before the filter: V8's snapshot and
+   ICU data are mapped by `init_mini_racer`, and V8's random seeds (which it would read
+   from /dev/urandom for each isolate) come from the getrandom system call through the
+   entropy source the JavaScript runner installs (runners/javascript.py).
+
+The filter is written by hand as classic BPF with the standard library (ctypes and
+`struct`), no native dependency; `build_filter()` is pure and tested.
 """
 
 from __future__ import annotations
 
 import ctypes
 import errno
+import logging
 import os
 import platform
+import pwd
 import resource
 import struct
+
+log = logging.getLogger("mrict.sandbox")
 
 PR_SET_NO_NEW_PRIVS = 38
 SECCOMP_SET_MODE_FILTER = 1
@@ -37,6 +62,7 @@ X32_SYSCALL_BIT = 0x40000000
 RET_KILL_PROCESS = 0x80000000
 RET_ERRNO = 0x00050000
 RET_ALLOW = 0x7FFF0000
+RET_DENY = RET_ERRNO | errno.EPERM
 
 LD_W_ABS = 0x20
 JEQ_K = 0x15
@@ -45,89 +71,138 @@ JSET_K = 0x45
 RET_K = 0x06
 
 CLONE_THREAD = 0x00010000
-OPEN_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+AT_EMPTY_PATH = 0x1000
+PR_SET_NAME, PR_GET_NAME, PR_SET_VMA = 15, 16, 0x53564D41
+TCGETS, FIONBIO, FIONCLEX, FIOCLEX = 0x5401, 0x5421, 0x5450, 0x5451
 
-# x86-64 syscall numbers denied outright, with the errno the caller sees.
-DENIED_X86_64: dict[int, int] = {
-    # new programs and processes
-    59: errno.EPERM,  # execve
-    322: errno.EPERM,  # execveat
-    57: errno.EPERM,  # fork
-    58: errno.EPERM,  # vfork
-    435: errno.ENOSYS,  # clone3 (flags are behind a pointer; glibc falls back to clone)
-    # network
-    41: errno.EPERM,  # socket
-    42: errno.EPERM,  # connect
-    43: errno.EPERM,  # accept
-    288: errno.EPERM,  # accept4
-    49: errno.EPERM,  # bind
-    50: errno.EPERM,  # listen
-    53: errno.EPERM,  # socketpair
-    # the file system, beyond reading
-    85: errno.EACCES,  # creat
-    437: errno.ENOSYS,  # openat2 (flags behind a pointer)
-    76: errno.EPERM,  # truncate
-    82: errno.EPERM,  # rename
-    264: errno.EPERM,  # renameat
-    316: errno.EPERM,  # renameat2
-    83: errno.EPERM,  # mkdir
-    258: errno.EPERM,  # mkdirat
-    84: errno.EPERM,  # rmdir
-    86: errno.EPERM,  # link
-    265: errno.EPERM,  # linkat
-    87: errno.EPERM,  # unlink
-    263: errno.EPERM,  # unlinkat
-    88: errno.EPERM,  # symlink
-    266: errno.EPERM,  # symlinkat
-    90: errno.EPERM,  # chmod
-    91: errno.EPERM,  # fchmod
-    268: errno.EPERM,  # fchmodat
-    92: errno.EPERM,  # chown
-    93: errno.EPERM,  # fchown
-    94: errno.EPERM,  # lchown
-    260: errno.EPERM,  # fchownat
-    # other processes, the kernel, identity and limits
-    101: errno.EPERM,  # ptrace
-    310: errno.EPERM,  # process_vm_readv
-    311: errno.EPERM,  # process_vm_writev
-    200: errno.EPERM,  # tkill
-    165: errno.EPERM,  # mount
-    166: errno.EPERM,  # umount2
-    155: errno.EPERM,  # pivot_root
-    161: errno.EPERM,  # chroot
-    272: errno.EPERM,  # unshare
-    308: errno.EPERM,  # setns
-    246: errno.EPERM,  # kexec_load
-    320: errno.EPERM,  # kexec_file_load
-    175: errno.EPERM,  # init_module
-    313: errno.EPERM,  # finit_module
-    176: errno.EPERM,  # delete_module
-    169: errno.EPERM,  # reboot
-    321: errno.EPERM,  # bpf
-    298: errno.EPERM,  # perf_event_open
-    323: errno.EPERM,  # userfaultfd
-    248: errno.EPERM,  # add_key
-    249: errno.EPERM,  # request_key
-    250: errno.EPERM,  # keyctl
-    425: errno.EPERM,  # io_uring_setup
-    426: errno.EPERM,  # io_uring_enter
-    427: errno.EPERM,  # io_uring_register
-    160: errno.EPERM,  # setrlimit
-    105: errno.EPERM,  # setuid
-    106: errno.EPERM,  # setgid
-    113: errno.EPERM,  # setreuid
-    114: errno.EPERM,  # setregid
-    117: errno.EPERM,  # setresuid
-    119: errno.EPERM,  # setresgid
-    116: errno.EPERM,  # setgroups
-    # ptrace-like access to other processes' fds
-    438: errno.EPERM,  # pidfd_getfd
+# x86-64 system calls a hardened worker may make with any arguments. Found by tracing
+# workers through every kind of job (runs, tests, timeouts, out-of-memory, output
+# limits, Intl, timers, syntax and runtime errors) and kept to what that needs; the
+# hottest first (the filter checks them in this order).
+ALLOWED_X86_64: dict[str, int] = {
+    "futex": 202,
+    "mprotect": 10,
+    "epoll_wait": 232,
+    "getpid": 39,
+    "recvfrom": 45,  # the event loop's self-pipe (a socketpair made before the filter)
+    "mmap": 9,
+    "munmap": 11,
+    "madvise": 28,
+    "read": 0,
+    "write": 1,
+    "close": 3,
+    "gettid": 186,
+    "rt_sigprocmask": 14,
+    "clock_gettime": 228,
+    "clock_nanosleep": 230,
+    "nanosleep": 35,
+    "getrandom": 318,
+    "sched_yield": 24,
+    "rt_sigaction": 13,
+    "rt_sigreturn": 15,
+    "sigaltstack": 131,
+    "set_robust_list": 273,
+    "rseq": 334,
+    "exit": 60,
+    "exit_group": 231,
+    "restart_syscall": 219,
+    "mremap": 25,
+    "brk": 12,
+    "pkey_mprotect": 329,
+    "pkey_alloc": 330,
+    "pkey_free": 331,
+    "epoll_pwait": 281,
+    "epoll_ctl": 233,
+    "poll": 7,
+    "ppoll": 271,
+    "select": 23,
+    "pselect6": 270,
+    "readv": 19,
+    "writev": 20,
+    "lseek": 8,
+    "fcntl": 72,
+    "fstat": 5,
+    "getppid": 110,
+    "getuid": 102,
+    "geteuid": 107,
+    "getgid": 104,
+    "getegid": 108,
+    "getgroups": 115,
+    "getrlimit": 97,
+    "getrusage": 98,
+    "times": 100,
+    "sysinfo": 99,
+    "uname": 63,
+    "gettimeofday": 96,
+    "time": 201,
+    "clock_getres": 229,
+    "sched_getaffinity": 204,
+    "sched_getparam": 143,
+    "sched_getscheduler": 145,
+    "getpriority": 140,
 }
-SYS_CLONE, SYS_OPEN, SYS_OPENAT, SYS_KILL, SYS_TGKILL, SYS_PRLIMIT64 = 56, 2, 257, 62, 234, 302
+
+# System calls allowed only with some arguments: every condition must hold, or EPERM.
+# A condition is ("in", arg, values): the low 32 bits of the argument (an int in the
+# kernel's signature) are one of `values`; ("set", arg, mask): some bit of mask is set;
+# ("null", arg): the whole 64-bit argument is 0. OWN_PID stands for the worker's pid.
+OWN_PID = object()
+ARG_RULES: dict[str, tuple[int, list[tuple]]] = {
+    # threads, never processes
+    "clone": (56, [("set", 0, CLONE_THREAD)]),
+    # signals to itself only (abort() is tgkill(own pid, own tid, SIGABRT)); tgkill
+    # cannot reach a thread outside the thread group it names
+    "kill": (62, [("in", 0, (OWN_PID,))]),
+    "tgkill": (234, [("in", 0, (OWN_PID,))]),
+    # read its own limits (new_limit NULL), never change them, never read another's
+    "prlimit64": (302, [("in", 0, (0, OWN_PID)), ("null", 2)]),
+    # send on the self-pipe socket it holds; never to an address
+    "sendto": (44, [("null", 4)]),
+    # thread names and V8's names for its mappings
+    "prctl": (157, [("in", 0, (PR_SET_NAME, PR_GET_NAME, PR_SET_VMA))]),
+    "ioctl": (16, [("in", 1, (TCGETS, FIONBIO, FIONCLEX, FIOCLEX))]),
+    # fstat() of a descriptor it holds (glibc's fstat is fstatat(fd, "", AT_EMPTY_PATH))
+    "newfstatat": (262, [("set", 3, AT_EMPTY_PATH)]),
+}
+
+# Refused with another errno than EPERM, where the C library needs it to fall back.
+ERRNO_X86_64: dict[str, tuple[int, int]] = {
+    # glibc creates threads with clone3 (its flags sit behind a pointer a filter cannot
+    # read); ENOSYS makes it fall back to clone, whose flags the rule above checks
+    "clone3": (435, errno.ENOSYS),
+}
 
 
-def _insn(code: int, jt: int, jf: int, k: int) -> bytes:
-    return struct.pack("HBBI", code, jt, jf, k & 0xFFFFFFFF)
+class _Program:
+    """A tiny classic-BPF assembler: forward jumps to named labels."""
+
+    def __init__(self) -> None:
+        self.code: list[tuple[int, object, object, int]] = []
+        self.labels: dict[str, int] = {}
+        self._n = 0
+
+    def new_label(self) -> str:
+        self._n += 1
+        return f"L{self._n}"
+
+    def label(self, name: str) -> None:
+        self.labels[name] = len(self.code)
+
+    def emit(self, code: int, k: int, jt: object = 0, jf: object = 0) -> None:
+        self.code.append((code, jt, jf, k))
+
+    def assemble(self) -> bytes:
+        out = []
+        for index, (code, jt, jf, k) in enumerate(self.code):
+            offsets = []
+            for target in (jt, jf):
+                if isinstance(target, str):
+                    target = self.labels[target] - index - 1
+                if not 0 <= target <= 255:
+                    raise ValueError("BPF jump out of range")
+                offsets.append(target)
+            out.append(struct.pack("HBBI", code, offsets[0], offsets[1], k & 0xFFFFFFFF))
+        return b"".join(out)
 
 
 def _arg_lo(index: int) -> int:
@@ -136,53 +211,53 @@ def _arg_lo(index: int) -> int:
 
 
 def build_filter(own_pid: int) -> bytes:
-    """The BPF program, as bytes of struct sock_filter."""
-    prog = [
-        _insn(LD_W_ABS, 0, 0, 4),  # arch
-        _insn(JEQ_K, 1, 0, AUDIT_ARCH_X86_64),
-        _insn(RET_K, 0, 0, RET_KILL_PROCESS),  # i386 / x32 entry points: no way around the list
-        _insn(LD_W_ABS, 0, 0, 0),  # syscall number
-        _insn(JGE_K, 0, 1, X32_SYSCALL_BIT),
-        _insn(RET_K, 0, 0, RET_KILL_PROCESS),
-    ]
-    for nr, err in DENIED_X86_64.items():
-        prog += [_insn(JEQ_K, 0, 1, nr), _insn(RET_K, 0, 0, RET_ERRNO | err)]
-
-    def arg_rule(nr: int, arg: int, op: int, k: int, *, match: int, other: int) -> list[bytes]:
-        # if nr: load arg; if (arg op k) return match else return other
-        return [
-            _insn(JEQ_K, 0, 4, nr),
-            _insn(LD_W_ABS, 0, 0, _arg_lo(arg)),
-            _insn(op, 0, 1, k),
-            _insn(RET_K, 0, 0, match),
-            _insn(RET_K, 0, 0, other),
-        ]
-
-    # Each arg rule clobbers A, so reload the number before the next one.
-    rules = [
-        arg_rule(SYS_CLONE, 0, JSET_K, CLONE_THREAD, match=RET_ALLOW, other=RET_ERRNO | errno.EPERM),
-        arg_rule(SYS_OPEN, 1, JSET_K, OPEN_WRITE_FLAGS, match=RET_ERRNO | errno.EACCES, other=RET_ALLOW),
-        arg_rule(SYS_OPENAT, 2, JSET_K, OPEN_WRITE_FLAGS, match=RET_ERRNO | errno.EACCES, other=RET_ALLOW),
-        arg_rule(SYS_KILL, 0, JEQ_K, own_pid, match=RET_ALLOW, other=RET_ERRNO | errno.EPERM),
-        arg_rule(SYS_TGKILL, 0, JEQ_K, own_pid, match=RET_ALLOW, other=RET_ERRNO | errno.EPERM),
-    ]
-    # prlimit64 may read limits (new_limit == NULL) but never change them.
-    rules.append(
-        [
-            _insn(JEQ_K, 0, 6, SYS_PRLIMIT64),
-            _insn(LD_W_ABS, 0, 0, _arg_lo(2)),
-            _insn(JEQ_K, 0, 2, 0),
-            _insn(LD_W_ABS, 0, 0, _arg_lo(2) + 4),
-            _insn(JEQ_K, 1, 0, 0),
-            _insn(RET_K, 0, 0, RET_ERRNO | errno.EPERM),
-            _insn(RET_K, 0, 0, RET_ALLOW),
-        ]
-    )
-    for rule in rules:
-        prog += rule
-        prog.append(_insn(LD_W_ABS, 0, 0, 0))
-    prog.append(_insn(RET_K, 0, 0, RET_ALLOW))
-    return b"".join(prog)
+    """The BPF program (struct sock_filter[] as bytes) for a worker whose pid is own_pid."""
+    p = _Program()
+    p.emit(LD_W_ABS, 4)  # arch
+    p.emit(JEQ_K, AUDIT_ARCH_X86_64, 1, 0)
+    p.emit(RET_K, RET_KILL_PROCESS)  # i386 entry points: no way around the list
+    p.emit(LD_W_ABS, 0)  # syscall number
+    p.emit(JGE_K, X32_SYSCALL_BIT, 0, 1)
+    p.emit(RET_K, RET_KILL_PROCESS)  # x32 numbers
+    for nr in ALLOWED_X86_64.values():
+        p.emit(JEQ_K, nr, 0, 1)
+        p.emit(RET_K, RET_ALLOW)
+    for nr, err in ERRNO_X86_64.values():
+        p.emit(JEQ_K, nr, 0, 1)
+        p.emit(RET_K, RET_ERRNO | err)
+    for nr, conditions in ARG_RULES.values():
+        # Each rule ends in a return, so A (clobbered by the argument loads) never
+        # reaches the next rule's number check.
+        skip, deny, allow = p.new_label(), p.new_label(), p.new_label()
+        p.emit(JEQ_K, nr, 0, skip)
+        for kind, arg, *rest in conditions:
+            value = rest[0] if rest else None
+            if kind == "in":
+                p.emit(LD_W_ABS, _arg_lo(arg))
+                values = [own_pid if v is OWN_PID else v for v in value]
+                ok = p.new_label()
+                for v in values[:-1]:
+                    p.emit(JEQ_K, v, ok, 0)
+                p.emit(JEQ_K, values[-1], 0, deny)
+                p.label(ok)
+            elif kind == "set":
+                p.emit(LD_W_ABS, _arg_lo(arg))
+                p.emit(JSET_K, value, 0, deny)
+            elif kind == "null":
+                p.emit(LD_W_ABS, _arg_lo(arg))
+                p.emit(JEQ_K, 0, 0, deny)
+                p.emit(LD_W_ABS, _arg_lo(arg) + 4)
+                p.emit(JEQ_K, 0, 0, deny)
+            else:  # pragma: no cover - a typo in ARG_RULES
+                raise ValueError(kind)
+        p.emit(JEQ_K, 0, allow, allow)  # all conditions held
+        p.label(deny)
+        p.emit(RET_K, RET_DENY)
+        p.label(allow)
+        p.emit(RET_K, RET_ALLOW)
+        p.label(skip)
+    p.emit(RET_K, RET_DENY)  # everything else
+    return p.assemble()
 
 
 def seccomp_supported() -> bool:
@@ -213,6 +288,50 @@ def install_seccomp() -> None:
         raise OSError(ctypes.get_errno(), f"seccomp(SET_MODE_FILTER, TSYNC) failed (rc={rc})")
 
 
+# --- identity ---
+
+AUTO_USER = "auto"
+NOBODY = "nobody"
+
+
+def resolve_worker_user(value: str) -> tuple[int, int] | None:
+    """SANDBOX_WORKER_USER -> (uid, gid) to drop to, or None for no switch.
+
+    `auto` (the default): `nobody` when this process runs as root, else no switch (an
+    unprivileged process cannot change its user). `none` or empty: never switch. A user
+    name or a numeric uid: that user (its primary group); the pool's process must then
+    be root."""
+    value = (value or "").strip()
+    if value.lower() in ("", "none"):
+        return None
+    if value.lower() == AUTO_USER:
+        if os.geteuid() != 0:
+            return None
+        value = NOBODY
+    try:
+        entry = pwd.getpwuid(int(value)) if value.isdigit() else pwd.getpwnam(value)
+    except KeyError:
+        if value == NOBODY:
+            return 65534, 65534
+        raise ValueError(f"SANDBOX_WORKER_USER: no user {value!r} on this host") from None
+    return entry.pw_uid, entry.pw_gid
+
+
+def drop_identity(uid: int, gid: int) -> None:
+    """Become uid:gid for good (real, effective and saved ids; no supplementary groups).
+    glibc applies each call to every thread of the process."""
+    if (os.getuid(), os.geteuid(), os.getgid(), os.getegid()) == (uid, uid, gid, gid) and not os.getgroups():
+        return
+    os.setgroups([])
+    os.setresgid(gid, gid, gid)
+    os.setresuid(uid, uid, uid)
+    if os.getresuid() != (uid, uid, uid) or os.getresgid() != (gid, gid, gid):
+        raise OSError(errno.EPERM, "the worker could not drop its identity")
+
+
+# --- limits ---
+
+
 def vm_data_bytes() -> int:
     """This process's private writable memory (VmData), the quantity RLIMIT_DATA caps."""
     with open("/proc/self/status") as status:
@@ -237,20 +356,41 @@ def apply_rlimits(*, extra_data_bytes: int, nofile: int, cpu_seconds: int) -> di
     return limits
 
 
-def harden(*, extra_data_bytes: int, nofile: int, cpu_seconds: int, seccomp: bool) -> dict:
-    report = {
-        "rlimits": apply_rlimits(extra_data_bytes=extra_data_bytes, nofile=nofile, cpu_seconds=cpu_seconds)
-    }
+def harden(
+    *, extra_data_bytes: int, nofile: int, cpu_seconds: int, seccomp: bool, user: list | None = None
+) -> dict:
+    """Identity, then limits, then the filter (see the module docstring). `user` is the
+    [uid, gid] the pool resolved from SANDBOX_WORKER_USER, or None."""
+    report: dict = {"user": None}
+    if user:
+        uid, gid = int(user[0]), int(user[1])
+        drop_identity(uid, gid)
+        report["user"] = [uid, gid]
+    report["rlimits"] = apply_rlimits(
+        extra_data_bytes=extra_data_bytes, nofile=nofile, cpu_seconds=cpu_seconds
+    )
     report["seccomp"] = False
-    if seccomp and seccomp_supported():
-        install_seccomp()
-        report["seccomp"] = True
+    if seccomp:
+        if seccomp_supported():
+            install_seccomp()
+            report["seccomp"] = True
+        else:
+            log.warning(
+                "sandbox worker runs WITHOUT a seccomp filter: it is written for x86-64 Linux, "
+                "this is %s %s",
+                platform.system(),
+                platform.machine(),
+            )
     return report
 
 
-def selfcheck() -> dict:
+# --- what an escaped payload would hit ---
+
+
+def selfcheck(read_paths: list[str] | tuple = ()) -> dict:
     """What a hostile payload that escaped V8 would hit: each probe reports the errno it
-    got, or "allowed". Run inside a hardened worker by the `selfcheck` job."""
+    got, or "allowed". Run inside a hardened worker by the `selfcheck` job (the sandbox
+    service never forwards `read_paths` from its callers)."""
     import socket
     import subprocess
 
@@ -286,8 +426,19 @@ def selfcheck() -> dict:
     def signal_parent():
         os.kill(os.getppid(), 0)
 
+    def signal_self():
+        os.kill(os.getpid(), 0)
+        return None
+
     def raise_limit():
         resource.setrlimit(resource.RLIMIT_NOFILE, resource.getrlimit(resource.RLIMIT_NOFILE))
+
+    def read(path):
+        def go():
+            with open(path, "rb") as f:
+                f.read(1)
+
+        return go
 
     return {
         "fork": probe(raw_fork),
@@ -295,8 +446,11 @@ def selfcheck() -> dict:
         "socket": probe(tcp),
         "open_for_write": probe(write_file),
         "signal_parent": probe(signal_parent),
+        "signal_self": probe(signal_self),
         "raise_rlimit": probe(raise_limit),
-        "read_file": probe(lambda: open("/proc/self/status").close()),
+        "read_file": probe(read("/proc/self/status")),
+        "read_paths": {path: probe(read(path)) for path in read_paths},
+        "ids": {"uid": os.getuid(), "gid": os.getgid(), "groups": os.getgroups()},
         "rlimit_data": resource.getrlimit(resource.RLIMIT_DATA)[0],
         "rlimit_nofile": resource.getrlimit(resource.RLIMIT_NOFILE)[0],
         "rlimit_fsize": resource.getrlimit(resource.RLIMIT_FSIZE)[0],

@@ -45,7 +45,7 @@ from collections import deque
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import protocol
+from . import hardening, protocol
 
 log = logging.getLogger("mrict.sandbox")
 WORKER_SCRIPT = Path(__file__).resolve().parent / "worker.py"
@@ -80,6 +80,7 @@ class PoolConfig:
     nofile: int = 64
     cpu_seconds: int = 3600
     seccomp: bool = True
+    user: str = hardening.AUTO_USER  # SANDBOX_WORKER_USER: whom the worker becomes (hardening.py)
     grace_ms: int = 1500
     start_timeout_s: float = 30.0
     slow_after_ms: int = 0  # 0: never lower a run's priority
@@ -90,6 +91,7 @@ class PoolConfig:
         data = asdict(self)
         data["languages"] = list(self.languages)
         data["v8_flags"] = list(self.v8_flags)
+        data["user"] = hardening.resolve_worker_user(self.user)
         return data
 
 

@@ -25,8 +25,10 @@ def _load_runner(language: str):
     return getattr(importlib.import_module(module_name), class_name)()
 
 
-def serve(config: dict, read_fd: int, write_fd: int) -> None:
-    from learning.coding.sandbox import hardening, protocol
+def start(config: dict) -> tuple[dict, dict]:
+    """Load and warm every runner, then harden (hardening.py): from here on the process
+    opens no file. Returns the runners and the hardening report."""
+    from learning.coding.sandbox import hardening
 
     # A write past RLIMIT_FSIZE must fail with EFBIG, not kill the worker.
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
@@ -40,7 +42,15 @@ def serve(config: dict, read_fd: int, write_fd: int) -> None:
         nofile=int(config["nofile"]),
         cpu_seconds=int(config["cpu_seconds"]),
         seccomp=bool(config["seccomp"]),
+        user=config.get("user"),
     )
+    return runners, report
+
+
+def serve(config: dict, read_fd: int, write_fd: int) -> None:
+    from learning.coding.sandbox import hardening, protocol
+
+    runners, report = start(config)
     service_tids = [threading.get_native_id()] + [t for r in runners.values() for t in r.service_thread_ids()]
     protocol.write_frame(
         write_fd, {"ready": True, "pid": os.getpid(), "hardening": report, "service_tids": service_tids}
@@ -63,7 +73,8 @@ def serve(config: dict, read_fd: int, write_fd: int) -> None:
             if hasattr(runner, "warm_assertions"):
                 runner.warm_assertions()
         elif job.get("kind") == "selfcheck":
-            reply = {"status": "ok", "checks": hardening.selfcheck(), "hardening": report}
+            checks = hardening.selfcheck(job.get("read_paths") or ())
+            reply = {"status": "ok", "checks": checks, "hardening": report}
         else:
             reply = {"status": "error", "error": {"name": "SandboxError", "message": "unknown job kind"}}
         served += 1

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import json
+import os
 import re
 import secrets
 import threading
@@ -53,6 +55,10 @@ ASSERTIONS_SETUP = """
   }
   return "ready";
 })()
+"""
+PROCESS_WARMUP = """
+Math.random(); Date.now(); new Date().toString(); new Date().toLocaleString();
+new Intl.DateTimeFormat().resolvedOptions().timeZone; "a".localeCompare("b"); void 0
 """
 DEFAULT_FLAGS = ("--single-threaded",)
 DEFAULT_OUTPUT_BYTES = 65_536
@@ -111,7 +117,7 @@ class JavaScriptRunner(Runner):
 
     def start(self, config: dict) -> None:
         flags = tuple(DEFAULT_FLAGS) + tuple(config.get("v8_flags") or ())
-        init_mini_racer(flags=flags, ignore_duplicate_init=True)
+        _use_getrandom_for_v8(init_mini_racer(flags=flags, ignore_duplicate_init=True))
         self._loop = asyncio.new_event_loop()
         self._loop_thread = threading.Thread(target=self._loop.run_forever, name="v8-loop", daemon=True)
         self._loop_thread.start()
@@ -120,6 +126,14 @@ class JavaScriptRunner(Runner):
         self._output_bytes = DEFAULT_OUTPUT_BYTES
         self._warm: dict[bool, _Isolate | None] = {False: None, True: None}
         self._trash: list[_Isolate] = []
+        # V8 and ICU read some files once per process, on first use: the local time
+        # zone (/etc/localtime) and the clock's calibration (/sys/...). Use them once
+        # now, in a throwaway isolate, because after hardening no file can be opened.
+        warm = self._new(False)
+        try:
+            warm.mr.eval(PROCESS_WARMUP)
+        finally:
+            warm.close()
         # Warm both kinds once, so the memory they need is counted before the worker
         # caps its own memory.
         self._warm[True] = self._new(True)
@@ -373,6 +387,32 @@ class JavaScriptRunner(Runner):
             with contextlib.suppress(Exception):  # a broken isolate is gone either way
                 iso.close()
         self._trash.clear()
+
+
+# V8 seeds each isolate's random number generator (Math.random, hash seeds, the
+# addresses it asks mmap for) from /dev/urandom, which a hardened worker may not open:
+# it would silently fall back to the clock. V8's embedder hook hands it bytes from the
+# getrandom system call instead, which the filter allows. Kept alive for the process.
+_ENTROPY_SOURCE = ctypes.CFUNCTYPE(ctypes.c_bool, ctypes.POINTER(ctypes.c_ubyte), ctypes.c_size_t)
+
+
+@_ENTROPY_SOURCE
+def _entropy(buffer, length):
+    try:
+        ctypes.memmove(buffer, os.urandom(length), length)
+    except Exception:  # noqa: BLE001 - V8 then falls back on its own
+        return False
+    return True
+
+
+def _use_getrandom_for_v8(handle) -> None:
+    """v8::V8::SetEntropySource(bool (*)(unsigned char*, size_t)), exported by mini-racer."""
+    setter = getattr(handle, "_ZN2v82V816SetEntropySourceEPFbPhmE", None)
+    if setter is None:  # another build of mini-racer: V8 then reads /dev/urandom itself
+        return
+    setter.argtypes = [_ENTROPY_SOURCE]
+    setter.restype = None
+    setter(_entropy)
 
 
 def _internal(message: str) -> dict:
