@@ -24,6 +24,9 @@ SANDBOX_RECYCLE_AFTER = env.int("SANDBOX_RECYCLE_AFTER", default=500)
 SANDBOX_WORKER_EXTRA_MB = env.int("SANDBOX_WORKER_EXTRA_MB", default=256)
 SANDBOX_WORKER_NOFILE = env.int("SANDBOX_WORKER_NOFILE", default=64)
 SANDBOX_SECCOMP = env.bool("SANDBOX_SECCOMP", default=True)
+# Whom a worker becomes before its first job: "auto" = nobody when this process runs as
+# root, else no switch; "none" = never; or a user name / uid (needs root).
+SANDBOX_WORKER_USER = env("SANDBOX_WORKER_USER", default="auto")
 # Extra V8 flags, e.g. "--jitless" (no JIT at all: about half the speed on CPU-bound
 # code, a much smaller attack surface).
 SANDBOX_V8_FLAGS = env.list("SANDBOX_V8_FLAGS", default=[])

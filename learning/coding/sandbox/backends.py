@@ -69,6 +69,7 @@ def pool_config() -> PoolConfig:
         # a last resort far above any legitimate life of a worker
         cpu_seconds=int(settings.SANDBOX_RECYCLE_AFTER * (wall_s + 0.5) * 2 + 60),
         seccomp=settings.SANDBOX_SECCOMP,
+        user=settings.SANDBOX_WORKER_USER,
         slow_after_ms=settings.SANDBOX_SLOW_RUN_MS,
         slow_nice=settings.SANDBOX_SLOW_RUN_NICE,
         slow_idle=settings.SANDBOX_SLOW_RUN_IDLE,

@@ -376,8 +376,7 @@ def harden(
             report["seccomp"] = True
         else:
             log.warning(
-                "sandbox worker runs WITHOUT a seccomp filter: it is written for x86-64 Linux, "
-                "this is %s %s",
+                "sandbox worker runs WITHOUT a seccomp filter: it is written for x86-64 Linux, this is %s %s",
                 platform.system(),
                 platform.machine(),
             )
