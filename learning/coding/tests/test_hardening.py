@@ -256,3 +256,103 @@ def test_the_sandbox_service_never_forwards_probe_paths():
 
     job = validate_job({"kind": "selfcheck", "language": "javascript", "read_paths": ["/etc/shadow"]})
     assert "read_paths" not in job
+
+
+# --- the sandbox service gets nothing of the web app's secrets ---
+
+SANDBOX_ENV = {
+    "PATH": "/usr/bin:/bin",
+    "LANG": "C.UTF-8",
+    "DJANGO_SETTINGS_MODULE": "site_config.settings.sandbox",
+}
+
+
+def test_the_compose_sandbox_service_gets_no_env_file_and_no_database_url():
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    sandbox = compose["services"]["sandbox"]
+    assert "env_file" not in sandbox
+    environment = sandbox["environment"]
+    assert environment["DJANGO_SETTINGS_MODULE"] == "site_config.settings.sandbox"
+    assert "SANDBOX_TOKEN" in environment
+    assert not [name for name in environment if not name.startswith(("SANDBOX_", "DJANGO_SETTINGS_MODULE"))]
+    assert not [value for value in map(str, environment.values()) if "POSTGRES" in value or "MINIO" in value]
+    # its own internal network: web reaches it, it reaches neither the database nor out
+    assert sandbox["networks"] == ["sandbox"]
+    assert compose["networks"]["sandbox"] == {"internal": True}
+    assert "sandbox" in compose["services"]["web"]["networks"]
+    # and no .env can be baked into the image
+    ignored = (ROOT / ".dockerignore").read_text().splitlines()
+    assert ".env" in ignored
+
+
+def test_the_sandbox_service_runs_with_only_its_token():
+    """No DATABASE_URL, no SECRET_KEY, no .env: the service starts, serves a run, and has
+    no database to reach; without its token it refuses to start."""
+    import socket
+
+    import requests
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        **SANDBOX_ENV,
+        "SANDBOX_TOKEN": "only-this",
+        "SANDBOX_POOL_SIZE": "1",
+        "SANDBOX_WALL_TIME_MS": "600",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", "sandbox_server", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, (
+                proc.stdout.read() if proc.stdout else ""
+            )
+            time.sleep(0.2)
+        body = {"job": run("console.log('from the service')")}
+        assert requests.post(f"{url}/v1/jobs", json=body, timeout=10).status_code == 401
+        reply = requests.post(
+            f"{url}/v1/jobs", json=body, headers={"Authorization": "Bearer only-this"}, timeout=10
+        ).json()
+        assert reply["stdout"] == [{"level": "log", "text": "from the service"}]
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+    probe = (
+        "import django; django.setup(); from django.conf import settings; from django.db import connection\n"
+        "assert settings.DATABASES == {} or settings.DATABASES['default']['ENGINE'].endswith('dummy')\n"
+        "try:\n    connection.ensure_connection()\nexcept Exception as exc:\n    print(type(exc).__name__)\n"
+    )
+    no_db = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env={**SANDBOX_ENV, "SANDBOX_TOKEN": "t"},
+        capture_output=True,
+        text=True,
+    )
+    assert no_db.stdout.strip() == "ImproperlyConfigured", no_db.stderr[-2000:]
+    no_token = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=SANDBOX_ENV,
+        capture_output=True,
+        text=True,
+    )
+    assert no_token.returncode != 0
+    assert "SANDBOX_TOKEN is not set" in no_token.stderr
