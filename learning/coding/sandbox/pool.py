@@ -136,6 +136,8 @@ class Worker:
         if not hello.get("ready"):
             raise WorkerDied("worker did not report ready")
         self.hardening = hello.get("hardening", {})
+        if self.hardening.get("seccomp_missing") and not _warned_no_seccomp:
+            _warn_no_seccomp(self.hardening["seccomp_missing"])
         self.service_tids = {int(t) for t in hello.get("service_tids") or () if isinstance(t, int)}
 
     def _receive(self, deadline: float) -> dict:
@@ -392,6 +394,15 @@ class WorkerPool:
             self._cond.notify_all()
         for worker in workers:
             worker.kill()
+
+
+_warned_no_seccomp = False
+
+
+def _warn_no_seccomp(reason: str) -> None:
+    global _warned_no_seccomp  # noqa: PLW0603 - once per process is enough
+    _warned_no_seccomp = True
+    log.warning("sandbox workers run WITHOUT a seccomp filter (SANDBOX_SECCOMP is on): %s", reason)
 
 
 def _status_for_exit(code: int | None) -> str:

@@ -356,3 +356,54 @@ def test_the_sandbox_service_runs_with_only_its_token():
     )
     assert no_token.returncode != 0
     assert "SANDBOX_TOKEN is not set" in no_token.stderr
+
+
+# --- the filter program itself, run by a small classic-BPF interpreter ---
+
+
+def _decide(program: bytes, nr: int, args=(0, 0, 0, 0, 0, 0), arch=hardening.AUDIT_ARCH_X86_64) -> int:
+    """What the kernel would return for this call (struct seccomp_data, little-endian)."""
+    import struct
+
+    data = struct.pack("<iIQ6Q", nr, arch, 0, *args)
+    insns = [struct.unpack("HBBI", program[i : i + 8]) for i in range(0, len(program), 8)]
+    acc, pc = 0, 0
+    while True:
+        code, jt, jf, k = insns[pc]
+        if code == hardening.LD_W_ABS:
+            acc = struct.unpack_from("<I", data, k)[0]
+        elif code == hardening.RET_K:
+            return k
+        else:
+            taken = {
+                hardening.JEQ_K: acc == k,
+                hardening.JGE_K: acc >= k,
+                hardening.JSET_K: bool(acc & k),
+            }[code]
+            pc += jt if taken else jf
+        pc += 1
+
+
+def test_the_filter_decides_by_number_architecture_and_whole_arguments():
+    own, other = 4242, 777
+    program = hardening.build_filter(own)
+    allow, deny, kill = hardening.RET_ALLOW, hardening.RET_DENY, hardening.RET_KILL_PROCESS
+    assert _decide(program, 0) == allow  # read
+    assert _decide(program, 2) == deny  # open
+    assert _decide(program, 999) == deny  # anything not listed
+    assert _decide(program, 0, arch=0x40000003) == kill  # the i386 ABI
+    assert _decide(program, 0x40000000 | 2) == kill  # the x32 ABI
+    assert _decide(program, 435) == hardening.RET_ERRNO | 38  # clone3: ENOSYS, glibc falls back
+    assert _decide(program, 56, (hardening.CLONE_THREAD | 0x3D0F00, 0, 0, 0, 0, 0)) == allow
+    assert _decide(program, 56, (17, 0, 0, 0, 0, 0)) == deny  # clone(SIGCHLD): a process
+    assert _decide(program, 62, (own, 6, 0, 0, 0, 0)) == allow
+    assert _decide(program, 62, (other, 9, 0, 0, 0, 0)) == deny
+    assert _decide(program, 62, ((1 << 32) | other, 9, 0, 0, 0, 0)) == deny
+    assert _decide(program, 234, (own, own + 1, 6, 0, 0, 0)) == allow
+    assert _decide(program, 302, (0, 7, 0, 1, 0, 0)) == allow  # prlimit64 read of its own
+    assert _decide(program, 302, (0, 7, 1 << 32, 1, 0, 0)) == deny  # a new limit, high bits only
+    assert _decide(program, 302, (other, 7, 0, 1, 0, 0)) == deny  # another process's limits
+    assert _decide(program, 44, (5, 1, 1, 0, 0, 0)) == allow  # sendto on a held socket
+    assert _decide(program, 44, (5, 1, 1, 0, 1 << 40, 16)) == deny  # ... to an address
+    assert _decide(program, 157, (15, 0, 0, 0, 0, 0)) == allow  # PR_SET_NAME
+    assert _decide(program, 157, (4, 1, 0, 0, 0, 0)) == deny  # PR_SET_DUMPABLE
