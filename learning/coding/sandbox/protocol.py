@@ -8,7 +8,8 @@ A job:
      "limits": {"wall_ms", "heap_mb", "output_bytes"}}
     {"kind": "tests", "language": ..., "files": [...], "limits": {...},
      "tests": [{"id", "kind": "assert", "code"} | {"id", "kind": "io", "input", "expected"}]}
-    {"kind": "selfcheck", "language": ...}
+    {"kind": "selfcheck", "language": ..., "read_paths"?: [path, ...]}  (pool-side only:
+        the sandbox service drops read_paths; see hardening.selfcheck)
 
 A run result:
     {"status": "ok|error|timeout|memory_limit|output_limit",
