@@ -391,6 +391,29 @@ def submissions_trim(*, user, challenge) -> int:
     return len(stale)
 
 
+def submissions_trim_all() -> int:
+    """The retention for every learner and challenge with more than SUBMISSION_KEEP
+    submissions (rows stored before it existed, or after SUBMISSION_KEEP was lowered),
+    one pair per transaction. Returns how many submissions went."""
+    from django.db import transaction
+    from django.db.models import Count
+
+    from .models import Submission
+
+    keep = max(1, settings.SUBMISSION_KEEP)
+    pairs = (
+        Submission.objects.values("user_id", "challenge_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=keep)
+        .values_list("user_id", "challenge_id")
+    )
+    removed = 0
+    for user_id, challenge_id in pairs.iterator():
+        with transaction.atomic():
+            removed += submissions_trim(user=user_id, challenge=challenge_id)
+    return removed
+
+
 def challenge_submit(*, user, challenge, files: list[SourceFile]):
     """Grade the learner's files against every test, store the submission (bounded
     output, then the retention: `submissions_trim`, in the same transaction), publish

@@ -220,3 +220,25 @@ def test_learner_time_is_the_visible_tests_only(auth_client, student, teacher, m
     assert seen["wall_ms"] >= sum(r["wall_ms"] for r in seen["results"])
     for result in created["results"]:
         assert "wall_ms" not in result
+
+
+def test_trim_command_applies_the_retention_to_rows_stored_before(student, make_challenge, settings):
+    import io
+
+    from django.core.management import call_command
+
+    challenge = make_challenge([ASSERT_F])
+    someone = UserFactory(role="student")
+
+    def row(user, passed):
+        fields = {"status": "ok", "passed": passed, "passed_count": int(passed), "total_count": 1}
+        return Submission.objects.create(user=user, challenge=challenge, **fields).pk
+
+    rows = {user.pk: [row(user, i == 1) for i in range(6)] for user in (student, someone)}
+    settings.SUBMISSION_KEEP = 2
+    out = io.StringIO()
+    call_command("trim_submissions", stdout=out)
+    assert out.getvalue().strip() == "6 submissions removed."
+    for user_id, ids in rows.items():
+        kept = set(Submission.objects.filter(user_id=user_id).values_list("pk", flat=True))
+        assert kept == {ids[5], ids[4], ids[1]}  # the two newest and the pass
