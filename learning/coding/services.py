@@ -316,20 +316,28 @@ def challenge_check(*, user, challenge) -> dict:
     )
 
 
+# What a stored console line costs beyond its text: its JSON wrapping,
+# `{"level":"log","text":""},` (so a program printing empty lines fills the budget too).
+STORED_LINE_BYTES = 26
+
+
+def stored_output_bytes(entries: list[dict]) -> int:
+    return sum(len(e["text"].encode()) + STORED_LINE_BYTES for e in entries)
+
+
 def stored_output(entries: list, *, budget: int) -> tuple[list[dict], bool]:
-    """The console entries that fit in `budget` UTF-8 bytes (+1 per line, as the
-    sandbox counts), the last one cut at a character boundary; and whether anything
-    was cut."""
+    """The console entries that fit in `budget` bytes (UTF-8 text + STORED_LINE_BYTES
+    per line), the last one cut at a character boundary; and whether anything was cut."""
     kept, used = [], 0
     for entry in entries:
         if not isinstance(entry, dict):
             continue
         level, text = entry.get("level") or "log", str(entry.get("text") or "")
         encoded = text.encode()
-        room = budget - used - 1
+        room = budget - used - STORED_LINE_BYTES
         if len(encoded) <= room:
             kept.append({"level": level, "text": text})
-            used += len(encoded) + 1
+            used += len(encoded) + STORED_LINE_BYTES
             continue
         if room > 0:
             kept.append({"level": level, "text": encoded[:room].decode(errors="ignore")})
@@ -339,7 +347,8 @@ def stored_output(entries: list, *, budget: int) -> tuple[list[dict], bool]:
 
 def _submission_results(*, tests: list, outcome: dict) -> list[dict]:
     """One stored verdict per test. Output is kept once, in the test's `stdout`, within
-    SUBMISSION_OUTPUT_BYTES for the whole submission; `output_truncated` marks a cut
+    SUBMISSION_OUTPUT_BYTES_PER_TEST per test and SUBMISSION_OUTPUT_BYTES for the whole
+    submission (`stored_output`); `output_truncated` marks a cut
     (or a program stopped at the run's own output limit). The visible tests take from
     the submission's budget first, in order, then the hidden ones: what a learner sees
     cut never depends on a hidden test's output. `wall_ms` is the test's own time:
@@ -351,7 +360,7 @@ def _submission_results(*, tests: list, outcome: dict) -> list[dict]:
     for test in sorted(tests, key=lambda t: t.hidden):  # stable: visible in order, then hidden
         verdict = verdicts.get(str(test.pk), {})
         outputs[test.pk] = stored_output(verdict.get("stdout") or [], budget=min(left, per_test))
-        left -= sum(len(e["text"].encode()) + 1 for e in outputs[test.pk][0])
+        left -= stored_output_bytes(outputs[test.pk][0])
     results = []
     for test in tests:
         verdict = verdicts.get(str(test.pk), {})

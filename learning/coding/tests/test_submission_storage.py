@@ -88,21 +88,26 @@ def test_submissions_are_throttled_per_user(auth_client, student, make_challenge
 def test_stored_output_is_cut_per_test_and_per_submission(
     auth_client, student, teacher, make_challenge, settings
 ):
-    settings.SUBMISSION_OUTPUT_BYTES_PER_TEST = 100
-    settings.SUBMISSION_OUTPUT_BYTES = 250
+    from learning.coding.services import STORED_LINE_BYTES
+
+    settings.SUBMISSION_OUTPUT_BYTES_PER_TEST = 200
+    settings.SUBMISSION_OUTPUT_BYTES = 450
     challenge = make_challenge([ASSERT_F, ASSERT_F, ASSERT_F, ASSERT_F])
-    # 3 lines of 60 characters: 183 bytes per test as the sandbox counts (+1 per line)
+    # 3 lines of 60 characters: 3 x (60 + 26) = 258 stored bytes per test
     source = GOOD + "\nfor (let i = 0; i < 3; i++) console.log(String(i).repeat(60))"
     response = submit(auth_client(student), challenge, source)
     assert response.status_code == 201, response.content
     results = response.json()["results"]
     assert [r["output_truncated"] for r in results] == [True, True, True, True]
-    sizes = [sum(len(e["text"].encode()) + 1 for e in r["stdout"]) for r in results]
-    assert sizes == [100, 100, 50, 0]  # 100 per test, 250 in all
+    sizes = [sum(len(e["text"].encode()) + STORED_LINE_BYTES for e in r["stdout"]) for r in results]
+    assert sizes == [200, 200, 50, 0]  # 200 per test, 450 in all
+    line = 200 - 2 * (60 + STORED_LINE_BYTES) - STORED_LINE_BYTES
     assert results[0]["stdout"] == [
         {"level": "log", "text": "0" * 60},
-        {"level": "log", "text": "1" * 38},
+        {"level": "log", "text": "1" * 60},
+        {"level": "log", "text": "2" * line},
     ]
+    assert results[2]["stdout"] == [{"level": "log", "text": "0" * (50 - STORED_LINE_BYTES)}]
     stored = Submission.objects.get(pk=response.json()["id"]).results
     assert [r["stdout"] for r in stored] == [r["stdout"] for r in results]
     assert [r["output_truncated"] for r in teachers_view(auth_client(teacher), challenge)[0]["results"]] == [
@@ -122,7 +127,7 @@ def test_a_hidden_tests_output_never_cuts_a_visible_ones(auth_client, student, m
     """Visible tests take from the submission's budget first: what a learner sees cut
     must not tell how much a hidden test printed (nor so its input's size)."""
     settings.SUBMISSION_OUTPUT_BYTES_PER_TEST = 1000
-    settings.SUBMISSION_OUTPUT_BYTES = 100
+    settings.SUBMISSION_OUTPUT_BYTES = 150
     challenge = make_challenge(
         [
             hidden_io("h" * 300, "x"),
@@ -136,7 +141,8 @@ def test_a_hidden_tests_output_never_cuts_a_visible_ones(auth_client, student, m
     assert shown["stdout"] == [{"level": "log", "text": "v" * 60}]
     stored_hidden = Submission.objects.get().results[0]
     assert stored_hidden["output_truncated"] is True
-    assert stored_hidden["stdout"] == [{"level": "log", "text": "h" * 38}]  # the 39 bytes left
+    # what the visible test left: 150 - (60 + 26), less the hidden line's own 26
+    assert stored_hidden["stdout"] == [{"level": "log", "text": "h" * 38}]
 
 
 # --- row 9: retention ---
