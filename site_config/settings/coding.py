@@ -56,4 +56,14 @@ DRAFT_HISTORY = env.int("DRAFT_HISTORY", default=20)
 # --- challenges ---
 CHALLENGE_MAX_TESTS = env.int("CHALLENGE_MAX_TESTS", default=50)
 
+# --- submissions: what one learner may store ---
+# Submissions per user, in DRF's rate syntax ("10/min", "200/hour"); empty = no limit.
+CHALLENGE_SUBMIT_RATE = env("CHALLENGE_SUBMIT_RATE", default="10/min")
+# Console output stored per test, and for all the tests of one submission (UTF-8 bytes
+# of the text + 26 per line, its JSON wrapping); what is cut is marked `output_truncated`.
+SUBMISSION_OUTPUT_BYTES_PER_TEST = env.int("SUBMISSION_OUTPUT_BYTES_PER_TEST", default=4096)
+SUBMISSION_OUTPUT_BYTES = env.int("SUBMISSION_OUTPUT_BYTES", default=16_384)
+# Submissions kept per learner per challenge: the newest N, plus the best one.
+SUBMISSION_KEEP = env.int("SUBMISSION_KEEP", default=10)
+
 SANDBOX_VENDOR_DIR = BASE_DIR / "learning" / "coding" / "sandbox" / "vendor"

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import re
-
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..rules import is_file_name, is_text, learner_results, learner_wall_ms
 from ..sandbox.protocol import STATUSES, SUPPORTED_LANGUAGES
-
-FILE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,99}(/[A-Za-z0-9_][A-Za-z0-9_.\-]{0,99}){0,3}$")
 
 
 def validate_text(value: str, *, what: str) -> str:
-    """Text only: no NUL and no other C0 control character but tab, newline, CR."""
-    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+    """Text only (rules.is_text)."""
+    if not is_text(value):
         raise serializers.ValidationError(
             f"{what} must be text (it contains control characters).", code="binary"
         )
@@ -27,7 +25,7 @@ class SourceFileSerializer(serializers.Serializer):
     language = serializers.CharField(required=False, allow_blank=True, max_length=30)
 
     def validate_name(self, value):
-        if not FILE_NAME.match(value) or ".." in value:
+        if not is_file_name(value):
             raise serializers.ValidationError("Not a valid file name.", code="invalid_name")
         return value
 
@@ -250,23 +248,11 @@ class LearnerTestResultSerializer(serializers.Serializer):
     status = serializers.CharField(required=False)
     message = serializers.CharField(required=False, allow_blank=True)
     stdout = OutputEntrySerializer(many=True, required=False)
-
-
-def learner_results(results: list[dict]) -> list[dict]:
-    """Hidden tests: only whether they passed. Never their description, message or
-    output (a failing assertion's message quotes the expected value)."""
-    out = []
-    for r in results:
-        if r.get("hidden"):
-            out.append({"test_id": r["test_id"], "hidden": True, "passed": r["passed"]})
-        else:
-            out.append(
-                {
-                    k: r[k]
-                    for k in ("test_id", "hidden", "passed", "description", "status", "message", "stdout")
-                }
-            )
-    return out
+    output_truncated = serializers.BooleanField(
+        required=False,
+        help_text="True when the stored output of this test was cut (SUBMISSION_OUTPUT_BYTES_PER_TEST, "
+        "SUBMISSION_OUTPUT_BYTES) or the program hit the run's output limit.",
+    )
 
 
 class LearnerSubmissionSerializer(serializers.Serializer):
@@ -276,11 +262,17 @@ class LearnerSubmissionSerializer(serializers.Serializer):
     passed = serializers.BooleanField()
     passed_count = serializers.IntegerField()
     total_count = serializers.IntegerField()
-    wall_ms = serializers.FloatField()
+    wall_ms = serializers.SerializerMethodField(
+        help_text="Time of the visible tests only (hidden tests' times are never shown)."
+    )
     created_at = serializers.DateTimeField()
     files = DraftFileSerializer(many=True)
     results = serializers.SerializerMethodField()
 
+    def get_wall_ms(self, obj) -> float:
+        return learner_wall_ms(wall_ms=obj.wall_ms, results=obj.results)
+
+    @extend_schema_field(LearnerTestResultSerializer(many=True))
     def get_results(self, obj) -> list[dict]:
         return LearnerTestResultSerializer(learner_results(obj.results), many=True).data
 

@@ -35,6 +35,7 @@ from .serializers import (
     TeacherSubmissionSerializer,
     run_result_body,
 )
+from .throttles import SubmissionThrottle
 
 log = logging.getLogger("mrict.sandbox")
 
@@ -302,16 +303,23 @@ class ChallengeDetailView(APIView):
 
 class ChallengeSubmitView(APIView):
     permission_classes = [IsAuthenticated, IsVerified]
+    throttle_classes = [SubmissionThrottle]
 
     @extend_schema(
         operation_id="challenge_submit",
         summary="Submit code: run every test, store the submission",
-        description="Per-test pass/fail with messages; hidden tests show only pass/fail. The first "
-        "submission that passes every test publishes `challenge_passed`.",
+        description="Per-test pass/fail with messages; hidden tests show only pass/fail (no "
+        "message, output or time). The first submission that passes every test publishes "
+        "`challenge_passed`. Output is stored cut to SUBMISSION_OUTPUT_BYTES_PER_TEST and "
+        "SUBMISSION_OUTPUT_BYTES (`output_truncated`); the learner's SUBMISSION_KEEP newest "
+        "submissions to the challenge are kept, plus the best. At most CHALLENGE_SUBMIT_RATE "
+        "submissions per user (429 `throttled` with Retry-After).",
         request=ChallengeSubmitSerializer,
         responses={
             201: LearnerSubmissionSerializer,
-            429: OpenApiResponse(description="Too many concurrent runs (Retry-After set)."),
+            429: OpenApiResponse(
+                description="Too many submissions (`throttled`) or concurrent runs (Retry-After set)."
+            ),
             503: OpenApiResponse(description="The sandbox is unavailable."),
         },
     )

@@ -18,12 +18,19 @@ A run result:
 A tests result:
     {"status": "ok" (all tests ran) | a run status (the job as a whole failed),
      "tests": [{"id", "passed", "status", "message", "stdout", "wall_ms"}], "wall_ms"}
+
+Every string a frame carries is safe text once decoded (`decode`): a program can print
+lone surrogates (`console.log('\\ud800')`) and NUL, which JSON carries as escapes but
+PostgreSQL refuses to store and a UTF-8 response cannot encode. Each becomes U+FFFD
+(the replacement character) at this one boundary, so runs, submissions, the sandbox
+service and any future consumer see only text that can be stored and sent.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import struct
 
 OK = "ok"
@@ -43,8 +50,40 @@ MAX_FRAME = 32 * 1024 * 1024
 _HEADER = struct.Struct(">I")
 
 
+# A lone surrogate (a valid pair is one code point once decoded) or NUL.
+UNSAFE = re.compile("[\ud800-\udfff\x00]")
+REPLACEMENT = "\ufffd"
+
+
 class ProtocolError(Exception):
     pass
+
+
+def safe_text(text: str) -> str:
+    """`text` with every lone surrogate and NUL replaced by U+FFFD."""
+    return UNSAFE.sub(REPLACEMENT, text)
+
+
+def safe(value):
+    """`value` (decoded JSON) with every string, dict keys included, made safe."""
+    if isinstance(value, str):
+        return UNSAFE.sub(REPLACEMENT, value)
+    if isinstance(value, list):
+        return [safe(item) for item in value]
+    if isinstance(value, dict):
+        return {safe(key): safe(item) for key, item in value.items()}
+    return value
+
+
+def decode(data: bytes | str):
+    """JSON from the other side of the boundary, with safe strings only. Frames are
+    ASCII JSON (non-ASCII escaped): one without a `\\u` escape holds nothing to
+    replace, and skips the walk (the common case: a run that printed ASCII)."""
+    value = json.loads(data)
+    escape = "\\u" if isinstance(data, str) else b"\\u"
+    if escape in data or not data.isascii():
+        value = safe(value)
+    return value
 
 
 def encode(message: dict) -> bytes:
@@ -76,7 +115,7 @@ def read_frame(fd: int) -> dict:
     (size,) = _HEADER.unpack(read_exact(fd, _HEADER.size))
     if size > MAX_FRAME:
         raise ProtocolError("frame too large")
-    return json.loads(read_exact(fd, size))
+    return decode(read_exact(fd, size))
 
 
 def crashed_result(status: str, message: str, wall_ms: float) -> dict:
