@@ -104,6 +104,15 @@ ROWS: list[Row] = [
         "GET", "/api/cms/pages/{draft_course}/", signed_in(404), setup=cms_matrix.teacher_draft, note="draft"
     ),
     Row("GET", "/api/cms/pages/{live}/", signed_in(200), setup=cms_matrix.live_course),
+    # Wagtail's page API serves lesson bodies: verified email like /api/v1/lessons/ (see
+    # test_unverified_account_gets_no_lesson_content below for the unverified caller)
+    Row("GET", "/api/cms/pages/", signed_in(200), setup=cms_matrix.live_course),
+    Row("GET", "/api/cms/pages/{live_lesson}/", signed_in(200), setup=cms_matrix.live_course),
+    Row(
+        "GET", "/api/cms/pages/{draft_lesson}/", signed_in(404), setup=cms_matrix.teacher_draft, note="draft"
+    ),
+    Row("GET", "/api/cms/images/{image}/", authors(200), setup=cms_matrix.image),
+    Row("GET", "/api/cms/documents/{document}/", authors(200), setup=cms_matrix.draft_document),
     Row("GET", "/api/cms/images/", authors(200)),
     Row("GET", "/api/cms/documents/", authors(200)),
     Row("GET", "/api/v1/preview/?content_type=cms.lessonpage&token=forged", everyone(404)),
@@ -356,3 +365,25 @@ def test_permission_matrix(row: Row, caller: str, callers, auth_client):
         assert_error(response, expected)
     else:
         assert response.status_code == expected, (response.status_code, response.content[:500])
+
+
+# Every endpoint that serves lesson content (bodies, starter files, attachments) answers an
+# account whose email is not verified yet as the learner API does: 403 in the error shape
+# (one rule, `learning.accounts.permissions.user_may_learn`). The matrix's callers are all
+# verified, so this caller gets its own table.
+UNVERIFIED_REFUSED = [
+    ("/api/v1/lessons/{live_lesson}/", cms_matrix.live_course),
+    ("/api/cms/pages/", cms_matrix.live_course),
+    ("/api/cms/pages/{live}/", cms_matrix.live_course),
+    ("/api/cms/pages/{live_lesson}/", cms_matrix.live_course),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url", "setup"), UNVERIFIED_REFUSED, ids=[url for url, _ in UNVERIFIED_REFUSED])
+def test_unverified_account_gets_no_lesson_content(url, setup, callers, auth_client):
+    from learning.accounts.tests.factories import UserFactory
+
+    unverified = UserFactory(email="unverified@example.test", role="student", email_verified=False)
+    response = auth_client(unverified).get(url.format(**setup(callers)))
+    assert_error(response, 403)
