@@ -46,7 +46,7 @@ from wagtail.models import Page, ReferenceIndex
 
 from learning.accounts.permissions import user_may_learn
 
-TOKEN_PARAM = "token"
+TOKEN_PARAM = "token"  # noqa: S105 (a query parameter name, not a secret)
 _SALT = "cms.documents.download"
 _EDITOR_ACTIONS = ["choose", "change"]
 _ANYONE = 0  # user id of a grant for the document alone (preview)
