@@ -19,8 +19,8 @@ The rule (`document_visible_to`):
   visible (`cms.selectors.lesson_ids_visible`: live, under live module and course). Uses
   come from Wagtail's reference index, which tracks the page row, i.e. the published
   content;
-* anyone else, anonymous callers included: 404 (as for a draft page, existence does not
-  leak beyond what the id and name already say).
+* anyone else, anonymous callers included: 404 in the error shape (as for a draft page,
+  existence does not leak beyond what the id and name already say).
 
 Who is the caller: the Django session (the editor), or an `Authorization: Bearer <access
 JWT>` header (API clients that can set headers), or a signed `?token=` in the URL. A
@@ -40,11 +40,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.http import Http404
+from django.http import HttpResponse
 from rest_framework.exceptions import AuthenticationFailed
 from wagtail.models import Page, ReferenceIndex
 
 from learning.accounts.permissions import user_may_learn
+from site_config.api.errors import api_error_response
 
 TOKEN_PARAM = "token"  # noqa: S105 (a query parameter name, not a secret)
 _SALT = "cms.documents.download"
@@ -129,11 +130,13 @@ def _caller(request):
     return result[0] if result else None
 
 
-def document_serve_check(document, request) -> None:
-    """Raise Http404 unless the request may download the document."""
+def document_serve_check(document, request) -> HttpResponse | None:
+    """None when the request may download the document, else the 404 to answer (in the
+    API's error shape: JWT clients read it like any other API error)."""
     token = request.GET.get(TOKEN_PARAM)
     allowed = bool(token) and _token_allows(token, document)
     if not allowed:
         allowed = document_visible_to(user=_caller(request), document=document)
-    if not allowed:
-        raise Http404("No such document.")
+    if allowed:
+        return None
+    return api_error_response(404, "not_found", "No such document, or the link has expired.")

@@ -49,4 +49,4 @@ def course_owners_on_edit(request, page):
 
 @hooks.register("before_serve_document")
 def document_access_check(document, request):
-    document_serve_check(document, request)
+    return document_serve_check(document, request)

@@ -78,3 +78,21 @@ def draft_document(callers) -> dict:
     body = [{"type": "attachment", "value": {"document": document.pk, "title": "Notes"}}]
     services.lesson_update(user=callers["teacher"], lesson=lesson, body=body)
     return {"document": document.pk, "document_name": document.filename, "draft_lesson": lesson.pk}
+
+
+def live_document(callers) -> dict:
+    """An attachment in the body of a published lesson."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cms import media, services
+    from cms.models import LessonPage
+
+    ensure_course_index()
+    course = course_build(owner=callers["teacher"], admin=callers["admin"], title="Attached live")
+    lesson = LessonPage.objects.descendant_of(course).first()
+    upload = SimpleUploadedFile("live-notes.txt", b"lesson notes", content_type="text/plain")
+    document = media.document_upload(user=callers["teacher"], file=upload)
+    body = [{"type": "attachment", "value": {"document": document.pk, "title": "Notes"}}]
+    services.lesson_update(user=callers["teacher"], lesson=lesson, body=body)
+    services.page_publish(user=callers["admin"], page=lesson)
+    return {"live_document": document.pk, "live_document_name": document.filename}

@@ -139,3 +139,26 @@ def test_document_used_by_no_page_is_for_editors_only(student, teacher, auth_cli
     assert _download(auth_client(student), document.url)[0] == 404
     assert _download(Client(), document.url)[0] == 404
     assert _download(auth_client(teacher), document.url) == (200, SECRET)
+
+
+def test_debug_media_serving_leaves_attachments_to_the_checked_view(teacher, settings):
+    """With DEBUG (the embedded default's runserver) /media/ is served from disk; the
+    attachment folder is not, or /media/documents/<name> would bypass the check."""
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import site_config.urls
+
+    document = media.document_upload(user=teacher, file=SimpleUploadedFile("loose.txt", SECRET))
+    assert document.file.name == "documents/loose.txt"
+    settings.DEBUG = True
+    try:
+        importlib.reload(site_config.urls)
+        clear_url_caches()
+        status, content = _download(Client(), f"{settings.MEDIA_URL}{document.file.name}")
+        assert status == 404 and SECRET not in content
+    finally:
+        settings.DEBUG = False
+        importlib.reload(site_config.urls)
+        clear_url_caches()
