@@ -54,7 +54,8 @@ class BlockSerializer(serializers.Serializer):
         help_text="rich_text: HTML string; heading: {text, level}; code: {language, code, caption}; "
         "callout: {kind, title, text(HTML)}; image: {image{id,title,width,height,renditions}, alt, caption}; "
         "video: {url, embed_url, title, caption}; "
-        "attachment: {document{id,title,filename,extension,url}, title}"
+        "attachment: {document{id,title,filename,extension,url}, title} (the url carries a token signed "
+        "for the caller, valid DOCUMENT_URL_MAX_AGE seconds)"
     )
 
 

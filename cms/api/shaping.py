@@ -69,7 +69,7 @@ def preview_model(content_type: str):
     return PREVIEW_MODELS.get(content_type)
 
 
-def type_fields(page: Page, *, for_editor: bool = False, user=None, document_grant: bool = False) -> dict:
+def type_fields(page: Page, *, for_editor: bool = False, document_grant: bool = False) -> dict:
     """The type's own fields. Learner/preview form: rendered (blocks as API JSON, image
     renditions). Editor form: raw (block values with image/document ids) so it can be
     sent back in a PATCH."""
@@ -104,7 +104,7 @@ def type_fields(page: Page, *, for_editor: bool = False, user=None, document_gra
                 for child in page.body
             ]
             if for_editor
-            else body_json(page, user=user, document_grant=document_grant),
+            else body_json(page, document_grant=document_grant),
             ("starter_code" if for_editor else "starter_files"): page.starter_files(),
             "required": page.required,
             "estimated_minutes": page.estimated_minutes,
