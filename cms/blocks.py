@@ -60,16 +60,29 @@ def image_api_representation(image) -> dict | None:
     }
 
 
-def document_api_representation(document) -> dict | None:
+def document_api_representation(document, *, user=None, grant: bool = False) -> dict | None:
+    """One document as JSON; `url` is signed for `user` (or, with `grant`, for whoever
+    holds it: the preview), see cms.documents."""
     if document is None:
         return None
+    from .documents import document_url
+
     return {
         "id": document.pk,
         "title": document.title,
         "filename": document.filename,
         "extension": document.file_extension,
-        "url": document.url,
+        "url": document_url(document, user=user, grant=grant),
     }
+
+
+def _caller_from_context(context) -> tuple[object, bool]:
+    """(user, grant) from a representation context: ours pass `user` / `document_grant`,
+    Wagtail's API v2 passes its DRF `request`."""
+    context = context or {}
+    request = context.get("request")
+    user = context.get("user") or getattr(request, "user", None)
+    return user, bool(context.get("document_grant"))
 
 
 class RichTextBlock(blocks.RichTextBlock):
@@ -192,8 +205,9 @@ class AttachmentBlock(blocks.StructBlock):
 
     def get_api_representation(self, value, context=None):
         document = value.get("document")
+        user, grant = _caller_from_context(context)
         return {
-            "document": document_api_representation(document),
+            "document": document_api_representation(document, user=user, grant=grant),
             "title": value.get("title") or (document.title if document else ""),
         }
 

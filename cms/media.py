@@ -5,6 +5,7 @@ WAGTAILDOCS_EXTENSIONS and our ATTACHMENT_MAX_BYTES."""
 
 from __future__ import annotations
 
+import uuid
 from pathlib import PurePath
 
 from django.conf import settings
@@ -22,6 +23,15 @@ def _title(file, title: str | None) -> str:
     return (title or PurePath(file.name).stem or "Untitled")[:255]
 
 
+def unguessable_image_name(name: str) -> str:
+    """A random name (the extension kept) for an uploaded image. Image files and their
+    renditions (named after the original) are plain files under MEDIA_URL or in the
+    bucket, handed out without a check to whoever has the URL; a draft lesson's image
+    must not be found by guessing `original_images/diagram.png`. The author's name for
+    the file stays in the title. Used by the API upload and the editor's image form."""
+    return f"{uuid.uuid4().hex}{PurePath(name).suffix.lower()}"
+
+
 @transaction.atomic
 def image_upload(*, user, file, title: str | None = None):
     try:
@@ -29,8 +39,10 @@ def image_upload(*, user, file, title: str | None = None):
     except ValidationError as exc:
         raise ValidationError({"file": exc.messages}) from exc
     file.seek(0)
+    title = _title(file, title)
+    file.name = unguessable_image_name(file.name)
     image = get_image_model()(
-        title=_title(file, title),
+        title=title,
         file=file,
         uploaded_by_user=user,
         collection=Collection.get_first_root_node(),

@@ -107,6 +107,12 @@ def lesson_get_for_user(*, user, lesson_id: int) -> LessonPage:
     return lesson
 
 
+def lesson_ids_visible(lesson_ids) -> set[int]:
+    """Which of these page ids are lessons a learner may see (the rule above). One query."""
+    lessons = LessonPage.objects.filter(pk__in=list(lesson_ids))
+    return set(_visible(lessons, MODULE_DEPTH + 1).values_list("pk", flat=True))
+
+
 def lesson_course(lesson: LessonPage) -> CoursePage:
     return CoursePage.objects.get(path=lesson.path[: COURSE_DEPTH * Page.steplen])
 

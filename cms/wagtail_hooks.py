@@ -4,6 +4,7 @@
   guardian permission), exactly as with the API's course_create.
 * An admin who changes the Owners field in the editor has the change applied at once
   (owners live outside revisions, see CoursePage.with_content_json).
+* Every document download (`/documents/<id>/<name>`) is checked first: see cms.documents.
 https://docs.wagtail.org/en/stable/reference/hooks.html#page-editor-workflow
 """
 
@@ -12,6 +13,7 @@ from wagtail import hooks
 
 from learning.accounts.roles import Role, user_has_role
 
+from .documents import document_serve_check
 from .models import CoursePage
 from .permissions import user_is_content_admin
 from .services import course_owner_add, course_owners_set
@@ -43,3 +45,8 @@ def course_owner_on_create(request, page):
 def course_owners_on_edit(request, page):
     if user_is_content_admin(request.user) or request.user.has_perm("cms.assign_course_owners"):
         _sync_owners(request, page)
+
+
+@hooks.register("before_serve_document")
+def document_access_check(document, request):
+    return document_serve_check(document, request)

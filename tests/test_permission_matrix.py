@@ -104,6 +104,29 @@ ROWS: list[Row] = [
         "GET", "/api/cms/pages/{draft_course}/", signed_in(404), setup=cms_matrix.teacher_draft, note="draft"
     ),
     Row("GET", "/api/cms/pages/{live}/", signed_in(200), setup=cms_matrix.live_course),
+    # Wagtail's page API serves lesson bodies: verified email like /api/v1/lessons/ (see
+    # test_unverified_account_gets_no_lesson_content below for the unverified caller)
+    Row("GET", "/api/cms/pages/", signed_in(200), setup=cms_matrix.live_course),
+    Row("GET", "/api/cms/pages/{live_lesson}/", signed_in(200), setup=cms_matrix.live_course),
+    Row(
+        "GET", "/api/cms/pages/{draft_lesson}/", signed_in(404), setup=cms_matrix.teacher_draft, note="draft"
+    ),
+    Row("GET", "/api/cms/images/{image}/", authors(200), setup=cms_matrix.image),
+    Row("GET", "/api/cms/documents/{document}/", authors(200), setup=cms_matrix.draft_document),
+    # attachment downloads (cms/documents.py): drafts' for editors, published lessons' for learners
+    Row(
+        "GET",
+        "/documents/{document}/{document_name}",
+        {"anonymous": 404, "student": 404, "teacher": 200, "admin": 200},
+        setup=cms_matrix.draft_document,
+        note="draft lesson's attachment",
+    ),
+    Row(
+        "GET",
+        "/documents/{live_document}/{live_document_name}",
+        signed_in(200, anonymous=404),
+        setup=cms_matrix.live_document,
+    ),
     Row("GET", "/api/cms/images/", authors(200)),
     Row("GET", "/api/cms/documents/", authors(200)),
     Row("GET", "/api/v1/preview/?content_type=cms.lessonpage&token=forged", everyone(404)),
@@ -356,3 +379,29 @@ def test_permission_matrix(row: Row, caller: str, callers, auth_client):
         assert_error(response, expected)
     else:
         assert response.status_code == expected, (response.status_code, response.content[:500])
+
+
+# Every endpoint that serves lesson content (bodies, starter files, attachments) answers an
+# account whose email is not verified yet as the learner API does: 403 in the error shape
+# (one rule, `learning.accounts.permissions.user_may_learn`). The matrix's callers are all
+# verified, so this caller gets its own table.
+UNVERIFIED_REFUSED = [
+    ("/api/v1/lessons/{live_lesson}/", cms_matrix.live_course, 403),
+    ("/api/cms/pages/", cms_matrix.live_course, 403),
+    ("/api/cms/pages/{live}/", cms_matrix.live_course, 403),
+    ("/api/cms/pages/{live_lesson}/", cms_matrix.live_course, 403),
+    # a download answers 404 to whoever may not have it, as for anonymous callers
+    ("/documents/{live_document}/{live_document_name}", cms_matrix.live_document, 404),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "setup", "status"), UNVERIFIED_REFUSED, ids=[url for url, _, _ in UNVERIFIED_REFUSED]
+)
+def test_unverified_account_gets_no_lesson_content(url, setup, status, callers, auth_client):
+    from learning.accounts.tests.factories import UserFactory
+
+    unverified = UserFactory(email="unverified@example.test", role="student", email_verified=False)
+    response = auth_client(unverified).get(url.format(**setup(callers)))
+    assert_error(response, status)

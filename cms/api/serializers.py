@@ -33,11 +33,12 @@ class PageRefSerializer(serializers.Serializer):
 
 
 class OwnerSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="pk")
-    name = serializers.SerializerMethodField()
+    """A course owner as learners see them: the public profile's name only (the same
+    field as /api/v1/auth/profiles/{id}/), blank when the teacher set none. Never the
+    email nor a piece of it, nor the private first/last name."""
 
-    def get_name(self, user) -> str:
-        return user.get_full_name() or user.email.split("@")[0]
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField(source="display_name")
 
 
 class StarterFileSerializer(serializers.Serializer):
@@ -53,7 +54,8 @@ class BlockSerializer(serializers.Serializer):
         help_text="rich_text: HTML string; heading: {text, level}; code: {language, code, caption}; "
         "callout: {kind, title, text(HTML)}; image: {image{id,title,width,height,renditions}, alt, caption}; "
         "video: {url, embed_url, title, caption}; "
-        "attachment: {document{id,title,filename,extension,url}, title}"
+        "attachment: {document{id,title,filename,extension,url}, title} (the url carries a token signed "
+        "for the caller, valid DOCUMENT_URL_MAX_AGE seconds)"
     )
 
 

@@ -17,9 +17,11 @@ def _ref(page) -> dict:
     return {"id": page.pk, "title": page.title, "slug": page.slug}
 
 
-def body_json(lesson: LessonPage) -> list[dict]:
-    """The StreamField rendered to JSON through each block's get_api_representation."""
-    return lesson.body.stream_block.get_api_representation(lesson.body)
+def body_json(lesson: LessonPage, *, user=None, document_grant: bool = False) -> list[dict]:
+    """The StreamField rendered to JSON through each block's get_api_representation.
+    Attachment URLs are signed for `user` (or granted to the preview's token holder)."""
+    context = {"user": user, "document_grant": document_grant}
+    return lesson.body.stream_block.get_api_representation(lesson.body, context)
 
 
 # --- learner -----------------------------------------------------------------------------
@@ -40,7 +42,7 @@ def course_with_outline(course: CoursePage) -> CoursePage:
     return course
 
 
-def lesson_detail(lesson: LessonPage) -> dict:
+def lesson_detail(lesson: LessonPage, *, user=None) -> dict:
     course = selectors.lesson_course(lesson)
     module = selectors.lesson_module(lesson)
     previous, following = selectors.lesson_neighbours(lesson, course)
@@ -52,7 +54,7 @@ def lesson_detail(lesson: LessonPage) -> dict:
         "module": _ref(module),
         "required": lesson.required,
         "estimated_minutes": lesson.estimated_minutes,
-        "body": body_json(lesson),
+        "body": body_json(lesson, user=user),
         "starter_files": lesson.starter_files(),
         "previous": previous,
         "next": following,
@@ -67,7 +69,7 @@ def preview_model(content_type: str):
     return PREVIEW_MODELS.get(content_type)
 
 
-def type_fields(page: Page, *, for_editor: bool = False) -> dict:
+def type_fields(page: Page, *, for_editor: bool = False, document_grant: bool = False) -> dict:
     """The type's own fields. Learner/preview form: rendered (blocks as API JSON, image
     renditions). Editor form: raw (block values with image/document ids) so it can be
     sent back in a PATCH."""
@@ -102,7 +104,7 @@ def type_fields(page: Page, *, for_editor: bool = False) -> dict:
                 for child in page.body
             ]
             if for_editor
-            else body_json(page),
+            else body_json(page, document_grant=document_grant),
             ("starter_code" if for_editor else "starter_files"): page.starter_files(),
             "required": page.required,
             "estimated_minutes": page.estimated_minutes,
@@ -116,7 +118,7 @@ def preview_payload(page: Page, content_type: str) -> dict:
         "id": page.pk,
         "title": page.title,
         "slug": page.slug or "",
-        "fields": type_fields(page),
+        "fields": type_fields(page, document_grant=True),
     }
 
 
@@ -223,10 +225,11 @@ def image_out(image) -> dict:
     }
 
 
-def document_out(document) -> dict:
+def document_out(document, *, user=None) -> dict:
+    details = document_api_representation(document, user=user)
     return {
         "id": document.pk,
         "title": document.title,
-        "url": document.url,
-        "details": document_api_representation(document),
+        "url": details["url"],
+        "details": details,
     }

@@ -121,7 +121,7 @@ class LessonDetailView(ContentAPIView):
     )
     def get(self, request, lesson_id: int):
         lesson = selectors.lesson_get_for_user(user=request.user, lesson_id=lesson_id)
-        return Response(s.LessonDetailSerializer(shaping.lesson_detail(lesson)).data)
+        return Response(s.LessonDetailSerializer(shaping.lesson_detail(lesson, user=request.user)).data)
 
 
 # --- headless preview ------------------------------------------------------------------------
@@ -522,4 +522,4 @@ class AuthoringDocumentUploadView(_UploadView):
 
         data = _parse(s.UploadSerializer, request)
         document = media.document_upload(user=request.user, file=data["file"], title=data.get("title"))
-        return Response(shaping.document_out(document), status=status.HTTP_201_CREATED)
+        return Response(shaping.document_out(document, user=request.user), status=status.HTTP_201_CREATED)

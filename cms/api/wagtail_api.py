@@ -2,8 +2,10 @@
 exposed through each model's `api_fields`.
 
 Same rules as the rest of the API: JWT auth, authenticated by default, the one error
-shape (Wagtail's own `{"message": ...}` errors are converted), and the learner
-visibility rule: a page shows only if it and all its ancestors are live. Images and
+shape (Wagtail's own `{"message": ...}` errors are converted), and the learner rules:
+pages carry lesson bodies and starter files, so they need a verified email like
+/api/v1/lessons/ (`IsVerified`, i.e. `user_may_learn`), and a page shows only if it and
+all its ancestors are live. Images and
 documents list every upload, drafts' included, so they are for teachers and admins;
 learners get images and attachments inside lesson bodies.
 https://docs.wagtail.org/en/stable/advanced_topics/api/v2/configuration.html
@@ -23,7 +25,7 @@ from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Page
 
-from learning.accounts.permissions import IsTeacherOrAdmin
+from learning.accounts.permissions import IsTeacherOrAdmin, IsVerified
 
 TAGS = ["content: wagtail api v2"]
 
@@ -97,7 +99,7 @@ class _Documented(_StandardErrors):
 
 class CMSPagesAPIViewSet(_Documented, PagesAPIViewSet):
     kind = "pages"
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, IsVerified]
 
     def get_base_queryset(self):
         hidden_ancestor = Page.objects.filter(

@@ -154,3 +154,20 @@ def test_course_detail_query_count_is_constant(build_course, auth_client, studen
     with django_assert_num_queries(small):
         body = client.get(f"/api/v1/courses/{big_course.pk}/").json()
     assert body["lesson_count"] == 30
+
+
+def test_course_owner_name_never_comes_from_the_email(build_course, auth_client, student, teacher):
+    """Issue 10 row 15: an owner without a display name was shown as the email's local
+    part (or by the private first/last name). Learners get the public display name only."""
+    teacher.first_name, teacher.last_name, teacher.display_name = "", "", ""
+    teacher.save()
+    course = build_course()
+    response = auth_client(student).get(f"/api/v1/courses/{course.pk}/")
+    assert response.status_code == 200
+    assert response.json()["owners"] == [{"id": teacher.pk, "name": ""}]
+    assert b"teacher@" not in response.content and b'"teacher"' not in response.content
+    teacher.first_name, teacher.last_name, teacher.display_name = "Private", "Surname", "Ms Lovelace"
+    teacher.save()
+    response = auth_client(student).get(f"/api/v1/courses/{course.pk}/")
+    assert response.json()["owners"] == [{"id": teacher.pk, "name": "Ms Lovelace"}]
+    assert b"Private" not in response.content

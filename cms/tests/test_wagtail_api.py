@@ -45,3 +45,39 @@ def test_wagtail_api_roles(auth_client, student, teacher, admin_user, course_ind
         assert auth_client(admin_user).get(path).status_code == 200
     bad = auth_client(student).get("/api/cms/pages/?type=nope.Nothing")
     assert bad.status_code == 400 and bad.json()["type"] == "validation_error"
+
+
+def test_pages_endpoint_needs_a_verified_email_like_the_learner_api(
+    build_course, auth_client, teacher, admin_user
+):
+    """Issue 10 row 13: one rule (`user_may_learn`) for /api/v1/lessons/ and /api/cms/pages/:
+    anonymous 401, an unverified account 403 on list, detail and find, verified callers 200."""
+    from learning.accounts.tests.factories import UserFactory
+
+    course = build_course()
+    lesson = LessonPage.objects.descendant_of(course).first()
+    unverified = UserFactory(email="new@example.test", role="student", email_verified=False)
+    verified = UserFactory(email="learner@example.test", role="student")
+    paths = [
+        "/api/cms/pages/",
+        "/api/cms/pages/?type=cms.LessonPage&fields=body,starter_code",
+        f"/api/cms/pages/{lesson.pk}/",
+        f"/api/cms/pages/{course.pk}/",
+        f"/api/cms/pages/find/?html_path={lesson.url_path}",
+        f"/api/v1/lessons/{lesson.pk}/",
+    ]
+    for path in paths:
+        anonymous = auth_client(None).get(path)
+        assert anonymous.status_code == 401, (path, anonymous.content)
+        refused = auth_client(unverified).get(path)
+        assert refused.status_code == 403, (path, refused.content)
+        assert refused.json()["type"] == "client_error"
+        assert b"index.html" not in refused.content and b"Lesson 0 text" not in refused.content
+    for user in (verified, teacher, admin_user):
+        client = auth_client(user)
+        listing = client.get("/api/cms/pages/?type=cms.LessonPage&fields=body,starter_code")
+        assert listing.status_code == 200, listing.content
+        assert [item["id"] for item in listing.json()["items"]] == [lesson.pk]
+        detail = client.get(f"/api/cms/pages/{lesson.pk}/")
+        assert detail.status_code == 200 and detail.json()["starter_code"][0]["value"]["name"] == "index.html"
+        assert client.get(f"/api/v1/lessons/{lesson.pk}/").status_code == 200

@@ -42,6 +42,19 @@ class IsTeacherOrAdmin(_RolePermission):
     roles = (Role.TEACHER, Role.ADMIN)
 
 
+def user_may_learn(user) -> bool:
+    """The one rule for lesson content (bodies, starter files, attachments), whatever
+    serves it: a signed-in, active account with a verified email. Anonymous callers and
+    unverified accounts may not. `IsVerified` (the learner API, Wagtail's /api/cms/pages/)
+    and the document download check (cms.documents) all ask this function."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and getattr(user, "email_verified", False)
+    )
+
+
 class IsVerified(BasePermission):
     """Learning endpoints add this: an account whose email is not verified yet may log
     in, read and edit its profile, but not learn (see README, accounts section)."""
@@ -49,7 +62,7 @@ class IsVerified(BasePermission):
     message = "Verify your email address first (POST /api/v1/auth/verify-email/)."
 
     def has_permission(self, request, view):
-        return _authenticated(request) and bool(getattr(request.user, "email_verified", False))
+        return user_may_learn(getattr(request, "user", None))
 
 
 class IsOwner(BasePermission):

@@ -19,7 +19,12 @@ PREVIEW_TOKEN_MAX_AGE = env.int("PREVIEW_TOKEN_MAX_AGE", default=3600)
 # Lesson attachments (Wagtail documents): extensions are WAGTAILDOCS_EXTENSIONS (base.py).
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.forms.AttachmentForm"
-# Images: Wagtail's own upload limit and allowed formats.
+# Download URLs in API responses carry a token signed for the caller (cms/documents.py);
+# it stops working after this many seconds (the front end fetches the lesson again).
+DOCUMENT_URL_MAX_AGE = env.int("DOCUMENT_URL_MAX_AGE", default=3600)
+# Images: Wagtail's own upload limit and allowed formats; the editor's form gives new
+# uploads a random file name (cms/forms.py).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.forms.LessonImageForm"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("IMAGE_MAX_BYTES", default=10 * 1024 * 1024)
 WAGTAILIMAGES_EXTENSIONS = env.list("IMAGE_EXTENSIONS", default=["gif", "jpg", "jpeg", "png", "webp"])
 
