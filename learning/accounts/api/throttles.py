@@ -1,14 +1,17 @@
 """Cache-backed throttles of the auth endpoints (Redis when REDIS_URL is set, so all
 web replicas share the counts). Rates come from settings.AUTH_THROTTLE_RATES at
-request time; a 429 carries `Retry-After` (seconds)."""
+request time; a 429 carries `Retry-After` (seconds). "Per IP" means per client
+address as site_config.client_ip tells it (X-Forwarded-For only from TRUSTED_PROXIES)."""
 
 import hashlib
 
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from site_config.client_ip import ClientIPThrottleMixin
 
-class _AuthThrottle(SimpleRateThrottle):
+
+class _AuthThrottle(ClientIPThrottleMixin, SimpleRateThrottle):
     scope = ""
 
     def get_rate(self):
