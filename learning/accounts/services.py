@@ -28,6 +28,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from . import user_cache
 from .authentication import GENERATION_CLAIM
+from .emails import email_normalize
 from .images import avatar_rendition
 from .models import OneTimeCode
 from .roles import Role
@@ -45,7 +46,10 @@ OTP_INVALID = "The code is wrong, expired or already used. Request a new code."
 def user_signup(*, email: str, password: str, display_name: str = ""):
     """A new student account, email not yet verified, and a verification code on its
     way. Learning endpoints stay closed (IsVerified) until the code is confirmed."""
-    email = User.objects.normalize_email(email.strip())
+    try:
+        email = email_normalize(email)
+    except ValidationError as exc:
+        raise ValidationError({"email": exc.error_list}) from None
     if user_get_by_email(email=email) is not None:
         raise _email_taken()
     _validate_password(password, User(email=email, display_name=display_name), field="password")

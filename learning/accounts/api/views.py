@@ -81,7 +81,7 @@ class PublicAuthView(APIView):
         return 'Bearer realm="api"'
 
 
-@extend_validation_errors(["email_taken"], field_name="email", methods=["post"])
+@extend_validation_errors(["email_taken", "email_not_ascii"], field_name="email", methods=["post"])
 @extend_validation_errors(PASSWORD_CODES, field_name="password", methods=["post"])
 class SignupView(PublicAuthView):
     throttle_classes = throttles.SIGNUP
@@ -103,6 +103,7 @@ class SignupView(PublicAuthView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
+@extend_validation_errors(["email_not_ascii"], field_name="email", methods=["post"])
 class LoginView(PublicAuthView):
     throttle_classes = throttles.LOGIN
 
@@ -158,6 +159,7 @@ class LogoutView(PublicAuthView):
 
 
 @extend_validation_errors(["otp_invalid"], field_name="code", methods=["post"])
+@extend_validation_errors(["email_not_ascii"], field_name="email", methods=["post"])
 class VerifyEmailView(PublicAuthView):
     throttle_classes = throttles.OTP_VERIFY
 
@@ -176,6 +178,7 @@ class VerifyEmailView(PublicAuthView):
         return Response(MeSerializer(user, context={"request": request}).data)
 
 
+@extend_validation_errors(["email_not_ascii"], field_name="email", methods=["post"])
 class VerifyEmailResendView(PublicAuthView):
     throttle_classes = throttles.OTP_SEND
 
@@ -192,6 +195,7 @@ class VerifyEmailResendView(PublicAuthView):
         return Response({"detail": ACCEPTED_DETAIL}, status=status.HTTP_202_ACCEPTED)
 
 
+@extend_validation_errors(["email_not_ascii"], field_name="email", methods=["post"])
 class PasswordResetView(PublicAuthView):
     throttle_classes = throttles.OTP_SEND
 
@@ -210,6 +214,7 @@ class PasswordResetView(PublicAuthView):
 
 
 @extend_validation_errors(["otp_invalid"], field_name="code", methods=["post"])
+@extend_validation_errors(["email_not_ascii"], field_name="email", methods=["post"])
 @extend_validation_errors(PASSWORD_CODES, field_name="new_password", methods=["post"])
 class PasswordResetConfirmView(PublicAuthView):
     throttle_classes = throttles.OTP_VERIFY
