@@ -30,6 +30,7 @@ from . import user_cache
 from .authentication import GENERATION_CLAIM
 from .emails import email_normalize
 from .images import avatar_rendition
+from .lockout import raise_if_locked_out
 from .models import OneTimeCode
 from .roles import Role
 from .selectors import user_get_by_email
@@ -66,9 +67,11 @@ def user_signup(*, email: str, password: str, display_name: str = ""):
 def session_login(*, email: str, password: str, request=None):
     """The user for these credentials and a new token pair, or None. Unknown address,
     wrong password and disabled account look alike (Django's ModelBackend even spends
-    the hashing time for an unknown address)."""
+    the hashing time for an unknown address). Counts against, and obeys, the login
+    lockout shared with the editor and admin logins: LoginLockedOut when it refused."""
     user = authenticate(request, email=email.strip(), password=password)
     if user is None:
+        raise_if_locked_out(request)
         return None, None
     update_last_login(None, user)
     return user, tokens_for_user(user)
