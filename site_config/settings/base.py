@@ -2,6 +2,10 @@
 environment variable with a default (see the README's env table); per-integration
 settings live in the sibling modules imported at the bottom."""
 
+import ipaddress
+
+from django.core.exceptions import ImproperlyConfigured
+
 from .env import BASE_DIR, env
 
 SECRET_KEY = env("SECRET_KEY", default="dev-insecure-key-change-me")
@@ -13,6 +17,13 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # (X-Forwarded-For, -Proto, -Host) are believed; from any other peer they are dropped
 # (site_config/client_ip.py). Default none: the TCP peer is the client.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network (e.g. 10.0.0.0/8)."
+        ) from None
 # Per-IP limits (throttles, login lockout) group IPv6 clients by this prefix length.
 THROTTLE_IPV6_PREFIX = env.int("THROTTLE_IPV6_PREFIX", default=64)
 
