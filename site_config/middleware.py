@@ -1,21 +1,56 @@
-"""Request id, the access log line and the API body limit."""
+"""Forwarding headers, request id, the access log line, the audit context and the API
+body limit."""
 
 import logging
 import re
 import time
 import uuid
 
+from auditlog.middleware import AuditlogMiddleware as _AuditlogMiddleware
 from django.conf import settings
 from django.core.signals import got_request_exception
 from django.dispatch import receiver
 
 from .api.errors import api_error_response
+from .client_ip import FORWARDING_HEADERS, client_ip, peer_is_trusted_proxy
 from .logging import request_id_var
 
 access_log = logging.getLogger("mrict.request")
 error_log = logging.getLogger("mrict.error")
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+class ForwardedHeadersMiddleware:
+    """Outermost: forwarding headers (`X-Forwarded-For`, `-Proto`, `-Host`, `Forwarded`,
+    ...) survive only on requests whose peer is in TRUSTED_PROXIES. From anyone else
+    they are dropped, so nothing downstream (SECURE_PROXY_SSL_HEADER, libraries that
+    read X-Forwarded-For themselves) can be told a made-up address or scheme."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not peer_is_trusted_proxy(request):
+            for header in FORWARDING_HEADERS:
+                request.META.pop(header, None)
+        return self.get_response(request)
+
+
+class AuditlogMiddleware(_AuditlogMiddleware):
+    """django-auditlog's middleware, with the client address from our one client-IP
+    function (its own takes the left-most X-Forwarded-For entry, which the client
+    writes) and no client-supplied port."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        if settings.AUDITLOG_DISABLE_REMOTE_ADDR:
+            return None
+        return client_ip(request)
+
+    @staticmethod
+    def _get_remote_port(request):
+        return None
 
 
 class RequestLogMiddleware:
@@ -44,6 +79,7 @@ class RequestLogMiddleware:
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                     "user_id": getattr(user, "pk", None) if user is not None else None,
+                    "client_ip": client_ip(request),
                 },
             )
             return response

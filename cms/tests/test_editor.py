@@ -5,7 +5,6 @@ import pytest
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from cms.models import CoursePage, LessonPage, ModulePage
-from learning.accounts.tests.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +28,7 @@ def _course_form(title, **extra):
 def test_teacher_creating_a_course_in_the_editor_becomes_its_owner(
     client, course_index, teacher, other_teacher
 ):
-    assert client.login(username=teacher.email, password=DEFAULT_PASSWORD)
+    client.force_login(teacher)
     response = client.post(
         f"/admin/pages/add/cms/coursepage/{course_index.pk}/", _course_form("Editor course")
     )
@@ -45,7 +44,7 @@ def test_other_teacher_is_refused_in_the_editor(client, build_course, other_teac
     course = build_course(publish=False)
     module = ModulePage.objects.child_of(course).get()
     lesson = LessonPage.objects.child_of(module).get()
-    assert client.login(username=other_teacher.email, password=DEFAULT_PASSWORD)
+    client.force_login(other_teacher)
     for url in (
         f"/admin/pages/{course.pk}/edit/",
         f"/admin/pages/{lesson.pk}/edit/",
@@ -61,7 +60,7 @@ def test_other_teacher_is_refused_in_the_editor(client, build_course, other_teac
 
 def test_admin_sets_owners_in_the_editor(client, build_course, admin_user, other_teacher, teacher):
     course = build_course(publish=False, modules=0)
-    assert client.login(username=admin_user.email, password=DEFAULT_PASSWORD)
+    client.force_login(admin_user)
     data = _course_form(course.title)
     data["slug"] = course.slug
     data["owners"] = [str(other_teacher.pk)]

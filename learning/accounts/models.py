@@ -8,15 +8,19 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Lower
 
+from .emails import email_normalize, users_with_email
+
 
 class EmailUserManager(UserManager):
-    """Email is the login; it is stored as given and compared case-insensitively."""
+    """Email is the login: plain ASCII, stored as given (domain lower-cased) and
+    compared without regard to case (learning/accounts/emails.py)."""
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        # The lookup of every password login (ModelBackend): API, Wagtail, Django admin.
+        return users_with_email(self.get_queryset(), username).get()
 
     def _create_user(self, username, email, password, **extra_fields):
-        email = self.normalize_email(email or username)
+        email = email_normalize(email or username or "")
         user = self.model(email=email, username=email, **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
@@ -96,6 +100,16 @@ class User(AbstractUser):
 
     class Meta:
         constraints = [models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique")]
+
+    def clean(self):
+        """Model forms (Django admin, Wagtail's user screens) refuse an address that is
+        not plain ASCII, as signup and createsuperuser do."""
+        super().clean()
+        if self.email:
+            try:
+                self.email = email_normalize(self.email)
+            except ValidationError as exc:
+                raise ValidationError({"email": exc.error_list}) from None
 
     def save(self, *args, **kwargs):
         self.username = self.email

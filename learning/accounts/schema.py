@@ -1,6 +1,6 @@
-"""OpenAPI: our JWT authentication class as the bearer scheme, and the 401 error
-shape with every code a 401 can carry (set as drf-standardized-errors' 401 schema in
-site_config/settings/auth.py)."""
+"""OpenAPI: our JWT authentication class as the bearer scheme, and the 401 and 429
+error shapes with every code they can carry (set as drf-standardized-errors' 401 and
+429 schemas in site_config/settings/auth.py)."""
 
 from django.db import models
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
@@ -32,3 +32,21 @@ class Error401Serializer(serializers.Serializer):
 class ErrorResponse401Serializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
     errors = Error401Serializer(many=True)
+
+
+class ErrorCode429Enum(models.TextChoices):
+    """Every code a 429 of this API can carry: a throttle's, and the login lockout's."""
+
+    THROTTLED = "throttled"
+    LOGIN_LOCKED_OUT = "login_locked_out"
+
+
+class Error429Serializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=ErrorCode429Enum.choices)
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class ErrorResponse429Serializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
+    errors = Error429Serializer(many=True)

@@ -3,14 +3,17 @@
 from django.contrib.auth import get_user_model
 from django.http import Http404
 
+from .emails import users_with_email
+
 User = get_user_model()
 
 
 def user_get_by_email(*, email: str):
-    """The account with this address, compared without regard to case, or None."""
+    """The account with this address (the one comparison key of emails.py), or None;
+    None for an address that could not be anyone's (not plain ASCII)."""
     if not isinstance(email, str) or not email:
         return None
-    return User.objects.filter(email__iexact=email.strip()).first()
+    return users_with_email(User.objects.all(), email).first()
 
 
 def profile_get_for_user(*, user, profile_id: int):

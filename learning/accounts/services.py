@@ -28,7 +28,9 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from . import user_cache
 from .authentication import GENERATION_CLAIM
+from .emails import email_normalize
 from .images import avatar_rendition
+from .lockout import raise_if_locked_out
 from .models import OneTimeCode
 from .roles import Role
 from .selectors import user_get_by_email
@@ -45,7 +47,10 @@ OTP_INVALID = "The code is wrong, expired or already used. Request a new code."
 def user_signup(*, email: str, password: str, display_name: str = ""):
     """A new student account, email not yet verified, and a verification code on its
     way. Learning endpoints stay closed (IsVerified) until the code is confirmed."""
-    email = User.objects.normalize_email(email.strip())
+    try:
+        email = email_normalize(email)
+    except ValidationError as exc:
+        raise ValidationError({"email": exc.error_list}) from None
     if user_get_by_email(email=email) is not None:
         raise _email_taken()
     _validate_password(password, User(email=email, display_name=display_name), field="password")
@@ -62,9 +67,11 @@ def user_signup(*, email: str, password: str, display_name: str = ""):
 def session_login(*, email: str, password: str, request=None):
     """The user for these credentials and a new token pair, or None. Unknown address,
     wrong password and disabled account look alike (Django's ModelBackend even spends
-    the hashing time for an unknown address)."""
+    the hashing time for an unknown address). Counts against, and obeys, the login
+    lockout shared with the editor and admin logins: LoginLockedOut when it refused."""
     user = authenticate(request, email=email.strip(), password=password)
     if user is None:
+        raise_if_locked_out(request)
         return None, None
     update_last_login(None, user)
     return user, tokens_for_user(user)

@@ -16,6 +16,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_RATES": {},
+    # Our throttles key on site_config.client_ip (ClientIPThrottleMixin); 0 makes any
+    # other DRF throttle use REMOTE_ADDR rather than believe X-Forwarded-For.
+    "NUM_PROXIES": 0,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 

@@ -51,6 +51,27 @@ AUTH_THROTTLE_RATES = {
     "refresh": env("AUTH_THROTTLE_REFRESH", default="60/min"),  # per IP
 }
 
+# Login lockout (django-axes with our handler, learning/accounts/lockout.py): one for
+# the API login, the Wagtail editor's and Django admin's. Failed logins are counted per
+# account and per client network; at the limit that account or network is refused,
+# without a password check, for the cool-off. The counts live in the default cache.
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)  # per account
+LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=50)  # per client IP (IPv6: /64)
+LOGIN_COOLOFF_MINUTES = env.int("LOGIN_COOLOFF_MINUTES", default=15)
+AXES_ENABLED = True
+AXES_HANDLER = "learning.accounts.lockout.LoginLockoutHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "site_config.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "learning.accounts.lockout.lockout_username"
+AXES_LOCKOUT_CALLABLE = "learning.accounts.lockout.lockout_response"
+AXES_ENABLE_ADMIN = False  # axes' own tables stay empty with our cache-backed handler
+AXES_VERBOSE = False
+# Editor and admin logins: accounts that may not use the site get the wrong-password
+# answer (learning/accounts/forms.py).
+WAGTAILADMIN_USER_LOGIN_FORM = "learning.accounts.forms.EditorLoginForm"
+
 # Avatars: checked by decoding (never by extension), then stored only as a square
 # re-encoded rendition without metadata.
 AVATAR_MAX_BYTES = env.int("AVATAR_MAX_BYTES", default=2 * 1024 * 1024)
@@ -64,10 +85,17 @@ AVATAR_FORMATS = env.list("AVATAR_FORMATS", default=["JPEG", "PNG", "WEBP", "GIF
 ANONYMOUS_USER_NAME = None
 
 # The 401 error shape lists our token codes (token_not_valid, token_revoked,
-# invalid_credentials) besides DRF's; see learning/accounts/schema.py.
+# invalid_credentials) besides DRF's, the 429 one the lockout's login_locked_out; see
+# learning/accounts/schema.py.
 from .api import DRF_STANDARDIZED_ERRORS, SPECTACULAR_SETTINGS  # noqa: E402
 
-DRF_STANDARDIZED_ERRORS["ERROR_SCHEMAS"] = {"401": "learning.accounts.schema.ErrorResponse401Serializer"}
+DRF_STANDARDIZED_ERRORS["ERROR_SCHEMAS"] = {
+    "401": "learning.accounts.schema.ErrorResponse401Serializer",
+    "429": "learning.accounts.schema.ErrorResponse429Serializer",
+}
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ErrorCode401Enum"] = (
     "learning.accounts.schema.ErrorCode401Enum.choices"
+)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ErrorCode429Enum"] = (
+    "learning.accounts.schema.ErrorCode429Enum.choices"
 )

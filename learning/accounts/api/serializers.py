@@ -5,10 +5,14 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..emails import validate_email_ascii
 from ..models import validate_locale, validate_time_zone
 from ..roles import Role, user_roles
 
 User = get_user_model()
+
+# Login addresses: plain ASCII (the rule and why: learning/accounts/emails.py).
+_email = {"max_length": 254, "validators": [validate_email_ascii]}
 
 _password = {
     "max_length": 128,
@@ -87,13 +91,13 @@ class SessionSerializer(TokenPairSerializer):
 
 
 class SignupSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
+    email = serializers.EmailField(**_email)
     password = serializers.CharField(**_password)
     display_name = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
 
 
 class LoginSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
+    email = serializers.EmailField(**_email)
     password = serializers.CharField(**_password)
 
 
@@ -108,7 +112,7 @@ class LogoutSerializer(RefreshSerializer):
 
 
 class EmailSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
+    email = serializers.EmailField(**_email)
 
 
 class VerifyEmailSerializer(EmailSerializer):

@@ -1,14 +1,19 @@
 """Cache-backed throttles of the auth endpoints (Redis when REDIS_URL is set, so all
 web replicas share the counts). Rates come from settings.AUTH_THROTTLE_RATES at
-request time; a 429 carries `Retry-After` (seconds)."""
+request time; a 429 carries `Retry-After` (seconds). "Per IP" means per client
+address as site_config.client_ip tells it (X-Forwarded-For only from TRUSTED_PROXIES)."""
 
 import hashlib
 
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from site_config.client_ip import ClientIPThrottleMixin
 
-class _AuthThrottle(SimpleRateThrottle):
+from ..emails import email_key
+
+
+class _AuthThrottle(ClientIPThrottleMixin, SimpleRateThrottle):
     scope = ""
 
     def get_rate(self):
@@ -21,8 +26,10 @@ class _PerIP(_AuthThrottle):
 
 
 class _PerAddress(_AuthThrottle):
-    """Keyed on the email in the body (hashed: cache keys are not a place for
-    addresses). Bodies without a usable email are left to the per-IP throttle."""
+    """Keyed on the email in the body, by the one comparison key of accounts/emails.py
+    (so `ſtudent@…` and `STUDENT@…` count with `student@…`), hashed: cache keys are
+    not a place for addresses. Bodies without a usable email are left to the per-IP
+    throttle."""
 
     def get_cache_key(self, request, view):
         try:
@@ -31,7 +38,7 @@ class _PerAddress(_AuthThrottle):
             return None
         if not isinstance(email, str) or not email.strip():
             return None
-        digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+        digest = hashlib.sha256(email_key(email).encode()).hexdigest()[:32]
         return self.cache_format % {"scope": self.scope, "ident": digest}
 
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import status
-from rest_framework.exceptions import AuthenticationFailed, ValidationError
+from rest_framework.exceptions import APIException, AuthenticationFailed, ValidationError
 from rest_framework.fields import get_error_detail
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -17,6 +17,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 
 from .. import services
 from ..authentication import token_error
+from ..lockout import LoginLockedOut, lockout_message
 from ..permissions import IsOwner
 from ..schema import ErrorResponse401Serializer
 from ..selectors import profile_get_for_user
@@ -81,7 +82,7 @@ class PublicAuthView(APIView):
         return 'Bearer realm="api"'
 
 
-@extend_validation_errors(["email_taken"], field_name="email", methods=["post"])
+@extend_validation_errors(["email_taken", "email_not_ascii"], field_name="email", methods=["post"])
 @extend_validation_errors(PASSWORD_CODES, field_name="password", methods=["post"])
 class SignupView(PublicAuthView):
     throttle_classes = throttles.SIGNUP
@@ -103,19 +104,40 @@ class SignupView(PublicAuthView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
+class LoginLocked(APIException):
+    """429 `login_locked_out`: the login lockout refused the attempt (too many failed
+    logins for this account or from this network); `Retry-After` says when to retry."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "login_locked_out"
+
+    def __init__(self, retry_after: int):
+        self.wait = retry_after  # becomes the Retry-After header
+        super().__init__(lockout_message(retry_after))
+
+
+@extend_validation_errors(["email_not_ascii"], field_name="email", methods=["post"])
 class LoginView(PublicAuthView):
     throttle_classes = throttles.LOGIN
 
     @extend_schema(
         tags=TAG,
         summary="Log in with email and password",
-        description="Returns an access token, a refresh token and the user's profile with roles.",
+        description="Returns an access token, a refresh token and the user's profile with roles. "
+        "After too many failed logins for an account (through this endpoint or the editor's and "
+        "admin's login pages) or from one network, answers 429 `login_locked_out` with "
+        "`Retry-After`, whatever the password, until the cool-off has passed.",
         request=LoginSerializer,
         responses={200: SessionSerializer, 401: ErrorResponse401Serializer},
     )
     def post(self, request):
         data = _parse(LoginSerializer, request)
-        user, tokens = services.session_login(email=data["email"], password=data["password"], request=request)
+        try:
+            user, tokens = services.session_login(
+                email=data["email"], password=data["password"], request=request
+            )
+        except LoginLockedOut as exc:
+            raise LoginLocked(exc.retry_after) from None
         if user is None:
             raise AuthenticationFailed("Email or password is wrong.", code="invalid_credentials")
         return Response(SessionSerializer({**tokens, "user": user}, context={"request": request}).data)
@@ -158,6 +180,7 @@ class LogoutView(PublicAuthView):
 
 
 @extend_validation_errors(["otp_invalid"], field_name="code", methods=["post"])
+@extend_validation_errors(["email_not_ascii"], field_name="email", methods=["post"])
 class VerifyEmailView(PublicAuthView):
     throttle_classes = throttles.OTP_VERIFY
 
@@ -176,6 +199,7 @@ class VerifyEmailView(PublicAuthView):
         return Response(MeSerializer(user, context={"request": request}).data)
 
 
+@extend_validation_errors(["email_not_ascii"], field_name="email", methods=["post"])
 class VerifyEmailResendView(PublicAuthView):
     throttle_classes = throttles.OTP_SEND
 
@@ -192,6 +216,7 @@ class VerifyEmailResendView(PublicAuthView):
         return Response({"detail": ACCEPTED_DETAIL}, status=status.HTTP_202_ACCEPTED)
 
 
+@extend_validation_errors(["email_not_ascii"], field_name="email", methods=["post"])
 class PasswordResetView(PublicAuthView):
     throttle_classes = throttles.OTP_SEND
 
@@ -210,6 +235,7 @@ class PasswordResetView(PublicAuthView):
 
 
 @extend_validation_errors(["otp_invalid"], field_name="code", methods=["post"])
+@extend_validation_errors(["email_not_ascii"], field_name="email", methods=["post"])
 @extend_validation_errors(PASSWORD_CODES, field_name="new_password", methods=["post"])
 class PasswordResetConfirmView(PublicAuthView):
     throttle_classes = throttles.OTP_VERIFY
