@@ -241,22 +241,50 @@ def email_verify(*, email: str, code: str):
 
 
 def email_verification_resend(*, email: str) -> None:
-    """Silently nothing for unknown, disabled or already verified addresses: the answer
-    must not tell which addresses have accounts."""
+    """Queue the resend job for any address (see `_address_job_queue`); the job mails
+    a code only to an active, unverified account."""
+    _address_job_queue("learning.accounts.tasks.verification_resend", email=email)
+
+
+def email_verification_resend_deliver(*, email: str) -> bool:
+    """Job body: a new verification code for an active, unverified account; silently
+    nothing for unknown, disabled or already verified addresses."""
     user = user_get_by_email(email=email)
-    if user is not None and user.is_active and not user.email_verified:
-        otp_issue(user=user, purpose=OneTimeCode.Purpose.VERIFY_EMAIL)
+    if user is None or not user.is_active or user.email_verified:
+        return False
+    otp_issue(user=user, purpose=OneTimeCode.Purpose.VERIFY_EMAIL)
+    return True
+
+
+def _address_job_queue(func: str, *, email: str) -> None:
+    """Answering "a code is on its way" for any address must cost the same whether or not
+    the address has an account, or the response time tells (8.4 ms against 4.5 ms once).
+    So the request does no lookup at all: every address gets the same job queued, and the
+    job decides. The job result is not saved (it would keep every probed address); a
+    broker failure is logged, never a 500."""
+    from django_q.tasks import async_task
+
+    transaction.on_commit(
+        lambda: async_task(func, email, task_name=func.rsplit(".", 1)[1], save=False), robust=True
+    )
 
 
 # --- passwords ---
 
 
 def password_reset_request(*, email: str) -> None:
-    """Mails a reset code when the address has an active account; otherwise nothing,
-    and the caller answers the same either way."""
+    """Queue the reset job for any address: the caller answers the same either way and,
+    the request doing the same work for every address, in the same time."""
+    _address_job_queue("learning.accounts.tasks.password_reset_send", email=email)
+
+
+def password_reset_deliver(*, email: str) -> bool:
+    """Job body: a reset code for an active account; nothing for any other address."""
     user = user_get_by_email(email=email)
-    if user is not None and user.is_active:
-        otp_issue(user=user, purpose=OneTimeCode.Purpose.PASSWORD_RESET)
+    if user is None or not user.is_active:
+        return False
+    otp_issue(user=user, purpose=OneTimeCode.Purpose.PASSWORD_RESET)
+    return True
 
 
 def password_reset_confirm(*, email: str, code: str, new_password: str) -> None:
