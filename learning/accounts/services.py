@@ -8,6 +8,7 @@ before they report the failure.
 
 import logging
 import secrets
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -27,12 +28,12 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from . import user_cache
-from .authentication import GENERATION_CLAIM
+from .authentication import GENERATION_CLAIM, SESSION_CLAIM, session_revoked
 from .images import avatar_rendition
 from .models import OneTimeCode
 from .roles import Role
 from .selectors import user_get_by_email
-from .tokens import tokens_for_user
+from .tokens import RotatingRefreshToken, tokens_for_user
 
 User = get_user_model()
 log = logging.getLogger("mrict.accounts")
@@ -73,47 +74,99 @@ def session_login(*, email: str, password: str, request=None):
 # --- sessions (refresh tokens) ---
 
 
+class RefreshTokenReused(TokenError):
+    """A rotated (already used) refresh token came back: its session is revoked."""
+
+
 def session_refresh(*, refresh: str) -> dict[str, str]:
     """Rotate: the presented refresh token is blacklisted and a new pair returned.
 
     The outstanding-token row is locked first, so two concurrent uses of one refresh
     token cannot both succeed: the second sees the blacklist entry and fails. A token
-    of a revoked generation or of a disabled/deleted user fails too."""
-    token = RefreshToken(refresh)  # signature, expiry, type, blacklist
+    of a revoked generation or session, or of a disabled/deleted user, fails too.
+
+    Reuse of a rotated token means two parties hold the session's tokens (a thief and
+    the victim): the whole session is revoked (`session_revoke`), so the newest refresh
+    and access tokens stop working in both hands, and RefreshTokenReused is raised."""
+    token = RotatingRefreshToken(refresh)  # signature, expiry, type; the blacklist below
     with transaction.atomic():
         outstanding = (
             OutstandingToken.objects.select_for_update().filter(jti=token[jwt_settings.JTI_CLAIM]).first()
         )
-        if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
+        if outstanding is None:
             raise TokenError("Token is blacklisted")
-        _token_user(token)  # raises for a signed-out session or a disabled account
-        BlacklistedToken.objects.create(token=outstanding)
-        access = str(token.access_token)
-        token.set_jti()
-        token.set_exp()
-        token.set_iat()
-        token.outstand()
+        user = _token_user(token)  # raises for a signed-out session or a disabled account
+        reused = BlacklistedToken.objects.filter(token=outstanding).exists()
+        if not reused:
+            BlacklistedToken.objects.create(token=outstanding)
+            access = str(token.access_token)
+            token.set_jti()
+            token.set_exp()
+            token.set_iat()
+            token.outstand()
+    if reused:
+        session_id = token.get(SESSION_CLAIM)
+        if session_id:
+            lifetime = jwt_settings.REFRESH_TOKEN_LIFETIME.total_seconds()
+            session_revoke(user=user, session_id=session_id, for_seconds=lifetime)
+        log.warning("rotated refresh token reused; session revoked", extra={"user_id": user.pk})
+        raise RefreshTokenReused(
+            "This refresh token was already used, so someone else may hold this session: it is "
+            "now signed out on every device that used it"
+        )
     return {"access": access, "refresh": str(token)}
 
 
 def session_logout(*, refresh: str, everywhere: bool = False) -> None:
-    """Blacklist this refresh token; with `everywhere`, every outstanding one of the
+    """Blacklist this refresh token and revoke its session, so the access tokens it
+    minted stop working too; with `everywhere`, every outstanding refresh token of the
     user and (generation bump) every access token issued so far."""
     token = RefreshToken(refresh)
     user = _token_user(token)
     with transaction.atomic():
         token.blacklist()
+        session_id = token.get(SESSION_CLAIM)
         if everywhere:
             sessions_revoke_all(user=user)
+        elif session_id:
+            lifetime = jwt_settings.ACCESS_TOKEN_LIFETIME.total_seconds()
+            session_revoke(user=user, session_id=session_id, for_seconds=lifetime)
+
+
+def session_revoke(*, user, session_id: str, for_seconds: float) -> None:
+    """Refuse every token of one session for the next `for_seconds` (the longest its
+    tokens could still live). Recorded on the user row, which authentication loads
+    anyway (and drops from the cache on this write): the per-request check reads nothing
+    more, with or without Redis. Expired entries are pruned here; past
+    AUTH_REVOKED_SESSIONS_MAX live ones the user is signed out everywhere instead."""
+    now = time.time()
+    with transaction.atomic():
+        current = (
+            User.objects.select_for_update()
+            .filter(pk=user.pk)
+            .values_list("revoked_sessions", flat=True)
+            .first()
+        )
+        live = {sid: until for sid, until in (current or {}).items() if until > now}
+        live[session_id] = max(live.get(session_id, 0), now + for_seconds)
+        if len(live) > settings.AUTH_REVOKED_SESSIONS_MAX:
+            sessions_revoke_all(user=user)
+            return
+        User.objects.filter(pk=user.pk).update(revoked_sessions=live)
+        user_cache.invalidate(user.pk)  # a queryset update sends no post_save
+        user.revoked_sessions = live
 
 
 def sessions_revoke_all(*, user) -> None:
     """Sign the user out everywhere: blacklist all outstanding refresh tokens and bump
-    the token generation, which makes every access token issued before invalid."""
+    the token generation, which makes every access token issued before invalid (and the
+    per-session revocations redundant)."""
     with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(token_generation=F("token_generation") + 1)
+        User.objects.filter(pk=user.pk).update(
+            token_generation=F("token_generation") + 1, revoked_sessions={}
+        )
         user_cache.invalidate(user.pk)  # a queryset update sends no post_save
-        user.refresh_from_db(fields=["token_generation"])
+        user.refresh_from_db(fields=["token_generation", "revoked_sessions"])
         pending = OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True)
         BlacklistedToken.objects.bulk_create(
             [BlacklistedToken(token=t) for t in pending.only("id")], ignore_conflicts=True
@@ -125,7 +178,9 @@ def _token_user(token):
     user = User.objects.filter(pk=user_id).first() if user_id is not None else None
     if user is None or not user.is_active:
         raise TokenError("No active account for this token")
-    if token.get(GENERATION_CLAIM, 0) != user.token_generation:
+    if token.get(GENERATION_CLAIM, 0) != user.token_generation or session_revoked(
+        user, token.get(SESSION_CLAIM)
+    ):
         raise TokenError("This session was signed out")
     return user
 

@@ -58,6 +58,8 @@ def service_errors():
         yield
     except DjangoValidationError as exc:
         raise ValidationError(get_error_detail(exc)) from None
+    except services.RefreshTokenReused as exc:
+        raise token_error(f"{exc}. Log in again.", "token_reused") from None
     except TokenError as exc:
         raise token_error(f"{str(exc).rstrip('.')}. Log in again.") from None
 
@@ -128,7 +130,9 @@ class RefreshView(PublicAuthView):
         tags=TAG,
         summary="Exchange a refresh token for a new pair",
         description="The refresh token is single use: it is blacklisted and a new one returned. "
-        "Presenting a used (rotated) or logged-out refresh token answers 401.",
+        "Presenting a used (rotated) refresh token answers 401 `token_reused` and signs its session "
+        "out (every refresh and access token descended from the same login, whoever holds them); "
+        "a logged-out or otherwise bad one answers 401 `token_not_valid`.",
         request=RefreshSerializer,
         responses={200: TokenPairSerializer, 401: ErrorResponse401Serializer},
     )
@@ -145,7 +149,8 @@ class LogoutView(PublicAuthView):
     @extend_schema(
         tags=TAG,
         summary="Log out",
-        description="Blacklists the refresh token. With `everywhere: true`, signs out every session "
+        description="Blacklists the refresh token and revokes the access tokens of its session "
+        "(401 `token_revoked` from then on). With `everywhere: true`, signs out every session "
         "of the user: all refresh tokens are blacklisted and all access tokens stop working.",
         request=LogoutSerializer,
         responses={204: OpenApiResponse(description="Signed out."), 401: ErrorResponse401Serializer},
