@@ -29,7 +29,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from . import user_cache
 from .authentication import GENERATION_CLAIM, SESSION_CLAIM, session_revoked
-from .images import avatar_rendition
+from .images import AvatarBusy, avatar_rendition  # noqa: F401 (AvatarBusy: raised through avatar_set)
 from .models import OneTimeCode
 from .roles import Role
 from .selectors import user_get_by_email
@@ -410,7 +410,9 @@ def profile_update(*, user, data: dict):
 
 
 def avatar_set(*, user, upload):
-    """Replace the avatar with a checked, re-encoded square rendition of `upload`."""
+    """Replace the avatar with a checked, re-encoded square rendition of `upload`.
+    Needs a verified account (the API checks IsVerified); AvatarBusy when every decode
+    slot of this process stays taken (see images.py)."""
     rendition = avatar_rendition(upload)  # raises ValidationError on anything bad
     old_name = user.avatar.name
     with transaction.atomic():

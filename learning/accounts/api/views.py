@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import status
-from rest_framework.exceptions import AuthenticationFailed, ValidationError
+from rest_framework.exceptions import APIException, AuthenticationFailed, ValidationError
 from rest_framework.fields import get_error_detail
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -17,7 +17,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 
 from .. import services
 from ..authentication import token_error
-from ..permissions import IsOwner
+from ..permissions import IsOwner, IsVerified
 from ..schema import ErrorResponse401Serializer
 from ..selectors import profile_get_for_user
 from ..tokens import tokens_for_user
@@ -283,21 +283,49 @@ def _profile_patch(request, user):
     return Response(MeSerializer(user, context={"request": request}).data)
 
 
+class AvatarBusyError(APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_detail = "Too many avatars are being processed right now; try again in a moment."
+    default_code = "avatar_busy"
+
+    def __init__(self, retry_after: int):
+        super().__init__()
+        self.wait = retry_after
+
+
 @extend_validation_errors(
     ["file_too_large", "image_too_large", "invalid_image"], field_name="avatar", methods=["put"]
 )
 class AvatarView(APIView):
+    """Uploading decodes an image (memory and CPU): verified accounts only, throttled per
+    user, decode slots bounded per process. Removing is open to any signed-in user."""
+
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser]
+
+    def get_permissions(self):
+        if getattr(self.request, "method", None) == "PUT":
+            return [IsAuthenticated(), IsVerified()]
+        return super().get_permissions()
+
+    def get_throttles(self):
+        if getattr(self.request, "method", None) == "PUT":
+            return [throttles.AvatarUploadThrottle()]
+        return super().get_throttles()
 
     @extend_schema(
         tags=TAG,
         summary="Upload the avatar",
         description="multipart/form-data with an `avatar` file. The content is decoded (the name "
-        "and type are ignored), limited in bytes and pixels, stripped of metadata and stored as a "
-        "square WebP rendition.",
+        "and type are ignored), limited in bytes, pixels and decoded memory, stripped of metadata "
+        "and stored as a square WebP rendition. Needs a verified email (403 `email_not_verified`); "
+        "throttled per user (429 `throttled`), and 429 `avatar_busy` when the server is decoding "
+        "too many images at once; both with Retry-After.",
         request=AvatarUploadSerializer,
-        responses=MeSerializer,
+        responses={
+            200: MeSerializer,
+            429: OpenApiResponse(description="Throttled, or too many avatars in processing (Retry-After)."),
+        },
     )
     def put(self, request):
         data = _parse(AvatarUploadSerializer, request)
@@ -306,6 +334,8 @@ class AvatarView(APIView):
                 user = services.avatar_set(user=request.user, upload=data["avatar"])
             except DjangoValidationError as exc:
                 raise DjangoValidationError({"avatar": exc.error_list}) from None
+            except services.AvatarBusy as exc:
+                raise AvatarBusyError(exc.retry_after) from None
         return Response(MeSerializer(user, context={"request": request}).data)
 
     @extend_schema(
