@@ -244,28 +244,35 @@ def otp_deliver(*, otp_id: int) -> bool:
 def otp_consume(*, user, purpose: str, code: str) -> bool:
     """True when `code` is the user's live code for `purpose`, which it then uses up.
     A wrong code counts against the code (committed even though the caller then fails);
-    at OTP_MAX_ATTEMPTS wrong tries the code is dead, whatever comes next."""
-    if user is None or not isinstance(code, str):
+    at OTP_MAX_ATTEMPTS wrong tries the code is dead, whatever comes next.
+
+    Every failure does the same work, whether the address is unknown (`user` None), has
+    no live code or the code is wrong: the same locking SELECT, the code hashed, and one
+    UPDATE (of the code's attempt counter, or of no row), so the answer's timing does
+    not tell which addresses have accounts or pending codes."""
+    if not isinstance(code, str):
         return False
     now = timezone.now()
     with transaction.atomic():
         otp = (
             OneTimeCode.objects.select_for_update()
-            .filter(user=user, purpose=purpose, used_at__isnull=True)
+            .filter(user_id=user.pk if user is not None else 0, purpose=purpose, used_at__isnull=True)
             .exclude(code_hash="")
             .order_by("-created_at", "-pk")
             .first()
         )
-        if otp is None or otp.expires_at is None or otp.expires_at <= now:
-            return False
-        if otp.failed_attempts >= settings.OTP_MAX_ATTEMPTS:
-            return False
-        if constant_time_compare(otp.code_hash, _otp_hash(otp.pk, code)):
+        live = (
+            otp is not None
+            and otp.expires_at is not None
+            and otp.expires_at > now
+            and otp.failed_attempts < settings.OTP_MAX_ATTEMPTS
+        )
+        presented = _otp_hash(otp.pk if otp is not None else 0, code)
+        if live and constant_time_compare(otp.code_hash, presented):
             otp.used_at = now
             otp.save(update_fields=["used_at"])
             return True
-        otp.failed_attempts = F("failed_attempts") + 1
-        otp.save(update_fields=["failed_attempts"])
+        OneTimeCode.objects.filter(pk=otp.pk if live else 0).update(failed_attempts=F("failed_attempts") + 1)
         return False
 
 
@@ -283,11 +290,8 @@ def _otp_error(field: str = "code") -> ValidationError:
 
 def email_verify(*, email: str, code: str):
     user = user_get_by_email(email=email)
-    if (
-        user is None
-        or not user.is_active
-        or not otp_consume(user=user, purpose=OneTimeCode.Purpose.VERIFY_EMAIL, code=code)
-    ):
+    active = user if user is not None and user.is_active else None
+    if not otp_consume(user=active, purpose=OneTimeCode.Purpose.VERIFY_EMAIL, code=code):
         raise _otp_error()
     if not user.email_verified:
         user.email_verified = True
@@ -348,11 +352,8 @@ def password_reset_confirm(*, email: str, code: str, new_password: str) -> None:
     user = user_get_by_email(email=email)
     # Validate against a stand-in for unknown addresses, so the answer is the same.
     _validate_password(new_password, user or User(email=email), field="new_password")
-    if (
-        user is None
-        or not user.is_active
-        or not otp_consume(user=user, purpose=OneTimeCode.Purpose.PASSWORD_RESET, code=code)
-    ):
+    active = user if user is not None and user.is_active else None
+    if not otp_consume(user=active, purpose=OneTimeCode.Purpose.PASSWORD_RESET, code=code):
         raise _otp_error()
     with transaction.atomic():
         user.set_password(new_password)
