@@ -130,7 +130,11 @@ STRONG = {"SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "api.example
 
 
 @pytest.mark.parametrize("name", ["SECRET_KEY", "JWT_SIGNING_KEY", "SANDBOX_TOKEN"])
-@pytest.mark.parametrize("value", ["abc", "a" * 64, "dev-" + secrets.token_urlsafe(64)])
+@pytest.mark.parametrize(
+    "value",
+    ["abc", "a" * 64, "dev-" + secrets.token_urlsafe(64)],
+    ids=["short", "one-character", "dev-prefix"],
+)
 def test_prod_applies_the_key_strength_rule_to_every_own_secret(name, value):
     result = _manage("check", env_extra=STRONG | {name: value})
     assert result.returncode != 0
