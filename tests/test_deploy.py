@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,3 +124,41 @@ def test_sentry_is_enabled_only_when_a_dsn_is_set():
         env_extra=common | {"SENTRY_DSN": "http://public@127.0.0.1:9/1"},  # nothing listens: never sent
     )
     assert (off.stdout.strip(), on.stdout.strip()) == ("False", "True"), off.stderr + on.stderr
+
+
+STRONG = {"SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "api.example.com"}
+
+
+@pytest.mark.parametrize("name", ["SECRET_KEY", "JWT_SIGNING_KEY", "SANDBOX_TOKEN"])
+@pytest.mark.parametrize(
+    "value",
+    ["abc", "a" * 64, "dev-" + secrets.token_urlsafe(64)],
+    ids=["short", "one-character", "dev-prefix"],
+)
+def test_prod_applies_the_key_strength_rule_to_every_own_secret(name, value):
+    result = _manage("check", env_extra=STRONG | {name: value})
+    assert result.returncode != 0
+    assert f"{name} is too weak for production" in result.stderr
+
+
+def test_prod_accepts_strong_jwt_key_and_sandbox_token():
+    result = _manage(
+        "check",
+        env_extra=STRONG
+        | {"JWT_SIGNING_KEY": secrets.token_urlsafe(64), "SANDBOX_TOKEN": secrets.token_urlsafe(64)},
+    )
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("password", [None, "demo-pass-1234", "password"])
+def test_load_demo_refuses_in_prod_without_a_strong_demo_password_of_its_own(tmp_path, password):
+    """No demo superuser with the public (or a weak) password, and nothing written."""
+    database = tmp_path / "prod.sqlite3"
+    extra = STRONG | {"DATABASE_URL": f"sqlite:///{database}"}
+    if password is not None:
+        extra["DEMO_PASSWORD"] = password
+    drop = ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DEMO_PASSWORD")
+    result = _manage("load_demo", env_extra=extra, drop=drop)
+    assert result.returncode != 0
+    assert "load_demo refuses: DEMO_PASSWORD" in result.stderr
+    assert not database.exists() or database.stat().st_size == 0

@@ -22,6 +22,6 @@ class AccountsConfig(AppConfig):
         # noise stay out of the log.
         auditlog.register(
             User,
-            exclude_fields=["password", "last_login", "token_generation"],
+            exclude_fields=["password", "last_login", "token_generation", "revoked_sessions"],
             m2m_fields={"groups"},
         )

@@ -7,6 +7,10 @@ user's counter, so access tokens issued before stop working at once instead of
 living out their lifetime. The check costs nothing extra: the user row is loaded
 anyway. Tokens without the claim count as generation 0.
 
+One session (a login) is revoked alone the same way: its tokens carry a session id
+(claim "sid"), and logout or the reuse of a rotated refresh token records that id on
+the user row (`revoked_sessions`) for as long as its tokens could live.
+
 The row comes through user_cache (shared cache, dropped on every write to the user),
 not a query per request.
 
@@ -23,6 +27,14 @@ from rest_framework_simplejwt.utils import get_md5_hash_password
 from .user_cache import user_get
 
 GENERATION_CLAIM = "gen"
+# One login = one session id, carried by its refresh token, every rotation of it and
+# every access token they mint: logout and refresh-token reuse revoke it as a whole.
+SESSION_CLAIM = "sid"
+
+
+def session_revoked(user, session_id) -> bool:
+    """Whether tokens of this session are refused (see services.session_revoke)."""
+    return bool(session_id) and session_id in (user.revoked_sessions or {})
 
 
 def token_error(message: str = "The token is invalid or expired.", code: str = "token_not_valid"):
@@ -59,5 +71,7 @@ class JWTAuthentication(SimpleJWTAuthentication):
         ) != get_md5_hash_password(user.password):
             raise token_error("The user's password has been changed.", "password_changed")
         if validated_token.get(GENERATION_CLAIM, 0) != user.token_generation:
+            raise token_error("This session was signed out. Log in again.", "token_revoked")
+        if session_revoked(user, validated_token.get(SESSION_CLAIM)):
             raise token_error("This session was signed out. Log in again.", "token_revoked")
         return user

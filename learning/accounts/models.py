@@ -91,6 +91,10 @@ class User(AbstractUser):
 
     # Bumped to sign out every session at once; tokens carry the value they were issued with.
     token_generation = models.PositiveIntegerField(default=0, editable=False)
+    # Sessions signed out one at a time (logout; reuse of a rotated refresh token): session
+    # id (the "sid" claim of its tokens) -> unix time until which its tokens are refused.
+    # On the row that authentication loads anyway, so checking it reads nothing more.
+    revoked_sessions = models.JSONField(default=dict, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

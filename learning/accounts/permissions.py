@@ -60,6 +60,7 @@ class IsVerified(BasePermission):
     in, read and edit its profile, but not learn (see README, accounts section)."""
 
     message = "Verify your email address first (POST /api/v1/auth/verify-email/)."
+    code = "email_not_verified"
 
     def has_permission(self, request, view):
         return user_may_learn(getattr(request, "user", None))

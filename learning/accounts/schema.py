@@ -20,6 +20,7 @@ class ErrorCode401Enum(models.TextChoices):
     NOT_AUTHENTICATED = "not_authenticated"
     TOKEN_NOT_VALID = "token_not_valid"  # noqa: S105 (an error code)
     TOKEN_REVOKED = "token_revoked"  # noqa: S105 (an error code)
+    TOKEN_REUSED = "token_reused"  # noqa: S105 (an error code)
     INVALID_CREDENTIALS = "invalid_credentials"
 
 

@@ -7,6 +7,18 @@ def otp_send(otp_id: int) -> bool:
     return otp_deliver(otp_id=otp_id)
 
 
+def password_reset_send(email: str) -> bool:
+    from .services import password_reset_deliver
+
+    return password_reset_deliver(email=email)
+
+
+def verification_resend(email: str) -> bool:
+    from .services import email_verification_resend_deliver
+
+    return email_verification_resend_deliver(email=email)
+
+
 def housekeeping() -> None:
     """Daily: drop expired refresh-token records and dead one-time codes."""
     from .services import housekeeping_run

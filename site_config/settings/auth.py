@@ -33,6 +33,10 @@ if env("JWT_SIGNING_KEY", default=""):
 # drops its entry, so revocation stays immediate.
 AUTH_USER_CACHE_SECONDS = env.int("AUTH_USER_CACHE_SECONDS", default=60)
 
+# Sessions revoked one at a time (logout, refresh-token reuse) are listed on the user row
+# while their tokens could live; past this many at once the user is signed out everywhere.
+AUTH_REVOKED_SESSIONS_MAX = env.int("AUTH_REVOKED_SESSIONS_MAX", default=50)
+
 # Email one-time codes (signup verification and password reset).
 OTP_TTL_MINUTES = env.int("OTP_TTL_MINUTES", default=10)
 OTP_MAX_ATTEMPTS = env.int("OTP_MAX_ATTEMPTS", default=5)
@@ -49,6 +53,7 @@ AUTH_THROTTLE_RATES = {
     "otp_send_email": env("AUTH_THROTTLE_OTP_SEND_EMAIL", default="3/hour"),  # per address
     "password_change": env("AUTH_THROTTLE_PASSWORD_CHANGE", default="10/hour"),  # per user
     "refresh": env("AUTH_THROTTLE_REFRESH", default="60/min"),  # per IP
+    "avatar": env("AUTH_THROTTLE_AVATAR", default="10/hour"),  # avatar uploads per user
 }
 
 # Login lockout (django-axes with our handler, learning/accounts/lockout.py): one for
@@ -76,6 +81,13 @@ WAGTAILADMIN_USER_LOGIN_FORM = "learning.accounts.forms.EditorLoginForm"
 # re-encoded rendition without metadata.
 AVATAR_MAX_BYTES = env.int("AVATAR_MAX_BYTES", default=2 * 1024 * 1024)
 AVATAR_MAX_PIXELS = env.int("AVATAR_MAX_PIXELS", default=25_000_000)
+# Memory one avatar may take to decode and square, estimated from its header before any
+# pixel is decoded (pixels x bytes per pixel of its mode and of the copies made of it).
+AVATAR_MAX_DECODED_BYTES = env.int("AVATAR_MAX_DECODED_BYTES", default=64 * 1024 * 1024)
+# Avatars decoded at once per web process, and how long an upload waits for a slot
+# before a 429 with Retry-After.
+AVATAR_MAX_CONCURRENT_DECODES = env.int("AVATAR_MAX_CONCURRENT_DECODES", default=2)
+AVATAR_DECODE_WAIT_MS = env.int("AVATAR_DECODE_WAIT_MS", default=2000)
 AVATAR_SIZE = env.int("AVATAR_SIZE", default=256)
 AVATAR_FORMATS = env.list("AVATAR_FORMATS", default=["JPEG", "PNG", "WEBP", "GIF"])
 

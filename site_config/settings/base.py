@@ -178,8 +178,10 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Mr ICT <no-reply@mrict.local>")
 
-# Demo content: printed passwords only where DEBUG is on (dev), see load_demo.
-DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-pass-1234")
+# Demo content: printed passwords only where DEBUG is on (dev), see load_demo. The
+# default is public (it is in the README): prod.py ignores it and load_demo then refuses.
+DEMO_PASSWORD_PUBLIC_DEFAULT = "demo-pass-1234"
+DEMO_PASSWORD = env("DEMO_PASSWORD", default=DEMO_PASSWORD_PUBLIC_DEFAULT)
 
 from .api import *  # noqa: E402,F403
 from .auth import *  # noqa: E402,F403

@@ -1,5 +1,6 @@
-"""Production: refuses to start without a real SECRET_KEY and ALLOWED_HOSTS, and
-turns on every check --deploy hardening. Behaviour switches stay env-driven."""
+"""Production: refuses to start without a real SECRET_KEY and ALLOWED_HOSTS or with a
+weak key of ours, and turns on every check --deploy hardening. Behaviour switches stay
+env-driven."""
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -19,12 +20,33 @@ def _required(name: str) -> str:
     return value
 
 
+def _check_strong(name: str, value: str) -> None:
+    """The one strength rule for every secret this project generates and checks itself
+    (Django's own check_deploy rule, plus the dev defaults): at least 50 characters, at
+    least 5 distinct ones, no dev/insecure prefix."""
+    if len(value) < 50 or len(set(value)) < 5 or value.startswith(("dev-", "django-insecure")):
+        raise ImproperlyConfigured(
+            f"{name} is too weak for production: use at least 50 random characters, e.g. "
+            "python -c 'import secrets; print(secrets.token_urlsafe(64))'."
+        )
+
+
 SECRET_KEY = _required("SECRET_KEY")
-if len(SECRET_KEY) < 50 or SECRET_KEY.startswith(("dev-", "django-insecure")):
-    raise ImproperlyConfigured(
-        "SECRET_KEY is too weak for production: use at least 50 random characters, e.g. "
-        "python -c 'import secrets; print(secrets.token_urlsafe(64))'."
-    )
+# Our own secrets: SECRET_KEY always; the others when set (JWT_SIGNING_KEY falls back to
+# SECRET_KEY, SANDBOX_TOKEN is needed only with SANDBOX_URL). Credentials issued by a
+# third party (LLM_API_KEY, AWS_*, ANYMAIL_*, EMAIL_URL) have the provider's format.
+OWN_SECRETS = ("SECRET_KEY", "JWT_SIGNING_KEY", "SANDBOX_TOKEN")
+for _name in OWN_SECRETS:
+    _value = env(_name, default="")
+    if _name == "SECRET_KEY" or _value:
+        _check_strong(_name, _value)
+
+# Demo users (load_demo) get DEMO_PASSWORD, one of them a superuser: production has no
+# default and never takes the public one; load_demo refuses without a password of your own.
+DEMO_PASSWORD = env("DEMO_PASSWORD", default="")
+if DEMO_PASSWORD == DEMO_PASSWORD_PUBLIC_DEFAULT:  # noqa: F405
+    DEMO_PASSWORD = ""
+
 _required("ALLOWED_HOSTS")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 

@@ -84,6 +84,10 @@ class RefreshThrottle(_PerIP):
     scope = "refresh"
 
 
+class AvatarUploadThrottle(_PerUser):
+    scope = "avatar"
+
+
 LOGIN = [LoginIPThrottle, LoginAddressThrottle]
 SIGNUP = [SignupThrottle]
 OTP_VERIFY = [OtpVerifyIPThrottle, OtpVerifyAddressThrottle]

@@ -18,7 +18,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 from .. import services
 from ..authentication import token_error
 from ..lockout import LoginLockedOut, lockout_message
-from ..permissions import IsOwner
+from ..permissions import IsOwner, IsVerified
 from ..schema import ErrorResponse401Serializer
 from ..selectors import profile_get_for_user
 from ..tokens import tokens_for_user
@@ -59,6 +59,8 @@ def service_errors():
         yield
     except DjangoValidationError as exc:
         raise ValidationError(get_error_detail(exc)) from None
+    except services.RefreshTokenReused as exc:
+        raise token_error(f"{exc}. Log in again.", "token_reused") from None
     except TokenError as exc:
         raise token_error(f"{str(exc).rstrip('.')}. Log in again.") from None
 
@@ -150,7 +152,9 @@ class RefreshView(PublicAuthView):
         tags=TAG,
         summary="Exchange a refresh token for a new pair",
         description="The refresh token is single use: it is blacklisted and a new one returned. "
-        "Presenting a used (rotated) or logged-out refresh token answers 401.",
+        "Presenting a used (rotated) refresh token answers 401 `token_reused` and signs its session "
+        "out (every refresh and access token descended from the same login, whoever holds them); "
+        "a logged-out or otherwise bad one answers 401 `token_not_valid`.",
         request=RefreshSerializer,
         responses={200: TokenPairSerializer, 401: ErrorResponse401Serializer},
     )
@@ -167,7 +171,8 @@ class LogoutView(PublicAuthView):
     @extend_schema(
         tags=TAG,
         summary="Log out",
-        description="Blacklists the refresh token. With `everywhere: true`, signs out every session "
+        description="Blacklists the refresh token and revokes the access tokens of its session "
+        "(401 `token_revoked` from then on). With `everywhere: true`, signs out every session "
         "of the user: all refresh tokens are blacklisted and all access tokens stop working.",
         request=LogoutSerializer,
         responses={204: OpenApiResponse(description="Signed out."), 401: ErrorResponse401Serializer},
@@ -304,21 +309,49 @@ def _profile_patch(request, user):
     return Response(MeSerializer(user, context={"request": request}).data)
 
 
+class AvatarBusyError(APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_detail = "Too many avatars are being processed right now; try again in a moment."
+    default_code = "avatar_busy"
+
+    def __init__(self, retry_after: int):
+        super().__init__()
+        self.wait = retry_after
+
+
 @extend_validation_errors(
     ["file_too_large", "image_too_large", "invalid_image"], field_name="avatar", methods=["put"]
 )
 class AvatarView(APIView):
+    """Uploading decodes an image (memory and CPU): verified accounts only, throttled per
+    user, decode slots bounded per process. Removing is open to any signed-in user."""
+
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser]
+
+    def get_permissions(self):
+        if getattr(self.request, "method", None) == "PUT":
+            return [IsAuthenticated(), IsVerified()]
+        return super().get_permissions()
+
+    def get_throttles(self):
+        if getattr(self.request, "method", None) == "PUT":
+            return [throttles.AvatarUploadThrottle()]
+        return super().get_throttles()
 
     @extend_schema(
         tags=TAG,
         summary="Upload the avatar",
         description="multipart/form-data with an `avatar` file. The content is decoded (the name "
-        "and type are ignored), limited in bytes and pixels, stripped of metadata and stored as a "
-        "square WebP rendition.",
+        "and type are ignored), limited in bytes, pixels and decoded memory, stripped of metadata "
+        "and stored as a square WebP rendition. Needs a verified email (403 `email_not_verified`); "
+        "throttled per user (429 `throttled`), and 429 `avatar_busy` when the server is decoding "
+        "too many images at once; both with Retry-After.",
         request=AvatarUploadSerializer,
-        responses=MeSerializer,
+        responses={
+            200: MeSerializer,
+            429: OpenApiResponse(description="Throttled, or too many avatars in processing (Retry-After)."),
+        },
     )
     def put(self, request):
         data = _parse(AvatarUploadSerializer, request)
@@ -327,6 +360,8 @@ class AvatarView(APIView):
                 user = services.avatar_set(user=request.user, upload=data["avatar"])
             except DjangoValidationError as exc:
                 raise DjangoValidationError({"avatar": exc.error_list}) from None
+            except services.AvatarBusy as exc:
+                raise AvatarBusyError(exc.retry_after) from None
         return Response(MeSerializer(user, context={"request": request}).data)
 
     @extend_schema(

@@ -1,9 +1,12 @@
 """Email one-time codes (verification, reset) and password change, through the API."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from learning.accounts.models import OneTimeCode
@@ -145,6 +148,82 @@ def test_reset_for_unknown_email_answers_exactly_like_a_known_one(make_api, stud
     assert known.status_code == 202
     assert _comparable(known) == _comparable(unknown)
     assert [m.to for m in mailoutbox] == [[student.email]]
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """Jobs go to the real broker instead of running inside the request (the test
+    settings run them synchronously); yields the task of every enqueue (django-q2's
+    pre_enqueue signal)."""
+    from django_q.brokers import get_broker
+    from django_q.conf import Conf
+    from django_q.signals import pre_enqueue
+
+    monkeypatch.setattr(Conf, "SYNC", False)
+    tasks = []
+
+    def record(sender, task, **kwargs):
+        tasks.append(task)
+
+    pre_enqueue.connect(record, dispatch_uid="test-queued")
+    yield tasks
+    pre_enqueue.disconnect(dispatch_uid="test-queued")
+    get_broker().purge_queue()
+
+
+def _statements(queries) -> list[str]:
+    """SQL with its literals blanked: the shape of the work, not its values."""
+    return [re.sub(r"'(?:[^']|'')*'|\bs\d+_x\d+\b|\b\d+\b", "?", q["sql"]) for q in queries]
+
+
+@pytest.mark.parametrize(
+    ("url", "known_user"),
+    [
+        (RESET, lambda: UserFactory(email="known@example.test")),
+        (RESEND, lambda: UserFactory(email="known@example.test", email_verified=False)),
+    ],
+    ids=["reset", "resend"],
+)
+def test_code_requests_do_the_same_work_for_known_and_unknown_addresses(make_api, queued, url, known_user):
+    """No timing: the request for an address with an account runs the same SQL and
+    queues the same job as for one without; no code is made or hashed in the request."""
+    user = known_user()
+    work = {}
+    for label, email in (("known", user.email), ("unknown", "nobody@example.test")):
+        codes_before = OneTimeCode.objects.count()
+        with CaptureQueriesContext(connection) as queries:
+            response = make_api(REMOTE_ADDR=f"10.9.0.{len(work) + 1}").post(url, {"email": email})
+        assert response.status_code == 202
+        assert OneTimeCode.objects.count() == codes_before
+        work[label] = _statements(queries.captured_queries)
+    assert work["known"] == work["unknown"]
+    assert [(t["func"], t["args"]) for t in queued] == [
+        (queued[0]["func"], (user.email,)),
+        (queued[0]["func"], ("nobody@example.test",)),
+    ]
+    assert queued[0]["func"].startswith("learning.accounts.tasks.")
+
+
+@pytest.mark.parametrize(("url", "ask"), [(VERIFY, RESEND), (RESET_CONFIRM, RESET)], ids=["verify", "reset"])
+def test_wrong_codes_do_the_same_work_for_known_and_unknown_addresses(make_api, mailoutbox, url, ask):
+    """An address with a live code and an unknown one fail alike, in the same SQL: the
+    same lookup, locking SELECT and one UPDATE (the code's counter, or no row)."""
+    user = UserFactory(email="known@example.test", email_verified=False)
+    assert make_api().post(ask, {"email": user.email}).status_code == 202
+    extra = {"new_password": NEW_PASSWORD} if url == RESET_CONFIRM else {}
+    work = {}
+    for label, email, code in (
+        ("known", user.email, _wrong(last_code(user.email))),
+        ("unknown", "nobody@example.test", "123456"),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            response = make_api(REMOTE_ADDR=f"10.8.0.{len(work) + 1}").post(
+                url, {"email": email, "code": code, **extra}
+            )
+        assert_error(response, 400, "otp_invalid", "code")
+        work[label] = _statements(queries.captured_queries)
+    assert work["known"] == work["unknown"]
+    assert OneTimeCode.objects.get(user=user).failed_attempts == 1
 
 
 def test_reset_request_is_throttled_per_address(make_api, student, settings):

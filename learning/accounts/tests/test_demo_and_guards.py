@@ -154,7 +154,7 @@ def test_unverified_users_can_log_in_but_not_learn(api, probe_urls):
     login = api.post(LOGIN, {"email": unverified.email, "password": DEFAULT_PASSWORD})
     assert login.status_code == 200 and login.json()["user"]["email_verified"] is False
     api.bearer(login.json()["access"])
-    assert_error(api.get("/api/v1/_probe/learning/"), 403, "permission_denied")
+    assert_error(api.get("/api/v1/_probe/learning/"), 403, "email_not_verified")
     unverified.email_verified = True
     unverified.save()
     assert api.get("/api/v1/_probe/learning/").status_code == 200

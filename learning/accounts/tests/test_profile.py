@@ -194,6 +194,69 @@ def test_pixel_limit_applies_below_pillows_own_limit(api, student, settings):
     assert _upload(api, png_bomb(1000, 1000)).status_code == 200
 
 
+def _png_16_bit(width: int, height: int) -> bytes:
+    """A real 16-bit grayscale PNG made by Pillow: a few KB on the wire."""
+    out = io.BytesIO()
+    Image.new("I;16", (width, height), 1234).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_16_bit_png_past_the_decoded_memory_limit_is_refused(api, student, settings):
+    """5000x5000 at 16 bits: within the pixel limit, 194 KB, but it once cost +570 MB
+    to process. Refused from its header by the memory estimate."""
+    content = _png_16_bit(5000, 5000)
+    assert len(content) < settings.AVATAR_MAX_BYTES and settings.AVATAR_MAX_PIXELS >= 5000 * 5000
+    body = assert_error(_upload(api.login_as(student), content), 400, "image_too_large", "avatar")
+    assert "memory" in body["errors"][0]["detail"]
+    student.refresh_from_db()
+    assert not student.avatar
+    # a small 16-bit PNG is fine
+    assert _upload(api, _png_16_bit(600, 400)).status_code == 200
+
+
+def test_decoded_memory_limit_is_a_setting(api, student, settings):
+    settings.AVATAR_MAX_DECODED_BYTES = 1000 * 1000 * 4 - 1  # just under one 1000x1000 RGB
+    api.login_as(student)
+    assert_error(_upload(api, image_bytes((1000, 1000))), 400, "image_too_large", "avatar")
+    assert _upload(api, image_bytes((999, 1000))).status_code == 200
+
+
+def test_unverified_account_may_not_upload_an_avatar(api):
+    unverified = UserFactory(role="student", email_verified=False)
+    api.login_as(unverified)
+    assert_error(_upload(api, image_bytes((64, 64))), 403, "email_not_verified")
+    unverified.refresh_from_db()
+    assert not unverified.avatar
+    assert api.delete(AVATAR).status_code == 204  # removing stays open
+
+
+def test_avatar_uploads_are_throttled_per_user(make_api, student, teacher, settings):
+    settings.AUTH_THROTTLE_RATES = {**settings.AUTH_THROTTLE_RATES, "avatar": "2/hour"}
+    api = make_api().login_as(student)
+    for _ in range(2):
+        assert _upload(api, image_bytes((64, 64))).status_code == 200
+    response = _upload(api, image_bytes((64, 64)))
+    assert_error(response, 429, "throttled")
+    assert int(response["Retry-After"]) > 0
+    assert api.delete(AVATAR).status_code == 204  # only uploads count
+    assert _upload(make_api().login_as(teacher), image_bytes((64, 64))).status_code == 200
+
+
+def test_avatar_decodes_are_bounded_per_process_with_429_when_full(api, student, settings):
+    from learning.accounts.images import decode_slot
+
+    settings.AVATAR_MAX_CONCURRENT_DECODES = 1
+    settings.AVATAR_DECODE_WAIT_MS = 50
+    api.login_as(student)
+    with decode_slot():  # another upload being decoded in this process
+        response = _upload(api, image_bytes((64, 64)))
+        assert_error(response, 429, "avatar_busy")
+        assert int(response["Retry-After"]) >= 1
+    student.refresh_from_db()
+    assert not student.avatar
+    assert _upload(api, image_bytes((64, 64))).status_code == 200
+
+
 def test_animated_gif_keeps_its_first_frame(api, student):
     frames = [Image.new("RGB", (40, 40), c) for c in ((255, 0, 0), (0, 0, 255))]
     out = io.BytesIO()

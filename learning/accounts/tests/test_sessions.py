@@ -1,9 +1,13 @@
 """Signup, login, refresh rotation, logout, me: end to end through the HTTP API."""
 
+import re
+
 import jwt
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from learning.accounts.tokens import tokens_for_user
 
@@ -119,11 +123,28 @@ def test_refresh_rotates_and_a_rotated_token_is_rejected(api, student):
     rotated = second.json()
     assert rotated["refresh"] != first["refresh"]
     assert api.bearer(rotated["access"]).get(ME).status_code == 200
-    # reuse of the rotated token
-    assert_error(api.post(REFRESH, {"refresh": first["refresh"]}), 401, "token_not_valid")
-    # the new one still works, once
-    assert api.post(REFRESH, {"refresh": rotated["refresh"]}).status_code == 200
-    assert_error(api.post(REFRESH, {"refresh": rotated["refresh"]}), 401, "token_not_valid")
+    # the new one works, once
+    newer = api.post(REFRESH, {"refresh": rotated["refresh"]})
+    assert newer.status_code == 200
+    assert_error(api.post(REFRESH, {"refresh": rotated["refresh"]}), 401, "token_reused")
+
+
+def test_reusing_a_rotated_refresh_token_revokes_every_token_of_its_session(api, make_api, student):
+    """Family revocation: a rotated token coming back means two parties hold the
+    session. Both the thief's newer tokens and the victim's stop working; the user's
+    other sessions do not."""
+    victim = _login(make_api(), student)
+    laptop = _login(make_api(), student)
+    thief = make_api().post(REFRESH, {"refresh": victim["refresh"]}).json()
+    thief_next = make_api().post(REFRESH, {"refresh": thief["refresh"]}).json()
+    body = assert_error(make_api().post(REFRESH, {"refresh": victim["refresh"]}), 401, "token_reused")
+    assert "Log in again" in body["errors"][0]["detail"]
+    for tokens in (victim, thief, thief_next):
+        assert_error(make_api().bearer(tokens["access"]).get(ME), 401, "token_revoked")
+    assert_error(make_api().post(REFRESH, {"refresh": thief_next["refresh"]}), 401, "token_not_valid")
+    assert make_api().bearer(laptop["access"]).get(ME).status_code == 200
+    assert make_api().post(REFRESH, {"refresh": laptop["refresh"]}).status_code == 200
+    assert make_api().bearer(_login(api, student)["access"]).get(ME).status_code == 200
 
 
 @pytest.mark.parametrize("token", ["", "garbage", "a.b.c", "x" * 4000])
@@ -143,6 +164,51 @@ def test_logout_then_refresh_is_rejected(api, student):
     assert api.post(LOGOUT, {"refresh": tokens["refresh"]}).status_code == 204
     assert_error(api.post(REFRESH, {"refresh": tokens["refresh"]}), 401, "token_not_valid")
     assert_error(api.post(LOGOUT, {"refresh": tokens["refresh"]}), 401, "token_not_valid")
+
+
+@pytest.mark.parametrize(
+    "cached",
+    [
+        pytest.param(True, marks=pytest.mark.skipif(not settings.REDIS_URL, reason="the cache needs Redis")),
+        False,
+    ],
+)
+def test_logout_revokes_the_access_tokens_of_its_session_at_once(make_api, student, settings, cached):
+    settings.AUTH_USER_CACHE_SECONDS = 60 if cached else 0
+    phone, laptop = _login(make_api(), student), _login(make_api(), student)
+    rotated = make_api().post(REFRESH, {"refresh": phone["refresh"]}).json()
+    for tokens in (phone, rotated, laptop):
+        assert make_api().bearer(tokens["access"]).get(ME).status_code == 200  # cached, if on
+    assert make_api().post(LOGOUT, {"refresh": rotated["refresh"]}).status_code == 204
+    for tokens in (phone, rotated):
+        assert_error(make_api().bearer(tokens["access"]).get(ME), 401, "token_revoked")
+    assert make_api().bearer(laptop["access"]).get(ME).status_code == 200
+
+
+def test_the_revocation_check_reads_nothing_more_than_the_user_row(make_api, student, settings):
+    """Embedded default (no cache): a request with revoked sessions on record still
+    reads the user row once and nothing else about sessions."""
+    settings.AUTH_USER_CACHE_SECONDS = 0
+    signed_out, live = _login(make_api(), student), _login(make_api(), student)
+    assert make_api().post(LOGOUT, {"refresh": signed_out["refresh"]}).status_code == 204
+    client = make_api().bearer(live["access"])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(ME).status_code == 200
+    tables = [re.findall(r'FROM "(\w+)"', q["sql"]) for q in queries.captured_queries]
+    assert tables == [["accounts_user"], ["auth_group"]], tables  # the user, its roles (`me`)
+
+
+def test_too_many_revoked_sessions_at_once_sign_the_user_out_everywhere(make_api, student, settings):
+    settings.AUTH_REVOKED_SESSIONS_MAX = 2
+    sessions = [_login(make_api(), student) for _ in range(4)]
+    for tokens in sessions[:2]:
+        assert make_api().post(LOGOUT, {"refresh": tokens["refresh"]}).status_code == 204
+    assert make_api().bearer(sessions[3]["access"]).get(ME).status_code == 200
+    assert make_api().post(LOGOUT, {"refresh": sessions[2]["refresh"]}).status_code == 204
+    assert_error(make_api().bearer(sessions[3]["access"]).get(ME), 401, "token_revoked")
+    assert_error(make_api().post(REFRESH, {"refresh": sessions[3]["refresh"]}), 401, "token_not_valid")
+    student.refresh_from_db()
+    assert student.revoked_sessions == {}
 
 
 def test_logout_keeps_other_sessions(api, make_api, student):

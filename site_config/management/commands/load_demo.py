@@ -1,5 +1,7 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils.module_loading import import_string
@@ -12,6 +14,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        _check_demo_password()
         loaders = settings.DEMO_LOADERS
         logins = []
         # The demo goes through the real workflow; its moderation notices go nowhere.
@@ -29,3 +32,21 @@ class Command(BaseCommand):
             self.stdout.write("Demo logins (editor at /admin/, API tokens at /api/v1/auth/login/):")
             for line in logins:
                 self.stdout.write(f"    {line}")
+
+
+def _check_demo_password() -> None:
+    """The demo users (one a superuser) get DEMO_PASSWORD: refuse before writing anything
+    when there is none (production has no default and ignores the public one) or when it
+    fails the password validators."""
+    password = settings.DEMO_PASSWORD
+    if not password:
+        raise CommandError(
+            "load_demo refuses: DEMO_PASSWORD is not set. The demo creates a superuser, and "
+            "production has no default demo password (the public default is ignored). Set "
+            "DEMO_PASSWORD to a strong password of your own, or do not load the demo here."
+        )
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        reasons = " ".join(exc.messages)
+        raise CommandError(f"load_demo refuses: DEMO_PASSWORD is too weak: {reasons}") from None
