@@ -457,6 +457,7 @@ class WorkerPool:
             worker.kill()
             self.stats.spent += 1
             self._drop(worker, crashed=True)
+            log.warning("sandbox worker %s retired at once: its run's isolate did not stop", worker.pid)
             _lost_worker(reply, worker)
         elif info.get("retiring"):
             worker.retire()
