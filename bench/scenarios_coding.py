@@ -9,6 +9,12 @@ kinds of rows: throughput (8 connections back to back: how many runs/s the machi
 gives, latency is mostly queueing) and latency at a fixed rate of 100 runs/s (wrk paced
 by code_run.lua; the achieved rate is in the row, a miss shows as < 100).
 
+Crash rows (issue 10, row 6): the victim's hello-world at VICTIM_RATE runs/s, calm and
+while another account posts the two worker-crashing payloads back to back from two
+threads (CRASHES), next to each other in the same run. Target: victim p95 under 2x
+calm. The crasher's outcomes (mostly 429 `sandbox_crash_limit` once its backoff is
+spent) are printed under the row.
+
 The CPU-bound script is calibrated at setup *inside the sandbox*: cold runs through a
 worker pool built from the server's own settings, each in a fresh isolate as in
 production, until the program's own wall time is ~100 ms.
@@ -46,6 +52,14 @@ ATTACKS = [
     "Object.prototype.polluted = 1; Array.prototype.push = null",
     "const f = () => Promise.resolve().then(f); f()",
 ]
+# Each kills a sandbox worker on the 2026-11 main (V8 fatal out of memory).
+CRASHES = [
+    "Array(1e9).fill(0)",
+    "const e = new Error('x');"
+    " Object.defineProperty(e, 'name', { get() { return 'a'.repeat(100 * 1024 * 1024) } });"
+    " throw e",
+]
+VICTIM_RATE = 50
 _state: dict = {}
 
 
@@ -67,8 +81,12 @@ def learners(ctx: Context, *, rate: int = 0) -> None:
     attacker, _ = get_user_model().objects.get_or_create(
         email="bench-attacker@mrict.local", defaults={"email_verified": True}
     )
+    crasher, _ = get_user_model().objects.get_or_create(
+        email="bench-crasher@mrict.local", defaults={"email_verified": True}
+    )
     ctx.data["code_tokens"] = ",".join(tokens)
     _state["attacker_token"] = str(AccessToken.for_user(attacker))
+    _state["crasher_token"] = str(AccessToken.for_user(crasher))
     _state["cpu_body"] = json.dumps({"language": "javascript", "source": CPU_TEMPLATE.format(n=calibrate())})
     node_baseline(ctx)
 
@@ -145,7 +163,7 @@ def node_baseline(ctx: Context) -> None:
 
 
 @contextlib.contextmanager
-def attacks_running(ctx: Context):
+def attacks_running(ctx: Context, *, payloads=ATTACKS, token_key: str = "attacker_token", label="attacks"):
     """One attacker posting the attack payloads back to back for the whole run."""
     stop = threading.Event()
     counts = {"sent": 0, "statuses": {}}
@@ -153,13 +171,13 @@ def attacks_running(ctx: Context):
     def loop():
         i = 0
         while not stop.is_set():
-            body = json.dumps({"language": "javascript", "source": ATTACKS[i % len(ATTACKS)]}).encode()
+            body = json.dumps({"language": "javascript", "source": payloads[i % len(payloads)]}).encode()
             request = urllib.request.Request(
                 ctx.base_url + "/api/v1/code/run/",
                 data=body,
                 headers={
                     "Content-Type": "application/json",
-                    "Authorization": f"Bearer {_state['attacker_token']}",
+                    "Authorization": f"Bearer {_state[token_key]}",
                 },
             )
             try:
@@ -167,6 +185,8 @@ def attacks_running(ctx: Context):
                     status = json.loads(response.read()).get("status")
             except urllib.error.HTTPError as exc:
                 status = f"http {exc.code}"
+                with contextlib.suppress(Exception):
+                    status += " " + json.loads(exc.read())["errors"][0]["code"]
             except OSError as exc:
                 status = type(exc).__name__
             counts["sent"] += 1
@@ -183,9 +203,14 @@ def attacks_running(ctx: Context):
         for t in threads:
             t.join(20)
         print(
-            f"[bench]   attacks during the run: {counts['sent']} sent, outcomes {counts['statuses']}",
+            f"[bench]   {label} during the run: {counts['sent']} sent, outcomes {counts['statuses']}",
             flush=True,
         )
+
+
+def crashes_running(ctx: Context):
+    """Another account crashing workers in a loop: both payloads, two threads."""
+    return attacks_running(ctx, payloads=CRASHES, token_key="crasher_token", label="crashes")
 
 
 def cpu_body(ctx: Context) -> str:
@@ -219,6 +244,15 @@ SCENARIOS = [
         during=attacks_running,
     ),
     _code("code run: hello-world, throughput + attacks", HELLO, during=attacks_running),
+    # the row pair of issue 10 (row 6): the victim calm, then while workers crash
+    _code(f"code run: victim hello-world at {VICTIM_RATE}/s, calm", HELLO, rate=VICTIM_RATE, connections=16),
+    _code(
+        f"code run: victim hello-world at {VICTIM_RATE}/s + crash loop",
+        HELLO,
+        rate=VICTIM_RATE,
+        connections=16,
+        during=crashes_running,
+    ),
     _code(f"code run: {CPU_TARGET_MS} ms CPU, throughput (4 conns)", cpu_body, connections=4),
     _code(
         f"code run: {CPU_TARGET_MS} ms CPU + attacks (4 conns)",

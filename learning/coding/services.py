@@ -12,7 +12,7 @@ from django.conf import settings
 
 from learning.events import CodeRun, bus
 
-from .concurrency import Busy, run_slot
+from .concurrency import Busy, CrashLimited, crash_gate, crash_record, run_slot
 from .rules import is_file_name, is_text
 from .sandbox import protocol
 from .sandbox.backends import PoolBusy, SandboxUnavailable, get_backend, job_limits, job_timeout_s
@@ -26,6 +26,15 @@ class SandboxBusyError(Exception):
 
 class SandboxDownError(Exception):
     """The sandbox cannot run anything right now: the API answers 503."""
+
+
+class SandboxCrashLimitError(Exception):
+    """The account's runs killed too many sandbox workers lately: the API answers 429
+    (code `sandbox_crash_limit`) with Retry-After."""
+
+    def __init__(self, retry_after: float):
+        super().__init__(f"retry after {retry_after:.1f} s")
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -47,14 +56,23 @@ def runnable_files(*, language: str, files: list[SourceFile]) -> list[dict]:
 
 
 def _submit(*, user, job: dict) -> dict:
+    """Admission (crash backoff, then a fair slot), the run, and the crash count: a run
+    that cost the pool its worker counts against its account."""
     timeout_s = job_timeout_s(job)
+    user_key = str(user.pk)
     try:
-        with run_slot(user_key=str(user.pk), ttl_ms=int((timeout_s + 5) * 1000)) as wait_left:
-            return get_backend().run(job, wait_s=max(wait_left, 1.0))
+        crash_gate(user_key=user_key)
+        with run_slot(user_key=user_key, ttl_ms=int((timeout_s + 5) * 1000)) as wait_left:
+            result = get_backend().run(job, wait_s=max(wait_left, 1.0))
+    except CrashLimited as exc:
+        raise SandboxCrashLimitError(exc.retry_after) from exc
     except (Busy, PoolBusy) as exc:
         raise SandboxBusyError from exc
     except SandboxUnavailable as exc:
         raise SandboxDownError(str(exc)) from exc
+    if (result.get("worker") or {}).get("lost_worker"):
+        crash_record(user_key=user_key)
+    return result
 
 
 def code_run(

@@ -18,6 +18,13 @@ SANDBOX_MAX_FILES = env.int("SANDBOX_MAX_FILES", default=20)
 # --- the worker pool ---
 SANDBOX_POOL_SIZE = env.int("SANDBOX_POOL_SIZE", default=max(2, (os.cpu_count() or 1) * 2))
 SANDBOX_RECYCLE_AFTER = env.int("SANDBOX_RECYCLE_AFTER", default=500)
+# Workers started beyond SANDBOX_POOL_SIZE and kept ready: a crash never makes the next
+# run wait for an interpreter to start.
+SANDBOX_POOL_SPARES = env.int("SANDBOX_POOL_SPARES", default=1)
+# A replacement for a crashed or killed worker boots at this nice value (0 = normal), so
+# a crash loop's restarts yield the CPU to other users' runs; the pool raises it again
+# once the worker is ready where it may (CAP_SYS_NICE), else the worker keeps it.
+SANDBOX_RESTART_NICE = env.int("SANDBOX_RESTART_NICE", default=10)
 # Memory a worker may map beyond what it holds once V8 is up (RLIMIT_DATA): the JS heap
 # is capped separately by SANDBOX_HEAP_MB; this also bounds ArrayBuffer backing stores,
 # which live outside the JS heap.
@@ -42,6 +49,20 @@ SANDBOX_SLOW_RUN_IDLE = env.bool("SANDBOX_SLOW_RUN_IDLE", default=True)
 SANDBOX_MAX_CONCURRENT_PER_USER = env.int("SANDBOX_MAX_CONCURRENT_PER_USER", default=2)
 SANDBOX_MAX_CONCURRENT = env.int("SANDBOX_MAX_CONCURRENT", default=SANDBOX_POOL_SIZE)
 SANDBOX_QUEUE_WAIT_MS = env.int("SANDBOX_QUEUE_WAIT_MS", default=3000)
+# Fair sharing: a user's second and further concurrent runs are admitted only while this
+# many global slots stay free, so an account that holds none always finds one.
+SANDBOX_RESERVED_SLOTS = env.int("SANDBOX_RESERVED_SLOTS", default=1)
+
+# --- an account whose runs keep killing workers (crash, kill, wedged isolate) ---
+# Within SANDBOX_CRASH_WINDOW_S: the first SANDBOX_CRASH_FREE cost nothing; each further
+# one delays the account's next run by SANDBOX_CRASH_BACKOFF_MS, doubling per crash up
+# to SANDBOX_CRASH_BACKOFF_MAX_MS; at SANDBOX_CRASH_LIMIT the account's runs are refused
+# (429, code sandbox_crash_limit, Retry-After) until the window forgets enough of them.
+SANDBOX_CRASH_WINDOW_S = env.int("SANDBOX_CRASH_WINDOW_S", default=60)
+SANDBOX_CRASH_FREE = env.int("SANDBOX_CRASH_FREE", default=2)
+SANDBOX_CRASH_BACKOFF_MS = env.int("SANDBOX_CRASH_BACKOFF_MS", default=250)
+SANDBOX_CRASH_BACKOFF_MAX_MS = env.int("SANDBOX_CRASH_BACKOFF_MAX_MS", default=2000)
+SANDBOX_CRASH_LIMIT = env.int("SANDBOX_CRASH_LIMIT", default=8)
 
 # --- service mode: the pool as its own process/container ---
 SANDBOX_URL = env("SANDBOX_URL", default="")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -50,6 +51,19 @@ class SandboxBusy(APIException):
         self.wait = retry_after
 
 
+class SandboxCrashLimit(APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_detail = (
+        "Your recent programs crashed the sandbox too often (for example by running out of memory); "
+        "wait before running more."
+    )
+    default_code = "sandbox_crash_limit"
+
+    def __init__(self, retry_after: int):
+        super().__init__()
+        self.wait = retry_after
+
+
 class SandboxUnavailable(Exception):
     """Answered as a 503 in the one error shape (not raised through DRF's handler,
     which would report it as a server crash: the sandbox being down is an outage of a
@@ -79,6 +93,8 @@ def sandbox_call(fn, **kwargs):
         return fn(**kwargs)
     except services.SandboxBusyError as exc:
         raise SandboxBusy(retry_after_s()) from exc
+    except services.SandboxCrashLimitError as exc:
+        raise SandboxCrashLimit(max(1, math.ceil(exc.retry_after))) from exc
     except services.SandboxDownError as exc:
         log.warning("sandbox unavailable: %s", exc)
         raise SandboxUnavailable() from exc
@@ -98,12 +114,16 @@ class CodeRunView(APIView):
             "`readline()`/`prompt()` (one line per call, `null` at the end). Statuses: `ok`, `error` "
             "(with the file, line and column), `timeout`, `memory_limit`, `output_limit`. Limits: "
             "SANDBOX_WALL_TIME_MS, SANDBOX_HEAP_MB, SANDBOX_OUTPUT_BYTES. 429 with Retry-After when "
-            "the user's or the platform's concurrent runs are all busy beyond SANDBOX_QUEUE_WAIT_MS."
+            "the user's or the platform's concurrent runs are all busy beyond SANDBOX_QUEUE_WAIT_MS "
+            "(code `sandbox_busy`), or when the account's recent runs crashed the sandbox's workers "
+            "SANDBOX_CRASH_LIMIT times within SANDBOX_CRASH_WINDOW_S (code `sandbox_crash_limit`)."
         ),
         request=CodeRunInputSerializer,
         responses={
             200: CodeRunResultSerializer,
-            429: OpenApiResponse(description="Too many concurrent runs (Retry-After set)."),
+            429: OpenApiResponse(
+                description="Too many concurrent runs, or too many recent sandbox crashes (Retry-After set)."
+            ),
             503: OpenApiResponse(description="The sandbox is unavailable."),
         },
         examples=[
@@ -318,7 +338,10 @@ class ChallengeSubmitView(APIView):
         responses={
             201: LearnerSubmissionSerializer,
             429: OpenApiResponse(
-                description="Too many submissions (`throttled`) or concurrent runs (Retry-After set)."
+                description=(
+                    "Too many submissions (`throttled`), too many concurrent runs, or too many recent"
+                    " sandbox crashes (`sandbox_crash_limit`); Retry-After set."
+                )
             ),
             503: OpenApiResponse(description="The sandbox is unavailable."),
         },

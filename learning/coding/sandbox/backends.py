@@ -60,6 +60,8 @@ def pool_config() -> PoolConfig:
     wall_s = settings.SANDBOX_WALL_TIME_MS / 1000
     return PoolConfig(
         size=settings.SANDBOX_POOL_SIZE,
+        spares=settings.SANDBOX_POOL_SPARES,
+        restart_nice=settings.SANDBOX_RESTART_NICE,
         recycle_after=settings.SANDBOX_RECYCLE_AFTER,
         languages=protocol.SUPPORTED_LANGUAGES,
         v8_flags=tuple(settings.SANDBOX_V8_FLAGS),

@@ -69,6 +69,11 @@ class WorkerTimeout(Exception):
     pass
 
 
+class WorkerLost(Exception):
+    """The worker died before it took the job: outside this run (the previous run's
+    aftermath, the OOM killer, a kill from outside). The job is retried elsewhere."""
+
+
 @dataclass(frozen=True)
 class PoolConfig:
     size: int = 2
@@ -86,6 +91,9 @@ class PoolConfig:
     slow_after_ms: int = 0  # 0: never lower a run's priority
     slow_nice: int = 10
     slow_idle: bool = True  # also SCHED_IDLE: run only on CPU nothing else wants
+    spares: int = 1  # workers started beyond `size`, so a crash never makes a run wait for a start
+    restart_nice: int = 10  # a replacement for a crashed or killed worker boots at this nice
+    lost_retries: int = 3  # a job whose worker died before taking it is retried this often
 
     def worker_config(self) -> dict:
         data = asdict(self)
@@ -98,8 +106,9 @@ class PoolConfig:
 class Worker:
     """The parent's handle on one worker process."""
 
-    def __init__(self, config: PoolConfig):
+    def __init__(self, config: PoolConfig, *, nice: int = 0):
         self.config = config
+        self.nice = nice
         child_read, self._to = os.pipe()
         self._from, child_write = os.pipe()
         try:
@@ -109,7 +118,7 @@ class Worker:
                     "-I",
                     str(WORKER_SCRIPT),
                     str(ROOT),
-                    json.dumps(config.worker_config()),
+                    json.dumps({**config.worker_config(), "start_nice": nice}),
                     str(child_read),
                     str(child_write),
                 ],
@@ -130,6 +139,9 @@ class Worker:
         self.service_tids: set[int] = set()
         self.dead = False
         self.reniced_tids: set[int] = set()
+        # The worker says "ready" again once it has tidied up after a job and warmed
+        # its next isolate; until then a death is not the next job's doing.
+        self.ready_pending = False
 
     def wait_ready(self, timeout_s: float) -> None:
         hello = self._receive(time.monotonic() + timeout_s)
@@ -139,6 +151,29 @@ class Worker:
         if self.hardening.get("seccomp_missing") and not _warned_no_seccomp:
             _warn_no_seccomp(self.hardening["seccomp_missing"])
         self.service_tids = {int(t) for t in hello.get("service_tids") or () if isinstance(t, int)}
+        if self.nice:
+            self.restore_priority()
+
+    def restore_priority(self) -> None:
+        """A worker booted at a low priority (a replacement after a crash: its
+        interpreter start must not compete with other users' runs) serves at normal
+        priority where the pool may raise it again (CAP_SYS_NICE); elsewhere it keeps
+        its low priority for its life. Threads are reniced one by one (nice is per
+        thread on Linux, and new threads inherit their creator's)."""
+        try:
+            tids = [int(t) for t in os.listdir(f"/proc/{self.pid}/task")]
+        except OSError:
+            return
+        try:
+            for tid in tids:
+                with contextlib.suppress(ProcessLookupError):
+                    os.setpriority(os.PRIO_PROCESS, tid, 0)
+        except PermissionError:
+            return
+        self.nice = 0
+
+    def alive(self) -> bool:
+        return not self.dead and self.proc.poll() is None
 
     def _receive(self, deadline: float) -> dict:
         while True:
@@ -162,7 +197,18 @@ class Worker:
         try:
             protocol.write_frame(self._to, job)
         except OSError as exc:  # broken pipe: it died while idle
-            raise WorkerDied(str(exc)) from exc
+            raise WorkerLost(str(exc)) from exc
+        if self.ready_pending:
+            # It takes the job only after this frame: dying (or hanging) before it is
+            # not this job's doing. A slow tidy-up on a busy machine only adds latency:
+            # the job's own clock starts once the worker has taken it.
+            try:
+                ready = self._receive(time.monotonic() + timeout_s)
+            except (WorkerDied, WorkerTimeout) as exc:
+                raise WorkerLost(str(exc) or "no ready frame") from exc
+            if not ready.get("ready"):
+                raise WorkerDied("worker out of step")
+            self.ready_pending = False
         deadline = time.monotonic() + timeout_s
         slow_s = self.config.slow_after_ms / 1000
         while True:
@@ -178,6 +224,7 @@ class Worker:
                 # Most jobs end before the first check and never pay for it.
                 self.deprioritize()
         self.served += 1
+        self.ready_pending = True
         return reply
 
     def deprioritize(self) -> None:
@@ -199,7 +246,8 @@ class Worker:
                 with open(f"/proc/{self.pid}/task/{tid}/stat", "rb") as f:
                     fields = f.read().rsplit(b")", 1)[1].split()
                 if (int(fields[11]) + int(fields[12])) / _CLK_TCK >= slow_s:
-                    os.setpriority(os.PRIO_PROCESS, tid, self.config.slow_nice)
+                    # never below the worker's own nice (lowering it needs a privilege)
+                    os.setpriority(os.PRIO_PROCESS, tid, max(self.config.slow_nice, self.nice))
                     if self.config.slow_idle:
                         with contextlib.suppress(OSError):  # e.g. a runtime without SCHED_IDLE
                             os.sched_setscheduler(tid, os.SCHED_IDLE, os.sched_param(0))
@@ -240,6 +288,8 @@ class PoolStats:
     killed: int = 0
     retired: int = 0
     crashed: int = 0
+    lost: int = 0  # died between jobs; their next job was retried on another worker
+    spent: int = 0  # retired at once by a run that left its isolate running (V8 ignored the stop)
     jobs: int = 0
     reniced_runs: int = 0  # jobs whose isolate threads were reniced
     busy_rejections: int = 0
@@ -257,26 +307,27 @@ class WorkerPool:
         self._idle: deque[Worker] = deque()
         self._all: set[Worker] = set()
         self._starting = 0
+        self._in_flight = 0  # at most config.size; the spares stand by for crashes
         self._closed = False
         self._start_failures = 0
         self.stats = PoolStats()
-        for _ in range(config.size):
+        for _ in range(config.size + config.spares):
             self._spawn_async()
         atexit.register(self.close)
 
     # --- workers coming and going ---
 
-    def _spawn_async(self) -> None:
+    def _spawn_async(self, *, nice: int = 0) -> None:
         with self._cond:
             if self._closed:
                 return
             self._starting += 1
-        threading.Thread(target=self._spawn, name="sandbox-spawn", daemon=True).start()
+        threading.Thread(target=self._spawn, kwargs={"nice": nice}, name="sandbox-spawn", daemon=True).start()
 
-    def _spawn(self) -> None:
+    def _spawn(self, nice: int = 0) -> None:
         worker = None
         try:
-            worker = Worker(self.config)
+            worker = Worker(self.config, nice=nice)
             worker.wait_ready(self.config.start_timeout_s)
         except Exception as exc:  # noqa: BLE001 - reported, and the pool retries
             log.error("sandbox worker failed to start: %s", exc)
@@ -289,7 +340,7 @@ class WorkerPool:
                 self._cond.notify_all()
             if failures <= 20 and not self._closed:
                 time.sleep(min(5.0, 0.1 * failures))
-                self._spawn_async()
+                self._spawn_async(nice=nice)
             return
         with self._cond:
             self._starting -= 1
@@ -306,7 +357,7 @@ class WorkerPool:
     def _acquire(self, wait_s: float) -> Worker:
         deadline = time.monotonic() + wait_s
         with self._cond:
-            while not self._idle:
+            while not self._idle or self._in_flight >= self.config.size:
                 if self._closed:
                     raise SandboxUnavailable("the sandbox pool is closed")
                 if not self._all and not self._starting and self._start_failures:
@@ -316,48 +367,105 @@ class WorkerPool:
                     self.stats.busy_rejections += 1
                     raise PoolBusy
                 self._cond.wait(remaining)
-            return self._idle.popleft()
+            # The worker idle the longest, preferring one at normal priority.
+            worker = next((w for w in self._idle if not w.nice), self._idle[0])
+            self._idle.remove(worker)
+            self._in_flight += 1
+            return worker
 
     def _release(self, worker: Worker) -> None:
         with self._cond:
+            self._in_flight -= 1
             self._idle.append(worker)
             self._cond.notify()
 
-    def _drop(self, worker: Worker) -> None:
+    def _drop(self, worker: Worker, *, crashed: bool = False) -> None:
+        """Forget a worker that is gone and start its replacement in the background;
+        after a crash or a kill, at a low priority (restart_nice): restarts must not
+        load the machine other users' runs share."""
         with self._cond:
+            self._in_flight -= 1
             self._all.discard(worker)
-        self._spawn_async()
+            self._cond.notify()
+        self._spawn_async(nice=self.config.restart_nice if crashed else 0)
 
     # --- the one public operation ---
 
     def run(self, job: dict, *, wait_s: float, timeout_s: float) -> dict:
         """Run `job` on a worker. Always returns a result dict (protocol.py), except
-        PoolBusy (no worker within wait_s) and SandboxUnavailable."""
-        worker = self._acquire(wait_s)
+        PoolBusy (no worker within wait_s) and SandboxUnavailable.
+
+        A run never fails because of another run: a worker found dead, or that dies
+        before it takes the job (it says `ready` first), is replaced and the job goes
+        to another worker. A reply's `worker.lost_worker` is true when this run cost
+        the pool its worker (it crashed it, had it killed, or left it unusable), so
+        the caller can slow down an account that keeps doing that."""
+        deadline = time.monotonic() + wait_s
+        for attempt in range(self.config.lost_retries + 1):
+            wait = max(0.0, deadline - time.monotonic())
+            # a retry is not the caller's wait: it may need a replacement to boot
+            worker = self._acquire(max(wait, 2.0) if attempt else wait)
+            if not worker.alive():
+                self._lose(worker)
+                continue
+            try:
+                return self._run_on(worker, job, timeout_s)
+            except WorkerLost:
+                self._lose(worker)
+        raise SandboxUnavailable("sandbox workers keep dying before they take a job")
+
+    def _lose(self, worker: Worker) -> None:
+        code = worker.kill()
+        self.stats.lost += 1
+        self._drop(worker, crashed=True)
+        log.warning(
+            "sandbox worker %s died between jobs (exit %s); the job goes to another", worker.pid, code
+        )
+
+    def _run_on(self, worker: Worker, job: dict, timeout_s: float) -> dict:
         started = time.perf_counter()
         try:
             reply = worker.call(job, timeout_s)
         except WorkerTimeout:
             worker.kill()
             self.stats.killed += 1
-            self._drop(worker)
+            self._drop(worker, crashed=True)
             log.warning("sandbox worker %s killed after %.1f s", worker.pid, timeout_s)
-            return protocol.crashed_result(
-                protocol.TIMEOUT, "The program did not stop in time.", (time.perf_counter() - started) * 1000
+            return _lost_worker(
+                protocol.crashed_result(
+                    protocol.TIMEOUT,
+                    "The program did not stop in time.",
+                    (time.perf_counter() - started) * 1000,
+                ),
+                worker,
             )
         except WorkerDied:
             code = worker.kill()
             self.stats.crashed += 1
-            self._drop(worker)
+            self._drop(worker, crashed=True)
             status = _status_for_exit(code)
             log.warning("sandbox worker %s died mid-job (exit %s)", worker.pid, code)
-            return protocol.crashed_result(
-                status, "The sandbox stopped the program.", (time.perf_counter() - started) * 1000
+            message = (
+                "The program ran out of memory and stopped the sandbox."
+                if status == protocol.MEMORY_LIMIT
+                else "The sandbox stopped the program."
+            )
+            return _lost_worker(
+                protocol.crashed_result(status, message, (time.perf_counter() - started) * 1000), worker
             )
         self.stats.jobs += 1
         if worker.reniced_tids:
             self.stats.reniced_runs += 1
-        if reply.get("worker", {}).get("retiring"):
+        info = reply.get("worker") or {}
+        if info.get("spent"):
+            # Its isolate ignored the stop (a runaway inside a V8 builtin): it must
+            # not serve anyone else. Kill it now rather than wait for it to exit.
+            worker.kill()
+            self.stats.spent += 1
+            self._drop(worker, crashed=True)
+            log.warning("sandbox worker %s retired at once: its run's isolate did not stop", worker.pid)
+            _lost_worker(reply, worker)
+        elif info.get("retiring"):
             worker.retire()
             self.stats.retired += 1
             self._drop(worker)
@@ -366,7 +474,8 @@ class WorkerPool:
         return reply
 
     def wait_until_ready(self, timeout_s: float) -> int:
-        """Block until every worker is up (or the timeout); returns how many are."""
+        """Block until every worker (size + spares) is up (or the timeout); returns how
+        many are."""
         deadline = time.monotonic() + timeout_s
         with self._cond:
             while self._starting and time.monotonic() < deadline:
@@ -377,6 +486,8 @@ class WorkerPool:
         with self._cond:
             return {
                 "size": self.config.size,
+                "spares": self.config.spares,
+                "in_flight": self._in_flight,
                 "alive": len(self._all),
                 "idle": len(self._idle),
                 "starting": self._starting,
@@ -405,10 +516,17 @@ def _warn_no_seccomp(reason: str) -> None:
     log.warning("sandbox workers run WITHOUT a seccomp filter (SANDBOX_SECCOMP is on): %s", reason)
 
 
+def _lost_worker(result: dict, worker: Worker) -> dict:
+    result.setdefault("worker", {"pid": worker.pid})
+    result["worker"]["lost_worker"] = True
+    return result
+
+
 def _status_for_exit(code: int | None) -> str:
     if code in (-signal.SIGXCPU,):
         return protocol.TIMEOUT
-    if code in (-signal.SIGKILL, -signal.SIGABRT):
-        # V8 aborts on a fatal out-of-memory; the kernel's OOM killer sends SIGKILL.
+    if code in (-signal.SIGKILL, -signal.SIGABRT, -signal.SIGTRAP):
+        # V8's fatal out-of-memory ends in a trap (SIGTRAP, seen with RLIMIT_DATA
+        # reached) or an abort; the kernel's OOM killer sends SIGKILL.
         return protocol.MEMORY_LIMIT
     return protocol.ERROR

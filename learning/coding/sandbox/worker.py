@@ -4,7 +4,10 @@ Started by the pool (pool.py) as a fresh interpreter (fork + exec, never a bare 
 of a process with V8 in it). It loads V8, warms an isolate, then hardens itself
 (hardening.py) before reading the first job. It answers jobs one at a time on its two
 pipe file descriptors and exits after `recycle_after` jobs or when the pipe closes
-(its parent is gone). Nothing here imports Django.
+(its parent is gone). After each reply it tidies up, warms its next isolate and says
+`ready` again: the pool knows a death before that frame is not the next job's doing.
+A run that leaves its isolate running (V8 ignored the stop) makes the worker leave at
+once (`spent`), before anyone else's job. Nothing here imports Django.
 """
 
 from __future__ import annotations
@@ -78,26 +81,35 @@ def serve(config: dict, read_fd: int, write_fd: int) -> None:
         else:
             reply = {"status": "error", "error": {"name": "SandboxError", "message": "unknown job kind"}}
         served += 1
+        spent = bool(runner is not None and getattr(runner, "spent", False))
         reply["worker"] = {
             "pid": os.getpid(),
             "served": served,
-            "retiring": served >= recycle_after,
+            "retiring": served >= recycle_after or spent,
+            "spent": spent,
             "job_ms": round((time.perf_counter() - started) * 1000, 3),
         }
         protocol.write_frame(write_fd, reply)
-        if served >= recycle_after:
+        if served >= recycle_after or spent:
             return
         if runner is not None:
             runner.idle()
+        protocol.write_frame(write_fd, {"ready": True})
 
 
 def main(argv: list[str]) -> None:
     root, config_json, read_fd, write_fd = argv[1], argv[2], int(argv[3]), int(argv[4])
+    config = json.loads(config_json)
+    if config.get("start_nice"):
+        # A replacement after a crash boots at a low priority, before anything costly
+        # (every thread started from here on inherits it); the pool raises it again
+        # once the worker is ready, where it may.
+        os.nice(int(config["start_nice"]))
     if root not in sys.path:
         sys.path.insert(0, root)
     code = 0
     try:
-        serve(json.loads(config_json), read_fd, write_fd)
+        serve(config, read_fd, write_fd)
     except BaseException:  # noqa: BLE001 - the parent sees the exit code and replaces us
         import traceback
 

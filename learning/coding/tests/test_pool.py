@@ -28,7 +28,7 @@ def job(source, **extra):
 @pytest.fixture(scope="module")
 def pool():
     pool = WorkerPool(PoolConfig(size=2, recycle_after=4))
-    assert pool.wait_until_ready(60) == 2
+    assert pool.wait_until_ready(60) == 2 + pool.config.spares
     yield pool
     pool.close()
 
@@ -104,7 +104,7 @@ def test_busy_pool_refuses_after_the_bounded_wait():
 
     pool = WorkerPool(PoolConfig(size=1))
     try:
-        assert pool.wait_until_ready(60) == 1
+        assert pool.wait_until_ready(60) == 1 + pool.config.spares
         thread = threading.Thread(
             target=pool.run, args=(job("while (true) {}"),), kwargs={"wait_s": 5, "timeout_s": 5}
         )
@@ -199,7 +199,7 @@ def test_a_cpu_hungry_run_is_reniced_and_its_worker_serves_on_at_full_priority()
     import threading
 
     limits = {**LIMITS, "wall_ms": 5000}
-    slow = WorkerPool(PoolConfig(size=1, slow_after_ms=300, slow_nice=7))
+    slow = WorkerPool(PoolConfig(size=1, spares=0, slow_after_ms=300, slow_nice=7))
 
     def priorities(pid):
         """{tid: (nice, scheduling policy)} of every thread of the worker."""

@@ -134,6 +134,8 @@ class JavaScriptRunner(Runner):
             warm.mr.eval(PROCESS_WARMUP)
         finally:
             warm.close()
+        # set by a job whose isolate did not stop: the worker leaves after replying
+        self.spent = False
         # Warm both kinds once, so the memory they need is counted before the worker
         # caps its own memory.
         self._warm[True] = self._new(True)
@@ -280,6 +282,12 @@ class JavaScriptRunner(Runner):
             if raw is None:
                 raw = mr.eval("__mrict.finish()", timeout_sec=1)
             report = json.loads(raw) if isinstance(raw, str) else {}
+        except JSTimeoutException:
+            # The isolate is still busy after it was told to stop: a runaway inside a
+            # V8 builtin (`Array(1e9).fill(0)` grows a dictionary in C++ until the
+            # process dies). The worker must not serve anyone after this job.
+            self.spent = True
+            return {}
         except Exception:  # noqa: BLE001 - after an OOM the realm may not answer
             return {}
         if not isinstance(report, dict):
@@ -352,6 +360,7 @@ class JavaScriptRunner(Runner):
     # --- jobs ---
 
     def run(self, *, files: list[dict], stdin: str, limits: dict) -> dict:
+        self.spent = False
         iso = self._take(False)
         try:
             return self._execute(iso, files=files, stdin=stdin, limits=limits)
@@ -359,9 +368,15 @@ class JavaScriptRunner(Runner):
             self._discard(iso)
 
     def run_tests(self, *, files: list[dict], tests: list[dict], limits: dict) -> dict:
+        self.spent = False
         start = time.perf_counter()
         results = []
         for test in tests:
+            if self.spent:
+                # A runaway is still going in an earlier test's isolate: the rest
+                # would only compete with it for memory. Same verdict for them.
+                results.append({**results[-1], "id": test.get("id"), "stdout": [], "wall_ms": 0.0})
+                continue
             if test.get("kind") == "io":
                 iso = self._take(False)
                 try:
@@ -379,7 +394,8 @@ class JavaScriptRunner(Runner):
                     self._discard(iso)
                 results.append(_assert_verdict(test, outcome))
             # close used isolates as we go: a long test list must not pile them up
-            self.idle_trash_only()
+            if not self.spent:  # closing a runaway's isolate would wait for it
+                self.idle_trash_only()
         return {"status": OK, "tests": results, "wall_ms": round((time.perf_counter() - start) * 1000, 3)}
 
     def idle_trash_only(self) -> None:
