@@ -141,7 +141,7 @@ def test_a_simulated_escape_after_harden_reaches_no_other_process_and_no_file(vi
 def test_after_harden_the_pool_still_runs_javascript():
     """Everything a run needs after the filter was opened before it (ICU data, the time
     zone, V8's random seeds come from getrandom)."""
-    pool = WorkerPool(PoolConfig(size=1, recycle_after=50))
+    pool = WorkerPool(PoolConfig(size=1, spares=0, recycle_after=50))
     try:
         assert pool.wait_until_ready(60) == 1
         hello = pool.run(run("console.log('hello world')"), wait_s=15, timeout_s=5)
@@ -225,7 +225,7 @@ def test_the_worker_user_cannot_read_a_file_only_the_web_user_can(tmp_path):
     secret.chmod(stat.S_IRUSR | stat.S_IWUSR)
     outcomes = {}
     for user in ("auto", "none"):
-        pool = WorkerPool(PoolConfig(size=1, seccomp=False, user=user))
+        pool = WorkerPool(PoolConfig(size=1, spares=0, seccomp=False, user=user))
         try:
             assert pool.wait_until_ready(60) == 1
             reply = pool.run(
