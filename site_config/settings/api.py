@@ -1,5 +1,7 @@
 """Django REST framework, the schema and the one error shape."""
 
+from .env import env
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework_simplejwt.authentication.JWTAuthentication",
@@ -7,8 +9,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.MultiPartParser",
+        "site_config.api.parsers.JSONParser",
+        "site_config.api.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "site_config.api.pagination.BoundedPageNumberPagination",
     "PAGE_SIZE": 20,
@@ -20,6 +22,9 @@ REST_FRAMEWORK = {
 }
 
 API_MAX_PAGE_SIZE = 100
+# Deepest nesting of arrays/objects a JSON body may have (400 above); the deepest
+# legitimate payload (a course import document) nests 9 levels.
+API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=32)
 
 DRF_STANDARDIZED_ERRORS = {
     "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,

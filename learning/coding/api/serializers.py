@@ -7,6 +7,8 @@ import re
 from django.conf import settings
 from rest_framework import serializers
 
+from site_config.api.ids import IdField
+
 from ..sandbox.protocol import STATUSES, SUPPORTED_LANGUAGES
 
 FILE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,99}(/[A-Za-z0-9_][A-Za-z0-9_.\-]{0,99}){0,3}$")
@@ -180,7 +182,7 @@ class DraftBaseVersionSerializer(serializers.Serializer):
 
 
 class DraftRestoreSerializer(DraftBaseVersionSerializer):
-    version_id = serializers.IntegerField(help_text="The id of a kept version (from the versions list).")
+    version_id = IdField(help_text="The id of a kept version (from the versions list).")
 
 
 class DraftSerializer(serializers.Serializer):
@@ -308,7 +310,7 @@ class TeacherTestSerializer(serializers.Serializer):
 
 
 class ChallengeWriteSerializer(serializers.Serializer):
-    lesson_id = serializers.IntegerField()
+    lesson_id = IdField()
     title = serializers.CharField(max_length=200)
     prompt = serializers.CharField()
     language = serializers.ChoiceField(choices=list(SUPPORTED_LANGUAGES), default="javascript")
