@@ -23,7 +23,7 @@ REST_FRAMEWORK = {
 
 API_MAX_PAGE_SIZE = 100
 # Deepest nesting of arrays/objects a JSON body may have (400 above); the deepest
-# legitimate payload (a course import document) nests 9 levels.
+# legitimate payload (the demo course import document) nests 8 levels.
 API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=32)
 
 DRF_STANDARDIZED_ERRORS = {
@@ -55,6 +55,7 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode415Enum": "drf_standardized_errors.openapi_serializers.ErrorCode415Enum.choices",
         "ErrorCode429Enum": "drf_standardized_errors.openapi_serializers.ErrorCode429Enum.choices",
         "ErrorCode500Enum": "drf_standardized_errors.openapi_serializers.ErrorCode500Enum.choices",
+        "ParseErrorCodeEnum": "site_config.api.schema.ParseErrorCode.choices",
     },
     "PREPROCESSING_HOOKS": ["site_config.api.schema.only_public_api"],
     "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
