@@ -271,12 +271,24 @@ def test_an_id_filter_too_big_finds_nothing(auth_client, teacher):
     assert response.json()["results"] == []
 
 
-def test_search_on_the_pages_api_answers(auth_client, student, course):
-    response = auth_client(student).get("/api/cms/pages/?search=Course")
-    assert response.status_code == 200, response.content[:500]
-    assert {item["id"] for item in response.json()["items"]} <= set(
-        course.get_descendants(inclusive=True).live().values_list("pk", flat=True)
-    )
+def test_search_on_the_pages_api_answers_and_keeps_the_visibility_rule(
+    auth_client, student, admin_user, build_course
+):
+    from cms import services
+    from cms.models import LessonPage
+
+    visible = build_course(title="Visible")
+    hidden = build_course(title="Hidden")
+    # the course goes offline; its lessons stay live below it and must not show
+    services.page_unpublish(user=admin_user, page=hidden, include_descendants=False)
+    hidden_ids = set(LessonPage.objects.descendant_of(hidden).values_list("pk", flat=True))
+    assert LessonPage.objects.filter(pk__in=hidden_ids, live=True).exists()
+    client = auth_client(student)
+    for query in ("Hidden", "lesson", "Visible"):
+        response = client.get(f"/api/cms/pages/?search={query}")
+        assert response.status_code == 200, response.content[:500]
+        assert not {item["id"] for item in response.json()["items"]} & hidden_ids
+    assert visible.live
 
 
 @pytest.mark.parametrize("url", ["/api/cms/pages/", "/api/cms/images/", "/api/cms/documents/"])
