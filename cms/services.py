@@ -156,13 +156,14 @@ def stream_input_clean(*, model: type[Page], field_name: str, raw, attr: str | N
         return stream_block.clean(value)
     except ValidationError as exc:
         raise ValidationError(_block_error_dict(exc, attr)) from exc
-    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+    except (TypeError, ValueError, AttributeError, KeyError, OverflowError) as exc:
         # A value of the wrong shape (a string where an object is expected, an id that
-        # is not a number...). Find the first culprit for a precise message.
+        # is not a number, or too big for the database: OverflowError on SQLite...).
+        # Find the first culprit for a precise message.
         for index, item in enumerate(items):
             try:
                 stream_block.child_blocks[item["type"]].to_python(item["value"])
-            except (TypeError, ValueError, AttributeError, KeyError):
+            except (TypeError, ValueError, AttributeError, KeyError, OverflowError):
                 raise ValidationError(
                     {f"{attr}.{index}.value": [f"Malformed value for a {item['type']!r} block."]}
                 ) from exc

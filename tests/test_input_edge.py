@@ -333,3 +333,22 @@ def test_malformed_rich_text_is_made_well_formed(auth_client, teacher, lesson, h
         format="json",
     )
     assert response.status_code == 200, response.content[:500]
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        {"type": "image", "value": {"image": TOO_BIG, "alt": "x", "caption": ""}},
+        {"type": "attachment", "value": {"document": TOO_BIG, "title": "x"}},
+        {"type": "image", "value": {"image": str(10**30), "alt": "x", "caption": ""}},
+    ],
+)
+def test_ids_too_big_inside_lesson_blocks_are_a_400(auth_client, teacher, lesson, block):
+    client = auth_client(teacher)
+    response = client.patch(f"/api/v1/authoring/lessons/{lesson.pk}/", {"body": [block]}, format="json")
+    assert_error(response, 400)
+    document = {
+        "title": "Imported",
+        "modules": [{"title": "M", "lessons": [{"title": "L", "body": [block]}]}],
+    }
+    assert_error(client.post("/api/v1/authoring/import/", document, format="json"), 400)
