@@ -352,3 +352,13 @@ def test_ids_too_big_inside_lesson_blocks_are_a_400(auth_client, teacher, lesson
         "modules": [{"title": "M", "lessons": [{"title": "L", "body": [block]}]}],
     }
     assert_error(client.post("/api/v1/authoring/import/", document, format="json"), 400)
+
+
+def test_the_schema_documents_path_ids_as_bounded_integers(client):
+    schema = client.get("/api/schema/?format=json").json()
+    for path, operations in schema["paths"].items():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path" and path.startswith("/api/v1/"):
+                    assert parameter["schema"]["type"] == "integer", (path, parameter)
+                    assert parameter["schema"]["maximum"] == TOO_BIG - 1, (path, parameter)

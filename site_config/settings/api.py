@@ -57,6 +57,8 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode500Enum": "drf_standardized_errors.openapi_serializers.ErrorCode500Enum.choices",
         "ParseErrorCodeEnum": "site_config.api.schema.ParseErrorCode.choices",
     },
+    # The `<id:...>` path converter (site_config.api.ids): ids are integers 1..2^63-1.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
     "PREPROCESSING_HOOKS": ["site_config.api.schema.only_public_api"],
     "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
 }
