@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Iterable
 from decimal import Decimal
 
+from bs4 import BeautifulSoup
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -58,14 +59,24 @@ CALLOUT_RICH_TEXT_FEATURES = ["bold", "italic", "link", "code", "ol", "ul"]
 PREREQUISITES_FEATURES = ["bold", "italic", "link", "ul", "ol"]
 
 
-def rich_text_clean(html: str, features: list[str]) -> str:
+def rich_text_clean(html: str, features: list[str], *, attr: str = "html") -> str:
     """Run HTML through the editor's own converter (HTML → Draftail content state → HTML),
     so API input obeys the same allow-list as the editor: no scripts, no event
-    handlers, no javascript: links, only the enabled features."""
+    handlers, no javascript: links, only the enabled features.
+
+    The converter expects the well-formed HTML the editor writes (it asserts on
+    `<p><br></p>` and breaks on unclosed tags), so the input is first re-serialised
+    by an HTML parser that closes what is open; what it still cannot read is a 400."""
     if not html:
         return ""
+    well_formed = str(BeautifulSoup(html, "html.parser"))
     converter = ContentstateConverter(features)
-    return converter.to_database_format(converter.from_database_format(html))
+    try:
+        return converter.to_database_format(converter.from_database_format(well_formed))
+    except (AssertionError, TypeError, ValueError, KeyError, IndexError) as exc:
+        raise ValidationError(
+            {attr: [ValidationError("This rich text could not be read as HTML.", code="invalid_html")]}
+        ) from exc
 
 
 def _flatten_block_errors(data: dict, prefix: str, into: dict[str, list[str]]) -> None:
@@ -89,11 +100,14 @@ def _block_error_dict(exc: ValidationError, attr: str) -> dict[str, list[str]]:
     return errors
 
 
-def _sanitize_block_input(block_type: str, value):
+def _sanitize_block_input(block_type: str, value, *, attr: str):
     if block_type == "rich_text" and isinstance(value, str):
-        return rich_text_clean(value, BODY_RICH_TEXT_FEATURES)
+        return rich_text_clean(value, BODY_RICH_TEXT_FEATURES, attr=attr)
     if block_type == "callout" and isinstance(value, dict) and isinstance(value.get("text"), str):
-        return {**value, "text": rich_text_clean(value["text"], CALLOUT_RICH_TEXT_FEATURES)}
+        return {
+            **value,
+            "text": rich_text_clean(value["text"], CALLOUT_RICH_TEXT_FEATURES, attr=f"{attr}.text"),
+        }
     return value
 
 
@@ -123,7 +137,7 @@ def stream_input_clean(*, model: type[Page], field_name: str, raw, attr: str | N
         items.append(
             {
                 "type": item["type"],
-                "value": _sanitize_block_input(item["type"], item.get("value")),
+                "value": _sanitize_block_input(item["type"], item.get("value"), attr=f"{attr}.{index}.value"),
                 "id": str(item.get("id") or uuid.uuid4()),
             }
         )
@@ -142,13 +156,14 @@ def stream_input_clean(*, model: type[Page], field_name: str, raw, attr: str | N
         return stream_block.clean(value)
     except ValidationError as exc:
         raise ValidationError(_block_error_dict(exc, attr)) from exc
-    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+    except (TypeError, ValueError, AttributeError, KeyError, OverflowError) as exc:
         # A value of the wrong shape (a string where an object is expected, an id that
-        # is not a number...). Find the first culprit for a precise message.
+        # is not a number, or too big for the database: OverflowError on SQLite...).
+        # Find the first culprit for a precise message.
         for index, item in enumerate(items):
             try:
                 stream_block.child_blocks[item["type"]].to_python(item["value"])
-            except (TypeError, ValueError, AttributeError, KeyError):
+            except (TypeError, ValueError, AttributeError, KeyError, OverflowError):
                 raise ValidationError(
                     {f"{attr}.{index}.value": [f"Malformed value for a {item['type']!r} block."]}
                 ) from exc
@@ -318,7 +333,9 @@ def _apply_course_fields(course: CoursePage, fields: dict) -> None:
         except ArithmeticError as exc:
             raise ValidationError({"estimated_hours": ["A number of hours is required."]}) from exc
     if "prerequisites" in fields:
-        course.prerequisites = rich_text_clean(fields["prerequisites"] or "", PREREQUISITES_FEATURES)
+        course.prerequisites = rich_text_clean(
+            fields["prerequisites"] or "", PREREQUISITES_FEATURES, attr="prerequisites"
+        )
     if "tags" in fields:
         course.tags.set(_tag_names(fields["tags"]))
     if "cover_image" in fields:

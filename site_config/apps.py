@@ -12,6 +12,7 @@ class SiteConfigConfig(AppConfig):
         from django_q.signals import post_spawn
 
         from . import jobs
+        from .api import ids  # noqa: F401 (registers the `<id:...>` path converter)
 
         # A cluster proves it is alive the moment its processes start, not only when
         # the scheduler first runs the heartbeat schedule (30 s later).

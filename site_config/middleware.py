@@ -1,5 +1,5 @@
-"""Forwarding headers, request id, the access log line, the audit context and the API
-body limit."""
+"""Forwarding headers, request id, the access log line, the audit context, the API body
+limit and the query-string text rule."""
 
 import logging
 import re
@@ -12,6 +12,7 @@ from django.core.signals import got_request_exception
 from django.dispatch import receiver
 
 from .api.errors import api_error_response
+from .api.parsers import INVALID_TEXT, INVALID_TEXT_DETAIL
 from .client_ip import FORWARDING_HEADERS, client_ip, peer_is_trusted_proxy
 from .logging import request_id_var
 
@@ -118,4 +119,21 @@ class ApiBodyLimitMiddleware:
                     "request_too_large",
                     f"The request body is {length} bytes; the limit is {limit} bytes. Send less data.",
                 )
+        return self.get_response(request)
+
+
+class ApiQueryTextMiddleware:
+    """The text rule of the API's parsers (site_config.api.parsers) for query strings:
+    a NUL (`%00`) in any /api/ query parameter name or value is a 400 before a view
+    sees it (PostgreSQL refuses NUL in text, so a search for it used to be a 500).
+    Django already decodes query strings with replacement, so no surrogate gets in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.META.get("QUERY_STRING") and request.path.startswith("/api/"):
+            for key, values in request.GET.lists():
+                if INVALID_TEXT.search(key) or any(INVALID_TEXT.search(value) for value in values):
+                    return api_error_response(400, "invalid_unicode", INVALID_TEXT_DETAIL)
         return self.get_response(request)

@@ -8,6 +8,7 @@ from wagtail.rich_text import expand_db_html
 
 from cms.blocks import CODE_LANGUAGE_VALUES, LESSON_BODY_BLOCK_TYPES, image_api_representation
 from cms.models import CourseLevel
+from site_config.api.ids import IdField
 
 # --- small shared pieces ------------------------------------------------------------
 
@@ -206,17 +207,17 @@ class CourseWriteSerializer(_WriteBase):
     estimated_hours = serializers.DecimalField(max_digits=5, decimal_places=1, min_value=0, required=False)
     prerequisites = serializers.CharField(required=False, allow_blank=True, help_text="HTML (sanitized)")
     tags = serializers.ListField(child=serializers.CharField(max_length=100), required=False, max_length=20)
-    cover_image = serializers.IntegerField(required=False, allow_null=True, help_text="A Wagtail image id")
+    cover_image = IdField(required=False, allow_null=True, help_text="A Wagtail image id")
 
 
 class ModuleWriteSerializer(_WriteBase):
-    parent = serializers.IntegerField(help_text="The course (page id) this module belongs to.")
+    parent = IdField(help_text="The course (page id) this module belongs to.")
     title = serializers.CharField(max_length=255)
     summary = serializers.CharField(max_length=1000, required=False, allow_blank=True)
 
 
 class LessonWriteSerializer(_WriteBase):
-    parent = serializers.IntegerField(help_text="The module (page id) this lesson belongs to.")
+    parent = IdField(help_text="The module (page id) this lesson belongs to.")
     title = serializers.CharField(max_length=255)
     body = serializers.ListField(
         child=serializers.DictField(),
@@ -229,9 +230,7 @@ class LessonWriteSerializer(_WriteBase):
 
 
 class OwnersSerializer(serializers.Serializer):
-    owners = serializers.ListField(
-        child=serializers.IntegerField(), max_length=50, help_text="User ids (teachers)"
-    )
+    owners = serializers.ListField(child=IdField(), max_length=50, help_text="User ids (teachers)")
 
 
 class SubmitSerializer(serializers.Serializer):

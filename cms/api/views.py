@@ -17,7 +17,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -29,6 +28,7 @@ from cms.api import serializers as s
 from cms.api import shaping
 from cms.models import CourseLevel, CoursePage, LessonPage, ModulePage
 from learning.accounts.permissions import IsAdmin, IsTeacherOrAdmin, IsVerified
+from site_config.api.parsers import JSONParser, MultiPartParser
 from site_config.api.schema import ConflictErrorResponse
 
 CONTENT = ["content"]

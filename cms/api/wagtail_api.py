@@ -14,6 +14,7 @@ https://docs.wagtail.org/en/stable/advanced_topics/api/v2/configuration.html
 from django.db.models import Exists, F, OuterRef
 from django.db.models.functions import Substr
 from django.http import Http404
+from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
@@ -26,6 +27,7 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Page
 
 from learning.accounts.permissions import IsTeacherOrAdmin, IsVerified
+from site_config.api.pagination import WagtailOffsetPagination
 
 TAGS = ["content: wagtail api v2"]
 
@@ -72,6 +74,16 @@ class _Documented(_StandardErrors):
     their serializers, which are built per request)."""
 
     kind = "objects"
+    pagination_class = WagtailOffsetPagination
+
+    @classmethod
+    def get_urlpatterns(cls):
+        """Wagtail's routes, with the project's `<id:...>` converter for the detail."""
+        return [
+            path("", cls.as_view({"get": "listing_view"}), name="listing"),
+            path("<id:pk>/", cls.as_view({"get": "detail_view"}), name="detail"),
+            path("find/", cls.as_view({"get": "find_view"}), name="find"),
+        ]
 
     def listing_view(self, request):
         return super().listing_view(request)
@@ -108,7 +120,10 @@ class CMSPagesAPIViewSet(_Documented, PagesAPIViewSet):
             depth__lt=OuterRef("depth"),
             path=Substr(OuterRef("path"), 1, F("depth") * Page.steplen),
         )
-        return super().get_base_queryset().filter(~Exists(hidden_ancestor))
+        # As `pk__in` rather than a bare ~Exists(): Wagtail's search (`?search=`)
+        # translates the queryset's filters and only understands field lookups.
+        visible = Page.objects.filter(~Exists(hidden_ancestor)).values("pk")
+        return super().get_base_queryset().filter(pk__in=visible)
 
 
 class CMSImagesAPIViewSet(_Documented, ImagesAPIViewSet):

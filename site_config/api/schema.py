@@ -3,8 +3,9 @@ the error shapes it can answer with (drf-standardized-errors does 400-500; we ad
 413 of ApiBodyLimitMiddleware to body-carrying operations, and a 409 serializer that
 views returning conflicts declare with `extend_schema(responses={409: ConflictErrorResponse})`)."""
 
+from django.db import models
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
-from drf_standardized_errors.openapi_serializers import ClientErrorEnum
+from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ParseErrorResponseSerializer
 from rest_framework import serializers
 
 
@@ -30,12 +31,43 @@ class PayloadTooLargeErrorResponse(ClientErrorResponse):
     """413: the request body is larger than API_MAX_BODY_BYTES / API_MAX_UPLOAD_BYTES."""
 
 
+class ParseErrorCode(models.TextChoices):
+    PARSE_ERROR = "parse_error"  # malformed JSON or multipart
+    TOO_DEEP = "too_deep"  # JSON nested deeper than API_MAX_JSON_DEPTH
+    INVALID_UNICODE = "invalid_unicode"  # NUL or a lone surrogate in the body or query string
+
+
+class ParseError(serializers.Serializer):
+    code = serializers.ChoiceField(choices=ParseErrorCode.choices)
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class ParseErrorResponse(serializers.Serializer):
+    """400 from the request parsers (site_config.api.parsers) or the query-string text rule."""
+
+    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
+    errors = ParseError(many=True)
+
+
 class AutoSchema(StandardizedErrorsAutoSchema):
     def _get_allowed_error_status_codes(self) -> list[str]:
         codes = super()._get_allowed_error_status_codes()
         if self.method in ("POST", "PUT", "PATCH"):
             codes.append("413")
         return codes
+
+    def _should_add_parse_error_response(self) -> bool:
+        # Every /api/ operation can answer the parse-error 400: the query-string text
+        # rule (ApiQueryTextMiddleware) applies to all of them, whatever their parsers.
+        return True
+
+    def _get_http400_serializer(self):
+        proxy = super()._get_http400_serializer()
+        for key, serializer in list(proxy.serializers.items()):
+            if serializer is ParseErrorResponseSerializer:
+                proxy.serializers[key] = ParseErrorResponse
+        return proxy
 
     def _get_error_response_serializer(self, status_code: str):
         if status_code == "413":

@@ -1,5 +1,7 @@
 """Django REST framework, the schema and the one error shape."""
 
+from .env import env
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework_simplejwt.authentication.JWTAuthentication",
@@ -7,8 +9,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.MultiPartParser",
+        "site_config.api.parsers.JSONParser",
+        "site_config.api.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "site_config.api.pagination.BoundedPageNumberPagination",
     "PAGE_SIZE": 20,
@@ -23,6 +25,9 @@ REST_FRAMEWORK = {
 }
 
 API_MAX_PAGE_SIZE = 100
+# Deepest nesting of arrays/objects a JSON body may have (400 above); the deepest
+# legitimate payload (the demo course import document) nests 8 levels.
+API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=32)
 
 DRF_STANDARDIZED_ERRORS = {
     "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,
@@ -53,7 +58,10 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode415Enum": "drf_standardized_errors.openapi_serializers.ErrorCode415Enum.choices",
         "ErrorCode429Enum": "drf_standardized_errors.openapi_serializers.ErrorCode429Enum.choices",
         "ErrorCode500Enum": "drf_standardized_errors.openapi_serializers.ErrorCode500Enum.choices",
+        "ParseErrorCodeEnum": "site_config.api.schema.ParseErrorCode.choices",
     },
+    # The `<id:...>` path converter (site_config.api.ids): ids are integers 1..2^63-1.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
     "PREPROCESSING_HOOKS": ["site_config.api.schema.only_public_api"],
     "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
 }

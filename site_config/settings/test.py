@@ -20,3 +20,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 elif env("TEST_DB_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DB_NAME")}  # noqa: F405
 LOGGING["root"]["level"] = LOG_LEVEL  # noqa: F405
+
+# Examples per operation in tests/test_api_fuzz.py (schema fuzzing of every endpoint).
+# The default keeps `make test` quick; raise it for a longer hunt (docs/security-input.md).
+FUZZ_MAX_EXAMPLES = env.int("FUZZ_MAX_EXAMPLES", default=10)

@@ -16,5 +16,5 @@ urlpatterns = [
     path("password/reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path("password/reset/confirm/", views.PasswordResetConfirmView.as_view(), name="password-reset-confirm"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password-change"),
-    path("profiles/<int:pk>/", views.ProfileView.as_view(), name="profile"),
+    path("profiles/<id:pk>/", views.ProfileView.as_view(), name="profile"),
 ]

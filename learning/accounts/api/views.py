@@ -9,11 +9,12 @@ from drf_standardized_errors.openapi_validation_errors import extend_validation_
 from rest_framework import status
 from rest_framework.exceptions import APIException, AuthenticationFailed, ValidationError
 from rest_framework.fields import get_error_detail
-from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
+
+from site_config.api.parsers import JSONParser, MultiPartParser
 
 from .. import services
 from ..authentication import token_error

@@ -6,6 +6,8 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from site_config.api.ids import IdField
+
 from ..rules import is_file_name, is_text, learner_results, learner_wall_ms
 from ..sandbox.protocol import STATUSES, SUPPORTED_LANGUAGES
 
@@ -178,7 +180,7 @@ class DraftBaseVersionSerializer(serializers.Serializer):
 
 
 class DraftRestoreSerializer(DraftBaseVersionSerializer):
-    version_id = serializers.IntegerField(help_text="The id of a kept version (from the versions list).")
+    version_id = IdField(help_text="The id of a kept version (from the versions list).")
 
 
 class DraftSerializer(serializers.Serializer):
@@ -300,7 +302,7 @@ class TeacherTestSerializer(serializers.Serializer):
 
 
 class ChallengeWriteSerializer(serializers.Serializer):
-    lesson_id = serializers.IntegerField()
+    lesson_id = IdField()
     title = serializers.CharField(max_length=200)
     prompt = serializers.CharField()
     language = serializers.ChoiceField(choices=list(SUPPORTED_LANGUAGES), default="javascript")

@@ -4,23 +4,23 @@ from . import views
 
 urlpatterns = [
     path("code/run/", views.CodeRunView.as_view(), name="code-run"),
-    path("lessons/<int:lesson_id>/draft/", views.DraftView.as_view(), name="draft"),
-    path("lessons/<int:lesson_id>/draft/reset/", views.DraftResetView.as_view(), name="draft-reset"),
+    path("lessons/<id:lesson_id>/draft/", views.DraftView.as_view(), name="draft"),
+    path("lessons/<id:lesson_id>/draft/reset/", views.DraftResetView.as_view(), name="draft-reset"),
     path(
-        "lessons/<int:lesson_id>/draft/versions/", views.DraftVersionListView.as_view(), name="draft-versions"
+        "lessons/<id:lesson_id>/draft/versions/", views.DraftVersionListView.as_view(), name="draft-versions"
     ),
-    path("lessons/<int:lesson_id>/draft/restore/", views.DraftRestoreView.as_view(), name="draft-restore"),
+    path("lessons/<id:lesson_id>/draft/restore/", views.DraftRestoreView.as_view(), name="draft-restore"),
     path(
-        "lessons/<int:lesson_id>/challenges/",
+        "lessons/<id:lesson_id>/challenges/",
         views.LessonChallengeListView.as_view(),
         name="lesson-challenges",
     ),
-    path("challenges/<int:challenge_id>/", views.ChallengeDetailView.as_view(), name="challenge"),
+    path("challenges/<id:challenge_id>/", views.ChallengeDetailView.as_view(), name="challenge"),
     path(
-        "challenges/<int:challenge_id>/submit/", views.ChallengeSubmitView.as_view(), name="challenge-submit"
+        "challenges/<id:challenge_id>/submit/", views.ChallengeSubmitView.as_view(), name="challenge-submit"
     ),
     path(
-        "challenges/<int:challenge_id>/submissions/",
+        "challenges/<id:challenge_id>/submissions/",
         views.MySubmissionListView.as_view(),
         name="challenge-submissions",
     ),
@@ -31,12 +31,12 @@ urlpatterns = [
         name="teacher-challenge-import",
     ),
     path(
-        "teacher/challenges/<int:challenge_id>/",
+        "teacher/challenges/<id:challenge_id>/",
         views.TeacherChallengeDetailView.as_view(),
         name="teacher-challenge",
     ),
     path(
-        "teacher/challenges/<int:challenge_id>/check/",
+        "teacher/challenges/<id:challenge_id>/check/",
         views.TeacherChallengeCheckView.as_view(),
         name="teacher-challenge-check",
     ),

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from cms.selectors import lesson_get_for_user
 from learning.accounts.permissions import IsTeacherOrAdmin, IsVerified
+from site_config.api.ids import id_param
 
 from .. import selectors, services
 from ..sandbox.backends import retry_after_s
@@ -495,8 +496,7 @@ class TeacherSubmissionListView(GenericAPIView):
     )
     def get(self, request):
         def as_int(name):
-            value = request.query_params.get(name)
-            return int(value) if value and value.isdigit() else None
+            return id_param(request.query_params.get(name))
 
         queryset = selectors.submissions_for_teacher(
             user=request.user,

@@ -68,7 +68,8 @@ def test_oversized_file_and_draft_are_refused_without_a_write(auth_client, stude
 @pytest.mark.parametrize(
     "bad, code",
     [
-        ([{"name": "a.js", "content": "\x00\x01binary"}], "binary"),
+        ([{"name": "a.js", "content": "\x01binary"}], "binary"),
+        ([{"name": "a.js", "content": "\x00binary"}], "invalid_unicode"),  # refused by the JSON parser
         ([{"name": "../a.js", "content": "x"}], "invalid_name"),
         ([{"name": "a.js", "content": "1"}, {"name": "a.js", "content": "2"}], "duplicate"),
         ([{"name": "a.js", "content": 5}], "binary"),

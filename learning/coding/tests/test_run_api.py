@@ -211,7 +211,8 @@ def test_unknown_language_is_a_400_listing_the_supported_ones(auth_client, stude
             "files",
             "no_runnable_file",
         ),
-        ({"language": "javascript", "source": "let s = 'a\u0000b'"}, "source", "null_characters_not_allowed"),
+        # NUL is refused by the API's JSON parser, before any field (site_config.api.parsers)
+        ({"language": "javascript", "source": "let s = 'a\u0000b'"}, None, "invalid_unicode"),
         ({"language": "javascript", "source": "let s = 'a\u0007b'"}, "source", "binary"),
         ({"language": "javascript", "source": "1", "stdin": "\u0001"}, "stdin", "binary"),
         ({"source": "1"}, "language", "required"),

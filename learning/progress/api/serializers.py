@@ -4,6 +4,8 @@ import uuid
 from django.conf import settings
 from rest_framework import serializers
 
+from site_config.api.ids import MAX_ID, IdField
+
 from ..models import EventType
 
 
@@ -22,7 +24,7 @@ class ProgressEventSerializer(serializers.Serializer):
 
     event_id = serializers.UUIDField(help_text="Client-generated UUID; the idempotency key.")
     type = serializers.ChoiceField(choices=EventType.choices)
-    lesson_id = serializers.IntegerField(min_value=1)
+    lesson_id = IdField()
     occurred_at = AwareDateTimeField(help_text="ISO 8601 with a time zone; UTC preferred.")
     position = serializers.JSONField(
         required=False,
@@ -60,7 +62,7 @@ def event_parse(item: dict, validator: ProgressEventSerializer) -> dict:
         and type(type_) is str
         and type_ in EVENT_TYPES
         and type(lesson_id) is int
-        and lesson_id >= 1
+        and 1 <= lesson_id <= MAX_ID
         and type(occurred_at) is str
     ):
         try:

@@ -1,0 +1,48 @@
+"""Ids at the edge: one path converter and one serializer field.
+
+Every primary key here is a signed 64-bit integer (BigAutoField; Wagtail's pages are
+32-bit). A number outside 1..2^63-1 names nothing, but handed to the database it is
+not "no such row": SQLite's driver raises OverflowError (a 500). So the edge refuses
+it: in a path the `<id:...>` converter does not match (404, like any unknown
+address); in a body or query string IdField / `id_param` answer 400.
+"""
+
+from django.urls import register_converter
+from rest_framework import serializers
+
+MAX_ID = 2**63 - 1
+
+
+class IdConverter:
+    """`<id:name>`: 1..2^63-1 in plain decimal; anything else is not this route."""
+
+    regex = "[1-9][0-9]{0,18}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number > MAX_ID:
+            raise ValueError("id out of range")  # Django: the pattern does not match
+        return number
+
+    def to_url(self, value) -> str:
+        return str(int(value))
+
+
+register_converter(IdConverter, "id")
+
+
+class IdField(serializers.IntegerField):
+    """An object id in a request body: an integer in 1..2^63-1 (400 otherwise)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
+def id_param(value: str | None) -> int | None:
+    """An optional id filter from a query string: the id, or None when absent or not
+    an id (filters ignore what they cannot read, as before)."""
+    if value and value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_ID:
+        return int(value)
+    return None
