@@ -34,6 +34,15 @@ def _clear_cache():
 
 
 @pytest.fixture
+def uncached_users(settings):
+    """For tests that compare the query counts of two requests: the user behind the token
+    is read from the database every time. With Redis, the user cache refuses to re-cache a
+    user for 10 s after a change (learning/accounts/user_cache.py), so whether a request
+    reads the user row would otherwise depend on how long the test's setup took."""
+    settings.AUTH_USER_CACHE_SECONDS = 0
+
+
+@pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
 

@@ -132,6 +132,7 @@ def _count_queries(django_assert_max_num_queries, client, url):
     return len(ctx.captured_queries)
 
 
+@pytest.mark.usefixtures("uncached_users")
 def test_catalog_query_count_is_constant(build_course, auth_client, student, django_assert_num_queries):
     client = auth_client(student)
     for n in range(5):
@@ -145,6 +146,7 @@ def test_catalog_query_count_is_constant(build_course, auth_client, student, dja
         assert len(client.get(url).json()["results"]) == 50
 
 
+@pytest.mark.usefixtures("uncached_users")
 def test_course_detail_query_count_is_constant(build_course, auth_client, student, django_assert_num_queries):
     client = auth_client(student)
     small_course = build_course(title="Small", modules=3, lessons_per_module=1)

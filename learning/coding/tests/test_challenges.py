@@ -243,6 +243,7 @@ def test_no_learner_endpoint_reveals_the_solution_or_hidden_tests(auth_client, s
         assert "reference_solution" not in json.dumps(schema["components"]["schemas"][name])
 
 
+@pytest.mark.usefixtures("uncached_users")
 def test_learner_lists_have_constant_queries(auth_client, teacher, student, lesson):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

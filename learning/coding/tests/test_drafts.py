@@ -136,6 +136,7 @@ def test_roles(auth_client, teacher, admin_user, lesson):
         )
 
 
+@pytest.mark.usefixtures("uncached_users")
 def test_versions_list_has_constant_queries(auth_client, student, lesson):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

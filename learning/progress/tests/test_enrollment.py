@@ -45,6 +45,7 @@ def test_unverified_and_anonymous_users_cannot_learn(auth_client, course, django
     assert auth_client(None).post(f"/api/v1/courses/{course.pk}/enrollment/").status_code == 401
 
 
+@pytest.mark.usefixtures("uncached_users")
 def test_my_courses_runs_constant_queries(student, auth_client, build_course, django_assert_num_queries):
     client = auth_client(student)
 

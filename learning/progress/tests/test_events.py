@@ -159,6 +159,7 @@ def test_state_keeps_earliest_start_and_latest_position_whatever_the_arrival_ord
     assert state.completed_at is None
 
 
+@pytest.mark.usefixtures("uncached_users")
 def test_a_500_event_batch_runs_as_many_queries_as_a_5_event_batch(learner, lessons):
     def measure(n):
         batch = [event(lessons[i % 4].pk, ["lesson_viewed", "lesson_started"][i % 2]) for i in range(n)]

@@ -121,6 +121,7 @@ def test_teacher_progress_view_access(who, status, learner, student, course, aut
         assert (row["user_id"], row["email"], row["done"], row["total"]) == (student.pk, student.email, 0, 4)
 
 
+@pytest.mark.usefixtures("uncached_users")
 def test_teacher_progress_view_runs_constant_queries(
     course, lessons, teacher, auth_client, django_user_model
 ):
