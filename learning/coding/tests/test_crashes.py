@@ -14,9 +14,10 @@ from learning.accounts.tests.factories import UserFactory
 from learning.coding.concurrency import Busy, CrashLimited, crash_delay_s, crash_record, run_slot
 from learning.coding.sandbox.pool import PoolConfig, WorkerPool
 
+from .conftest import POOL_LIMITS as LIMITS
+from .conftest import pool_job as job
 from .test_attacks import call
 
-LIMITS = {"wall_ms": 600, "heap_mb": 64, "output_bytes": 65536}
 # Crashes the whole worker on today's main (V8 fatal out of memory: SIGTRAP), after its
 # run has answered (the fill goes on in C++ after V8 was told to stop).
 ARRAY_FILL = "Array(1e9).fill(0)"
@@ -27,16 +28,6 @@ HUGE_NAME = (
     " throw e"
 )
 HELLO = "console.log('hello')"
-
-
-def job(source):
-    return {
-        "kind": "run",
-        "language": "javascript",
-        "files": [{"name": "main.js", "content": source}],
-        "stdin": "",
-        "limits": LIMITS,
-    }
 
 
 @pytest.fixture

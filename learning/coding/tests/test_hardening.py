@@ -21,8 +21,11 @@ from learning.coding.sandbox import hardening
 from learning.coding.sandbox.backends import pool_config
 from learning.coding.sandbox.pool import ROOT, PoolConfig, WorkerPool
 
+from .conftest import POOL_LIMITS as LIMITS
+from .conftest import pool_job as run
+from .conftest import sandbox_server
+
 PROBE = Path(__file__).resolve().parent / "escape_probe.py"
-LIMITS = {"wall_ms": 600, "heap_mb": 64, "output_bytes": 65536}
 SECRET = "the-web-process-secret-key-" + "x" * 40
 
 needs_seccomp = pytest.mark.skipif(
@@ -32,17 +35,6 @@ needs_root = pytest.mark.skipif(
     os.geteuid() != 0, reason="switching users needs root (CI and the dev box run tests as root)"
 )
 REFUSED = "EPERM"
-
-
-def run(source, **extra):
-    return {
-        "kind": "run",
-        "language": "javascript",
-        "files": [{"name": "main.js", "content": source}],
-        "stdin": "",
-        "limits": LIMITS,
-        **extra,
-    }
 
 
 @pytest.fixture
@@ -290,49 +282,21 @@ def test_the_compose_sandbox_service_gets_no_env_file_and_no_database_url():
 def test_the_sandbox_service_runs_with_only_its_token():
     """No DATABASE_URL, no SECRET_KEY, no .env: the service starts, serves a run, and has
     no database to reach; without its token it refuses to start."""
-    import socket
-
     import requests
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     env = {
         **SANDBOX_ENV,
         "SANDBOX_TOKEN": "only-this",
         "SANDBOX_POOL_SIZE": "1",
         "SANDBOX_WALL_TIME_MS": "600",
     }
-    proc = subprocess.Popen(
-        [sys.executable, "manage.py", "sandbox_server", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, (
-                proc.stdout.read() if proc.stdout else ""
-            )
-            time.sleep(0.2)
+    with sandbox_server(env) as url:
         body = {"job": run("console.log('from the service')")}
         assert requests.post(f"{url}/v1/jobs", json=body, timeout=10).status_code == 401
         reply = requests.post(
             f"{url}/v1/jobs", json=body, headers={"Authorization": "Bearer only-this"}, timeout=10
         ).json()
         assert reply["stdout"] == [{"level": "log", "text": "from the service"}]
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
     probe = (
         "import django; django.setup(); from django.conf import settings; from django.db import connection\n"

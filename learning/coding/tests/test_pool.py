@@ -11,18 +11,8 @@ import pytest
 from learning.coding.sandbox.backends import pool_config
 from learning.coding.sandbox.pool import PoolBusy, PoolConfig, WorkerPool
 
-LIMITS = {"wall_ms": 600, "heap_mb": 64, "output_bytes": 65536}
-
-
-def job(source, **extra):
-    return {
-        "kind": "run",
-        "language": "javascript",
-        "files": [{"name": "main.js", "content": source}],
-        "stdin": "",
-        "limits": LIMITS,
-        **extra,
-    }
+from .conftest import POOL_LIMITS as LIMITS
+from .conftest import pool_job as job
 
 
 @pytest.fixture(scope="module")

@@ -2,30 +2,18 @@
 to it through SANDBOX_URL."""
 
 import os
-import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import requests
 
-from .conftest import run
+from .conftest import free_port, run, sandbox_server
 
-ROOT = Path(__file__).resolve().parents[3]
 TOKEN = "service-test-token"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def sandbox_service():
-    port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "site_config.settings.test",
@@ -34,32 +22,8 @@ def sandbox_service():
         "SANDBOX_POOL_SIZE": "2",
         "SANDBOX_URL": "",
     }
-    proc = subprocess.Popen(
-        [sys.executable, "manage.py", "sandbox_server", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if requests.get(f"{url}/health", timeout=1).status_code == 200:
-                break
-        except requests.RequestException:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail("sandbox_server did not start: " + (proc.stdout.read() if proc.stdout else ""))
-        time.sleep(0.2)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with sandbox_server(env) as url:
+        yield url
 
 
 @pytest.fixture
