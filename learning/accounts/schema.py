@@ -4,8 +4,8 @@ error shapes with every code they can carry (set as drf-standardized-errors' 401
 
 from django.db import models
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
-from drf_standardized_errors.openapi_serializers import ClientErrorEnum
-from rest_framework import serializers
+
+from site_config.api.schema import coded_error_response
 
 
 class RevocableJWTScheme(SimpleJWTScheme):
@@ -24,15 +24,9 @@ class ErrorCode401Enum(models.TextChoices):
     INVALID_CREDENTIALS = "invalid_credentials"
 
 
-class Error401Serializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=ErrorCode401Enum.choices)
-    detail = serializers.CharField()
-    attr = serializers.CharField(allow_null=True)
-
-
-class ErrorResponse401Serializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
-    errors = Error401Serializer(many=True)
+ErrorResponse401Serializer = coded_error_response(
+    name="ErrorResponse401Serializer", item_name="Error401Serializer", codes=ErrorCode401Enum, doc=""
+)
 
 
 class ErrorCode429Enum(models.TextChoices):
@@ -42,12 +36,6 @@ class ErrorCode429Enum(models.TextChoices):
     LOGIN_LOCKED_OUT = "login_locked_out"
 
 
-class Error429Serializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=ErrorCode429Enum.choices)
-    detail = serializers.CharField()
-    attr = serializers.CharField(allow_null=True)
-
-
-class ErrorResponse429Serializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
-    errors = Error429Serializer(many=True)
+ErrorResponse429Serializer = coded_error_response(
+    name="ErrorResponse429Serializer", item_name="Error429Serializer", codes=ErrorCode429Enum, doc=""
+)

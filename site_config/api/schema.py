@@ -37,17 +37,38 @@ class ParseErrorCode(models.TextChoices):
     INVALID_UNICODE = "invalid_unicode"  # NUL or a lone surrogate in the body or query string
 
 
-class ParseError(serializers.Serializer):
-    code = serializers.ChoiceField(choices=ParseErrorCode.choices)
-    detail = serializers.CharField()
-    attr = serializers.CharField(allow_null=True)
+def coded_error_response(*, name: str, item_name: str, codes: type[models.TextChoices], doc: str):
+    """The one error shape with `code` limited to `codes`, as the schema components
+    `name` (the response) and `item_name` (one error), for a status whose codes a client
+    should be able to switch on."""
+    item = type(
+        item_name,
+        (serializers.Serializer,),
+        {
+            "__module__": __name__,
+            "code": serializers.ChoiceField(choices=codes.choices),
+            "detail": serializers.CharField(),
+            "attr": serializers.CharField(allow_null=True),
+        },
+    )
+    return type(
+        name,
+        (serializers.Serializer,),
+        {
+            "__module__": __name__,
+            "__doc__": doc,
+            "type": serializers.ChoiceField(choices=ClientErrorEnum.choices),
+            "errors": item(many=True),
+        },
+    )
 
 
-class ParseErrorResponse(serializers.Serializer):
-    """400 from the request parsers (site_config.api.parsers) or the query-string text rule."""
-
-    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
-    errors = ParseError(many=True)
+ParseErrorResponse = coded_error_response(
+    name="ParseErrorResponse",
+    item_name="ParseError",
+    codes=ParseErrorCode,
+    doc="400 from the request parsers (site_config.api.parsers) or the query-string text rule.",
+)
 
 
 class AutoSchema(StandardizedErrorsAutoSchema):
