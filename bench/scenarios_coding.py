@@ -13,7 +13,9 @@ Crash rows (issue 10, row 6): the victim's hello-world at VICTIM_RATE runs/s, ca
 while another account posts the two worker-crashing payloads back to back from two
 threads (CRASHES), next to each other in the same run. Target: victim p95 under 2x
 calm. The crasher's outcomes (mostly 429 `sandbox_crash_limit` once its backoff is
-spent) are printed under the row.
+spent) are printed under the row. A third row sends the same loop from CRASHER_ACCOUNTS
+accounts in turn, so the per-account limit stops little and workers keep dying: that row
+measures the pool's own isolation (retry, spares, low-priority restarts).
 
 The CPU-bound script is calibrated at setup *inside the sandbox*: cold runs through a
 worker pool built from the server's own settings, each in a fresh isolate as in
@@ -60,6 +62,7 @@ CRASHES = [
     " throw e",
 ]
 VICTIM_RATE = 50
+CRASHER_ACCOUNTS = 60
 _state: dict = {}
 
 
@@ -87,6 +90,18 @@ def learners(ctx: Context, *, rate: int = 0) -> None:
     ctx.data["code_tokens"] = ",".join(tokens)
     _state["attacker_token"] = str(AccessToken.for_user(attacker))
     _state["crasher_token"] = str(AccessToken.for_user(crasher))
+    # A crasher with many accounts: each stays under its own crash limit for a while, so
+    # the workers keep dying for the whole row and the pool itself is what is measured.
+    _state["crasher_tokens"] = [
+        str(
+            AccessToken.for_user(
+                get_user_model().objects.get_or_create(
+                    email=f"bench-crasher-{i}@mrict.local", defaults={"email_verified": True}
+                )[0]
+            )
+        )
+        for i in range(CRASHER_ACCOUNTS)
+    ]
     _state["cpu_body"] = json.dumps({"language": "javascript", "source": CPU_TEMPLATE.format(n=calibrate())})
     node_baseline(ctx)
 
@@ -164,9 +179,15 @@ def node_baseline(ctx: Context) -> None:
 
 @contextlib.contextmanager
 def attacks_running(ctx: Context, *, payloads=ATTACKS, token_key: str = "attacker_token", label="attacks"):
-    """One attacker posting the attack payloads back to back for the whole run."""
+    """One attacker posting the attack payloads back to back for the whole run (with a
+    list of tokens under `token_key`, each request is sent as the next account)."""
     stop = threading.Event()
     counts = {"sent": 0, "statuses": {}}
+
+    tokens = _state[token_key]
+
+    def token(i: int) -> str:
+        return tokens if isinstance(tokens, str) else tokens[i % len(tokens)]
 
     def loop():
         i = 0
@@ -177,7 +198,7 @@ def attacks_running(ctx: Context, *, payloads=ATTACKS, token_key: str = "attacke
                 data=body,
                 headers={
                     "Content-Type": "application/json",
-                    "Authorization": f"Bearer {_state[token_key]}",
+                    "Authorization": f"Bearer {token(i)}",
                 },
             )
             try:
@@ -211,6 +232,12 @@ def attacks_running(ctx: Context, *, payloads=ATTACKS, token_key: str = "attacke
 def crashes_running(ctx: Context):
     """Another account crashing workers in a loop: both payloads, two threads."""
     return attacks_running(ctx, payloads=CRASHES, token_key="crasher_token", label="crashes")
+
+
+def crashes_from_many_accounts(ctx: Context):
+    """The same loop sent from CRASHER_ACCOUNTS accounts in turn: the per-account crash
+    limit stops little, so workers keep dying and the pool's own isolation is measured."""
+    return attacks_running(ctx, payloads=CRASHES, token_key="crasher_tokens", label="crashes")
 
 
 def cpu_body(ctx: Context) -> str:
@@ -252,6 +279,13 @@ SCENARIOS = [
         rate=VICTIM_RATE,
         connections=16,
         during=crashes_running,
+    ),
+    _code(
+        f"code run: victim hello-world at {VICTIM_RATE}/s + crash loop, {CRASHER_ACCOUNTS} accounts",
+        HELLO,
+        rate=VICTIM_RATE,
+        connections=16,
+        during=crashes_from_many_accounts,
     ),
     _code(f"code run: {CPU_TARGET_MS} ms CPU, throughput (4 conns)", cpu_body, connections=4),
     _code(
