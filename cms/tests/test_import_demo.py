@@ -76,6 +76,14 @@ def test_import_command(course_index, teacher, tmp_path, web_basics):
     path.write_text(json.dumps({"title": ""}))
     with pytest.raises(CommandError):
         call_command("import_course", str(path), "--user", teacher.email)
+    # --user goes through the one email rule: any case finds the teacher, a look-alike
+    # (long s; PostgreSQL's case-insensitive match folded it into "s") finds no one
+    path.write_text(json.dumps({**web_basics, "slug": "by-upper-case"}))
+    call_command("import_course", str(path), "--user", teacher.email.upper(), stdout=out)
+    assert CoursePage.objects.filter(slug="by-upper-case").exists()
+    assert teacher.email.endswith(".test")
+    with pytest.raises(CommandError, match="No user"):
+        call_command("import_course", str(path), "--user", teacher.email[:-2] + "\u017ft")
 
 
 def test_demo_loader_publishes_web_basics_through_the_workflow(db, auth_client):

@@ -27,6 +27,9 @@ DOCUMENT_URL_MAX_AGE = env.int("DOCUMENT_URL_MAX_AGE", default=3600)
 WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.forms.LessonImageForm"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("IMAGE_MAX_BYTES", default=10 * 1024 * 1024)
 WAGTAILIMAGES_EXTENSIONS = env.list("IMAGE_EXTENSIONS", default=["gif", "jpg", "jpeg", "png", "webp"])
+# Pixels (width x height) an uploaded image may have, checked from its header before any
+# decoding (Wagtail's own default, 128 M pixels, decodes to gigabytes for its renditions).
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = env.int("IMAGE_MAX_PIXELS", default=4096 * 4096)
 
 # Authoring API: one StreamField (lesson body, starter code) may hold at most this many
 # blocks and this many bytes of JSON; larger request bodies are already refused by
