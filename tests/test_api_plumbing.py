@@ -153,3 +153,21 @@ def test_swagger_ui_renders(client):
     response = client.get("/api/docs/")
     assert response.status_code == 200
     assert b"swagger" in response.content.lower()
+
+
+def test_every_429_code_is_in_the_schema():
+    """Every TryLater of the apps (a 429 with Retry-After) and DRF's throttle answer with a
+    code that the schema's one 429 shape lists, so a client can switch on it."""
+    import learning.accounts.api.views  # noqa: F401 (defines its TryLater subclasses)
+    import learning.coding.api.views  # noqa: F401
+    from site_config.api.errors import TryLater
+    from site_config.api.schema import ErrorCode429Enum
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    codes = {sub.default_code for sub in subclasses(TryLater)}
+    assert codes >= {"login_locked_out", "avatar_busy", "sandbox_busy", "sandbox_crash_limit"}
+    assert codes | {"throttled"} == set(ErrorCode429Enum.values)

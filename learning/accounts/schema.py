@@ -1,6 +1,6 @@
-"""OpenAPI: our JWT authentication class as the bearer scheme, and the 401 and 429
-error shapes with every code they can carry (set as drf-standardized-errors' 401 and
-429 schemas in site_config/settings/auth.py)."""
+"""OpenAPI: our JWT authentication class as the bearer scheme, and the 401 error shape
+with every code it can carry (set as drf-standardized-errors' 401 schema in
+site_config/settings/auth.py). The 429 shape is project-wide: site_config/api/schema.py."""
 
 from django.db import models
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
@@ -26,16 +26,4 @@ class ErrorCode401Enum(models.TextChoices):
 
 ErrorResponse401Serializer = coded_error_response(
     name="ErrorResponse401Serializer", item_name="Error401Serializer", codes=ErrorCode401Enum, doc=""
-)
-
-
-class ErrorCode429Enum(models.TextChoices):
-    """Every code a 429 of this API can carry: a throttle's, and the login lockout's."""
-
-    THROTTLED = "throttled"
-    LOGIN_LOCKED_OUT = "login_locked_out"
-
-
-ErrorResponse429Serializer = coded_error_response(
-    name="ErrorResponse429Serializer", item_name="Error429Serializer", codes=ErrorCode429Enum, doc=""
 )

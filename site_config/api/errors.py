@@ -7,6 +7,8 @@
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.defaults import page_not_found, server_error
+from rest_framework import status
+from rest_framework.exceptions import APIException
 
 
 def api_error_response(status: int, code: str, detail: str, *, attr: str | None = None, headers=None):
@@ -16,6 +18,18 @@ def api_error_response(status: int, code: str, detail: str, *, attr: str | None 
         status=status,
         headers=headers,
     )
+
+
+class TryLater(APIException):
+    """429 with `Retry-After`: a limit that frees itself (a lockout, a busy pool, a
+    backoff). Subclasses set `default_code` (listed in schema.ErrorCode429Enum) and
+    `default_detail`; `detail` overrides the message."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+
+    def __init__(self, retry_after: int, detail: str | None = None):
+        super().__init__(detail)
+        self.wait = retry_after  # DRF's handler turns it into the Retry-After header
 
 
 def _is_api(request) -> bool:

@@ -63,6 +63,22 @@ def coded_error_response(*, name: str, item_name: str, codes: type[models.TextCh
     )
 
 
+class ErrorCode429Enum(models.TextChoices):
+    """Every code a 429 of this API can carry (all with `Retry-After`): DRF's throttles,
+    and each TryLater (site_config/api/errors.py) of the apps."""
+
+    THROTTLED = "throttled"
+    LOGIN_LOCKED_OUT = "login_locked_out"  # accounts: the login lockout
+    AVATAR_BUSY = "avatar_busy"  # accounts: avatar decode slots full
+    SANDBOX_BUSY = "sandbox_busy"  # coding: no run slot within the wait
+    SANDBOX_CRASH_LIMIT = "sandbox_crash_limit"  # coding: the account's runs keep crashing workers
+
+
+ErrorResponse429Serializer = coded_error_response(
+    name="ErrorResponse429Serializer", item_name="Error429Serializer", codes=ErrorCode429Enum, doc=""
+)
+
+
 ParseErrorResponse = coded_error_response(
     name="ParseErrorResponse",
     item_name="ParseError",

@@ -7,13 +7,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import status
-from rest_framework.exceptions import APIException, AuthenticationFailed, ValidationError
+from rest_framework.exceptions import AuthenticationFailed, ValidationError
 from rest_framework.fields import get_error_detail
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
 
+from site_config.api.errors import TryLater
 from site_config.api.parsers import JSONParser, MultiPartParser
 
 from .. import services
@@ -107,16 +108,14 @@ class SignupView(PublicAuthView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class LoginLocked(APIException):
+class LoginLocked(TryLater):
     """429 `login_locked_out`: the login lockout refused the attempt (too many failed
     logins for this account or from this network); `Retry-After` says when to retry."""
 
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
     default_code = "login_locked_out"
 
     def __init__(self, retry_after: int):
-        self.wait = retry_after  # becomes the Retry-After header
-        super().__init__(lockout_message(retry_after))
+        super().__init__(retry_after, lockout_message(retry_after))
 
 
 @extend_validation_errors(["email_not_ascii"], field_name="email", methods=["post"])
@@ -310,14 +309,9 @@ def _profile_patch(request, user):
     return Response(MeSerializer(user, context={"request": request}).data)
 
 
-class AvatarBusyError(APIException):
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+class AvatarBusyError(TryLater):
     default_detail = "Too many avatars are being processed right now; try again in a moment."
     default_code = "avatar_busy"
-
-    def __init__(self, retry_after: int):
-        super().__init__()
-        self.wait = retry_after
 
 
 @extend_validation_errors(

@@ -7,7 +7,6 @@ import math
 
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import APIException
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -15,6 +14,7 @@ from rest_framework.views import APIView
 
 from cms.selectors import lesson_get_for_user
 from learning.accounts.permissions import IsTeacherOrAdmin, IsVerified
+from site_config.api.errors import TryLater
 from site_config.api.ids import id_param
 
 from .. import selectors, services
@@ -42,27 +42,17 @@ from .throttles import SubmissionThrottle
 log = logging.getLogger("mrict.sandbox")
 
 
-class SandboxBusy(APIException):
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+class SandboxBusy(TryLater):
     default_detail = "Too many programs are running right now; try again in a moment."
     default_code = "sandbox_busy"
 
-    def __init__(self, retry_after: int):
-        super().__init__()
-        self.wait = retry_after
 
-
-class SandboxCrashLimit(APIException):
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+class SandboxCrashLimit(TryLater):
     default_detail = (
         "Your recent programs crashed the sandbox too often (for example by running out of memory); "
         "wait before running more."
     )
     default_code = "sandbox_crash_limit"
-
-    def __init__(self, retry_after: int):
-        super().__init__()
-        self.wait = retry_after
 
 
 class SandboxUnavailable(Exception):
