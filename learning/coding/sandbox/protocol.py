@@ -59,11 +59,6 @@ class ProtocolError(Exception):
     pass
 
 
-def safe_text(text: str) -> str:
-    """`text` with every lone surrogate and NUL replaced by U+FFFD."""
-    return UNSAFE.sub(REPLACEMENT, text)
-
-
 def safe(value):
     """`value` (decoded JSON) with every string, dict keys included, made safe."""
     if isinstance(value, str):
