@@ -120,19 +120,24 @@ class LocalSlots:
 # Waiters in this process wake as soon as a run here ends, instead of sleeping out
 # their back-off (a slot freed by another process is seen at the next poll).
 _released = threading.Condition()
-_backends: dict[str, object] = {}
+_backends: dict[tuple[str, str], object] = {}
 _backends_lock = threading.Lock()
 
 
-def _slots():
-    url = settings.REDIS_URL
-    key = url or "local"
+def _backend(kind: str, redis_cls, local_cls):
+    """The process's `kind` store: in Redis with REDIS_URL (shared by every process and
+    host), else in this process; one per REDIS_URL, so tests that switch it get theirs."""
+    key = (kind, settings.REDIS_URL or "local")
     with _backends_lock:
         backend = _backends.get(key)
         if backend is None:
             client = redis_client()
-            backend = _backends[key] = RedisSlots(client, key_prefix()) if client else LocalSlots()
+            backend = _backends[key] = redis_cls(client, key_prefix()) if client else local_cls()
         return backend
+
+
+def _slots():
+    return _backend("slots", RedisSlots, LocalSlots)
 
 
 @contextlib.contextmanager
@@ -209,17 +214,8 @@ class LocalCrashes:
             return kept
 
 
-_crash_backends: dict[str, object] = {}
-
-
 def _crashes():
-    key = settings.REDIS_URL or "local"
-    with _backends_lock:
-        backend = _crash_backends.get(key)
-        if backend is None:
-            client = redis_client()
-            backend = _crash_backends[key] = RedisCrashes(client, key_prefix()) if client else LocalCrashes()
-        return backend
+    return _backend("crashes", RedisCrashes, LocalCrashes)
 
 
 def crash_record(*, user_key: str) -> None:
