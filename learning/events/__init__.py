@@ -15,6 +15,8 @@ from .dispatch import EventBus, bus
 from .types import (
     ChallengePassed,
     CodeRun,
+    ContentPublished,
+    ContentUnpublished,
     CourseCompleted,
     DomainEvent,
     HintRequested,
@@ -27,6 +29,8 @@ from .types import (
 __all__ = [
     "ChallengePassed",
     "CodeRun",
+    "ContentPublished",
+    "ContentUnpublished",
     "CourseCompleted",
     "DomainEvent",
     "EventBus",

@@ -101,3 +101,35 @@ class HintRequested(DomainEvent):
     user_id: int
     lesson_id: int | None
     level: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ContentPublished(DomainEvent):
+    """What learners of a course see changed and is live: a page was published (or went
+    live on schedule), moved or copied into the course, or something a published lesson
+    shows from outside its page changed (a challenge, an image, a document).
+
+    `page_ids` are the pages whose learner view changed (course, module or lesson pages);
+    `change` says how: publish | go_live | move | copy | challenge | image | document.
+    Subscribers: the content cache (versions bump), later the tutor index and
+    notifications. A change that touches two courses (a move) publishes one event per
+    course."""
+
+    name: ClassVar[str] = "content_published"
+    course_id: int
+    page_ids: list[int]
+    change: str
+    occurred_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ContentUnpublished(DomainEvent):
+    """Pages of a course are no longer visible to learners: unpublished, expired on
+    schedule, deleted, or moved out of the course. `change`: unpublish | expire |
+    delete | move."""
+
+    name: ClassVar[str] = "content_unpublished"
+    course_id: int
+    page_ids: list[int]
+    change: str
+    occurred_at: dt.datetime
