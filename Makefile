@@ -8,7 +8,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres install install-dev lint format migrate demo worker web bench check-deploy clean
+.PHONY: run test test-sqlite test-postgres system install install-dev lint format migrate demo worker web bench check-deploy clean
+# Prerequisites run in the order written: `system` must stop `make test` before anything else.
+.NOTPARALLEL:
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -41,8 +43,13 @@ migrate: install
 demo: install
 	$(PY) manage.py load_demo
 
-## make test: lint, format check, migrations check, then the whole suite.
-test: install lint
+## make system: the Debian packages the suite needs (.ci/system-packages.txt). Nothing to do
+## when they are there; installs them as root; otherwise stops and prints the command to run.
+system:
+	@bash .ci/setup-system.sh
+
+## make test: system packages, lint, format check, migrations check, then the whole suite.
+test: system install lint
 	DJANGO_SETTINGS_MODULE=site_config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -54,10 +61,10 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test-sqlite: install
+test-sqlite:
 	env -u DATABASE_URL -u REDIS_URL $(MAKE) test
 
-test-postgres: install
+test-postgres:
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379/0 $(MAKE) test
 
 check-deploy: install

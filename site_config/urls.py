@@ -3,7 +3,7 @@ import re
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -11,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms.api.wagtail_api import api_router as cms_api_router
 
 from . import health
+from .api.docs import RedocDocsView, SwaggerDocsView
 from .api.errors import api_not_found
 from .api.views import PingView
 
@@ -27,7 +28,8 @@ urlpatterns = [
     path("health/live", health.live, name="health-live"),
     path("health/ready", health.ready, name="health-ready"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/docs/", SwaggerDocsView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", RedocDocsView.as_view(url_name="schema"), name="redoc"),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),

@@ -34,7 +34,11 @@ def browser(monkeypatch):
     # makes in between browser steps are ordinary synchronous code.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install the Debian package `chromium` (see .ci/run).")
+        # Never a skip: a test that cannot run does not pass. `make test` installs it.
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: run `make test` as root, or "
+            "`sudo apt-get update && sudo apt-get install -y chromium` (.ci/system-packages.txt)."
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -56,6 +56,9 @@ def authors(status: int) -> dict[str, int]:
 
 
 ROWS: list[Row] = [
+    # --- the API docs: public pages (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]) ---
+    Row("GET", "/api/docs/", everyone(200)),
+    Row("GET", "/api/redoc/", everyone(200)),
     # --- accounts: /api/v1/auth/ ---
     Row("GET", "/api/v1/auth/me/", signed_in(200)),
     Row("PATCH", "/api/v1/auth/me/", signed_in(200), {"bio": "hello"}),
