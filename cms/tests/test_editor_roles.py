@@ -183,3 +183,22 @@ def test_admin_reaches_everything(client, admin_user, two_courses):
     assert theirs.title == "Edited by admin"
     assert client.post(f"{CHALLENGES}delete/{theirs.pk}/").status_code == 302
     assert not Challenge.objects.filter(pk=theirs.pk).exists()
+
+
+def test_lesson_chooser_offers_a_teacher_own_courses_only(client, teacher, admin_user, two_courses):
+    mine, theirs = two_courses
+    their_module = theirs.lesson.get_parent()
+    client.force_login(teacher)
+    own = client.get(f"/admin/choose-page/{mine.lesson.get_parent().pk}/?page_type=cms.lessonpage")
+    other = client.get(f"/admin/choose-page/{their_module.pk}/?page_type=cms.lessonpage")
+    assert own.status_code == other.status_code == 200
+    assert "Mine lesson 1.1" in own.content.decode()
+    assert "Theirs lesson 1.1" not in other.content.decode()
+    catalog = client.get(f"/admin/choose-page/{theirs.course.get_parent().pk}/?page_type=cms.lessonpage")
+    assert "Mine" in catalog.content.decode() and "Theirs" not in catalog.content.decode()
+    # other choosers (a link in rich text) are not narrowed
+    assert "Theirs lesson 1.1" in client.get(f"/admin/choose-page/{their_module.pk}/").content.decode()
+
+    client.force_login(admin_user)
+    other = client.get(f"/admin/choose-page/{their_module.pk}/?page_type=cms.lessonpage")
+    assert "Theirs lesson 1.1" in other.content.decode()

@@ -10,7 +10,7 @@ Two layers, as for course pages (cms.permissions):
   policy; the edit/delete/copy/usage/history views and the snippet chooser look the
   object up through it (`OwnCoursesOnly`), so another teacher's challenge is a 404
   there, exactly as in the teacher API; ChallengeAdminForm refuses a lesson of a
-  course the user may not edit.
+  course the user may not edit, and the lesson chooser offers only owned courses.
 https://docs.wagtail.org/en/stable/extending/permission_policies.html
 """
 
@@ -65,14 +65,31 @@ class OwnCoursesOnly:
 
 class ChallengeAdminForm(WagtailAdminModelForm):
     """The editor's challenge form: the lesson must belong to a course the user may
-    edit (the page chooser shows the whole tree, so the form is where it is enforced;
-    the teacher API applies the same rule in its serializer)."""
+    edit (the chooser narrows what is offered, the form is where it is enforced; the
+    teacher API applies the same rule in its serializer)."""
 
     def clean_lesson(self):
         lesson = self.cleaned_data.get("lesson")
         if lesson is not None and not user_can_edit_course(self.for_user, course_of_page(lesson)):
             raise ValidationError("Choose a lesson of a course you may edit.", code="not_your_course")
         return lesson
+
+
+def lesson_chooser_pages(pages, request):
+    """The page chooser opened for a challenge's lesson (page_type=cms.lessonpage) offers
+    a teacher only the lessons of courses they own (the levels above courses stay, to
+    browse down from). Other choosers (links in rich text...) are left alone."""
+    from django.db.models import Q
+
+    from cms.permissions import COURSE_DEPTH, user_is_content_admin
+    from cms.selectors import courses_editable_by
+
+    if request.GET.get("page_type", "").lower() != "cms.lessonpage" or user_is_content_admin(request.user):
+        return pages
+    allowed = Q(depth__lt=COURSE_DEPTH)
+    for path in courses_editable_by(user=request.user).values_list("path", flat=True):
+        allowed |= Q(path__startswith=path)
+    return pages.filter(allowed)
 
 
 challenge_policy = ChallengePermissionPolicy(Challenge)

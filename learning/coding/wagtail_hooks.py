@@ -4,6 +4,7 @@ Teachers see and edit only challenges of the courses they own (the same rule as 
 teacher API); admins see all. The rules live in learning.coding.editor; the role
 groups' model permissions in accounts migration 0005."""
 
+from wagtail import hooks
 from wagtail.admin.panels import ObjectList
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
@@ -11,7 +12,7 @@ from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .editor import ChallengeAdminForm, OwnCoursesOnly, challenge_policy
+from .editor import ChallengeAdminForm, OwnCoursesOnly, challenge_policy, lesson_chooser_pages
 from .models import Challenge
 
 # Before register_snippet: the viewset would otherwise create Wagtail's fallback policy.
@@ -93,3 +94,4 @@ class ChallengeViewSet(SnippetViewSet):
 
 
 register_snippet(ChallengeViewSet)
+hooks.register("construct_page_chooser_queryset", lesson_chooser_pages)
