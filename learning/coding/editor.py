@@ -17,11 +17,13 @@ https://docs.wagtail.org/en/stable/extending/permission_policies.html
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from cms.permissions import course_of_page, user_can_edit_course
+from cms.permissions import COURSE_DEPTH, course_of_page, user_can_edit_course, user_is_content_admin
+from cms.selectors import courses_editable_by
 
 from .models import Challenge
 
@@ -34,8 +36,6 @@ class ChallengePermissionPolicy(ModelPermissionPolicy):
         return self.user_has_permission(user, action) and user_can_edit_course(user, course)
 
     def instances_user_has_any_permission_for(self, user, actions):
-        from cms.selectors import courses_editable_by
-
         if not self.user_has_any_permission(user, actions):
             return Challenge.objects.none()
         return Challenge.objects.filter(course__in=courses_editable_by(user=user))
@@ -79,11 +79,6 @@ def lesson_chooser_pages(pages, request):
     """The page chooser opened for a challenge's lesson (page_type=cms.lessonpage) offers
     a teacher only the lessons of courses they own (the levels above courses stay, to
     browse down from). Other choosers (links in rich text...) are left alone."""
-    from django.db.models import Q
-
-    from cms.permissions import COURSE_DEPTH, user_is_content_admin
-    from cms.selectors import courses_editable_by
-
     if request.GET.get("page_type", "").lower() != "cms.lessonpage" or user_is_content_admin(request.user):
         return pages
     allowed = Q(depth__lt=COURSE_DEPTH)
