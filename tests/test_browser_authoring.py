@@ -124,3 +124,33 @@ def test_teacher_creates_and_submits_admin_approves_learner_sees(
     assert response.json()["title"] == "Made in the browser"
     outline = requests.get(f"{base}/api/v1/courses/{course.pk}/", headers=headers, timeout=10).json()
     assert "Made in the browser" in [item["title"] for item in outline["modules"][0]["lessons"]]
+
+
+def test_teacher_finds_own_challenges_in_the_editor(
+    live_server, browser, build_course, teacher, other_teacher
+):
+    from cms.models import LessonPage
+    from learning.coding.models import Challenge, ChallengeTest
+
+    def challenge(course, title):
+        lesson = LessonPage.objects.descendant_of(course).order_by("path").first()
+        made = Challenge.objects.create(
+            lesson=lesson, title=title, prompt="p", reference_solution="let x = 1;"
+        )
+        ChallengeTest.objects.create(challenge=made, description="x is 1", code="assert.equal(x, 1);")
+        return made
+
+    mine = challenge(build_course(title="Mine", owner=teacher), "My browser challenge")
+    challenge(build_course(title="Theirs", owner=other_teacher), "Their browser challenge")
+    base = live_server.url
+
+    context, page = _login(browser, base, teacher)
+    page.locator("#wagtail-sidebar a", has_text="Challenges").click()
+    page.wait_for_url(f"{base}/admin/snippets/coding/challenge/")
+    listing = page.locator("main")
+    assert listing.get_by_text("My browser challenge").count() == 1
+    assert listing.get_by_text("Their browser challenge").count() == 0
+    listing.get_by_role("link", name="My browser challenge").click()
+    page.wait_for_url(f"{base}/admin/snippets/coding/challenge/edit/{mine.pk}/")
+    assert page.locator("#id_title").input_value() == "My browser challenge"
+    context.close()

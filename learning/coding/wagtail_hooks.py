@@ -1,12 +1,69 @@
 """Challenges in the Wagtail editor: a snippet with its test cases inline.
 
 Teachers see and edit only challenges of the courses they own (the same rule as the
-teacher API); admins see all."""
+teacher API); admins see all. The rules live in learning.coding.editor; the role
+groups' model permissions in accounts migration 0005."""
 
+from wagtail import hooks
+from wagtail.admin.panels import ObjectList
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import chooser as chooser_views
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .editor import ChallengeAdminForm, OwnCoursesOnly, challenge_policy, lesson_chooser_pages
 from .models import Challenge
+
+# Before register_snippet: the viewset would otherwise create Wagtail's fallback policy.
+register_permission_policy(Challenge, challenge_policy)
+
+
+class ChooseView(OwnCoursesOnly, chooser_views.ChooseView):
+    pass
+
+
+class ChooseResultsView(OwnCoursesOnly, chooser_views.ChooseResultsView):
+    pass
+
+
+class ChosenView(OwnCoursesOnly, chooser_views.SnippetChosenView):
+    pass
+
+
+class ChosenMultipleView(OwnCoursesOnly, chooser_views.SnippetChosenMultipleView):
+    pass
+
+
+class ChallengeChooserViewSet(chooser_views.SnippetChooserViewSet):
+    choose_view_class = ChooseView
+    choose_results_view_class = ChooseResultsView
+    chosen_view_class = ChosenView
+    chosen_multiple_view_class = ChosenMultipleView
+
+
+class EditView(OwnCoursesOnly, snippet_views.EditView):
+    pass
+
+
+class DeleteView(OwnCoursesOnly, snippet_views.DeleteView):
+    pass
+
+
+class CopyView(OwnCoursesOnly, snippet_views.CopyView):
+    pass
+
+
+class UsageView(OwnCoursesOnly, snippet_views.UsageView):
+    pass
+
+
+class HistoryView(OwnCoursesOnly, snippet_views.HistoryView):
+    pass
+
+
+class InspectView(OwnCoursesOnly, snippet_views.InspectView):
+    pass
 
 
 class ChallengeViewSet(SnippetViewSet):
@@ -18,11 +75,23 @@ class ChallengeViewSet(SnippetViewSet):
     list_display = ["title", "lesson", "course", "updated_at"]
     search_fields = ["title", "prompt"]
 
-    def get_queryset(self, request):
-        from cms.selectors import courses_editable_by
+    # every view that opens one challenge looks it up through the policy (404 if not yours)
+    edit_view_class = EditView
+    delete_view_class = DeleteView
+    copy_view_class = CopyView
+    usage_view_class = UsageView
+    history_view_class = HistoryView
+    inspect_view_class = InspectView
+    chooser_viewset_class = ChallengeChooserViewSet
 
-        queryset = Challenge.objects.select_related("lesson", "course")
-        return queryset.filter(course__in=courses_editable_by(user=request.user))
+    def get_queryset(self, request):
+        return challenge_policy.instances_user_has_any_permission_for(
+            request.user, OwnCoursesOnly.ACTIONS
+        ).select_related("lesson", "course")
+
+    def get_edit_handler(self):
+        return ObjectList(Challenge.panels, base_form_class=ChallengeAdminForm).bind_to_model(Challenge)
 
 
 register_snippet(ChallengeViewSet)
+hooks.register("construct_page_chooser_queryset", lesson_chooser_pages)

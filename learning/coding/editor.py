@@ -1,0 +1,90 @@
+"""Who may do what with a challenge in the Wagtail editor.
+
+Two layers, as for course pages (cms.permissions):
+
+* model permissions (coding.add/change/delete/view_challenge, granted to the teacher
+  and admin groups by accounts migration 0005) open the Challenges menu and screens;
+* ChallengePermissionPolicy narrows every object-level question to the courses the
+  user may edit (cms.permissions.user_can_edit_course: all for an admin, owned ones
+  for a teacher). Wagtail's listing, bulk actions and "can delete" buttons ask the
+  policy; the edit/delete/copy/usage/history views and the snippet chooser look the
+  object up through it (`OwnCoursesOnly`), so another teacher's challenge is a 404
+  there, exactly as in the teacher API; ChallengeAdminForm refuses a lesson of a
+  course the user may not edit, and the lesson chooser offers only owned courses.
+https://docs.wagtail.org/en/stable/extending/permission_policies.html
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from cms.permissions import COURSE_DEPTH, course_of_page, user_can_edit_course, user_is_content_admin
+from cms.selectors import courses_editable_by
+
+from .models import Challenge
+
+
+class ChallengePermissionPolicy(ModelPermissionPolicy):
+    """Model permission AND the right to edit the challenge's course."""
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        course = instance.course if instance.course_id else None
+        return self.user_has_permission(user, action) and user_can_edit_course(user, course)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if not self.user_has_any_permission(user, actions):
+            return Challenge.objects.none()
+        return Challenge.objects.filter(course__in=courses_editable_by(user=user))
+
+
+class OwnCoursesOnly:
+    """For the views that open one challenge (or list them, in the chooser): objects
+    outside the user's courses do not exist (404), whatever the view would otherwise do."""
+
+    ACTIONS = ("change", "delete", "view")
+
+    def get_object(self, *args, **kwargs):
+        try:
+            obj = super().get_object(*args, **kwargs)
+        except PermissionDenied:  # the copy view asks the policy itself: same answer, 404
+            raise Http404("No such challenge.") from None
+        if not challenge_policy.user_has_any_permission_for_instance(self.request.user, self.ACTIONS, obj):
+            raise Http404("No such challenge.")
+        return obj
+
+    def get_object_list(self):
+        return challenge_policy.instances_user_has_any_permission_for(self.request.user, self.ACTIONS)
+
+    def get_objects(self, pks):  # the chooser's "chosen multiple" view
+        return self.get_object_list().filter(pk__in=pks)
+
+
+class ChallengeAdminForm(WagtailAdminModelForm):
+    """The editor's challenge form: the lesson must belong to a course the user may
+    edit (the chooser narrows what is offered, the form is where it is enforced; the
+    teacher API applies the same rule in its serializer)."""
+
+    def clean_lesson(self):
+        lesson = self.cleaned_data.get("lesson")
+        if lesson is not None and not user_can_edit_course(self.for_user, course_of_page(lesson)):
+            raise ValidationError("Choose a lesson of a course you may edit.", code="not_your_course")
+        return lesson
+
+
+def lesson_chooser_pages(pages, request):
+    """The page chooser opened for a challenge's lesson (page_type=cms.lessonpage) offers
+    a teacher only the lessons of courses they own (the levels above courses stay, to
+    browse down from). Other choosers (links in rich text...) are left alone."""
+    if request.GET.get("page_type", "").lower() != "cms.lessonpage" or user_is_content_admin(request.user):
+        return pages
+    allowed = Q(depth__lt=COURSE_DEPTH)
+    for path in courses_editable_by(user=request.user).values_list("path", flat=True):
+        allowed |= Q(path__startswith=path)
+    return pages.filter(allowed)
+
+
+challenge_policy = ChallengePermissionPolicy(Challenge)
