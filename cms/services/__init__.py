@@ -8,6 +8,12 @@ permission tester (cms.permissions) and goes through the same "Course review"
 workflow as an edit made in the editor. Creating or updating never publishes: it
 saves a draft revision and, when asked, submits it for review.
 
+Services do not publish the content events themselves: Wagtail's actions send signals
+that cms.events turns into ContentPublished / ContentUnpublished, for the editor's paths
+as for ours (so each change is announced exactly once). Each use case that can change
+what learners see runs in one `content_changes()` scope: one event per course, not one
+per page.
+
 Validation happens before any write and each service runs in one transaction, so bad
 input leaves the page tree exactly as it was. Failures are Django exceptions:
 `ValidationError` (400, with the field path in the key, e.g. `body.2.code`),

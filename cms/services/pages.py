@@ -12,6 +12,8 @@ from wagtail.actions.move_page import MovePageAction
 from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.models import Page, PageSubscription, TaskState, WorkflowState
 
+from ..events import content_changes
+
 
 class ContentConflict(Exception):
     """The page cannot change right now (in review and locked, already submitted...)."""
@@ -119,6 +121,7 @@ def _editable_latest(page: Page, user) -> Page:
     return page.get_latest_revision_as_object()
 
 
+@content_changes()
 def _save_edit(*, user, page: Page, draft: Page, parent: Page | None, slug_given: bool, submit: bool) -> Page:
     current_parent = page.get_parent()
     target = parent if parent is not None and parent.pk != current_parent.pk else None
@@ -139,6 +142,7 @@ def _save_edit(*, user, page: Page, draft: Page, parent: Page | None, slug_given
 
 
 @transaction.atomic
+@content_changes()
 def page_delete(*, user, page: Page) -> None:
     """Teachers delete only never-published pages of their courses (Wagtail's rule for
     users without publish rights); admins delete anything."""
@@ -181,6 +185,7 @@ def page_submit_for_review(*, user, page: Page, include_descendants: bool = Fals
 
 
 @transaction.atomic
+@content_changes()
 def page_publish(*, user, page: Page, include_descendants: bool = False, go_live_at=None) -> Page:
     """Admins publish the latest revision directly (cancelling a review in progress,
     as the editor does). With a future `go_live_at`, the revision is scheduled instead:
@@ -215,6 +220,7 @@ def page_publish(*, user, page: Page, include_descendants: bool = False, go_live
 
 
 @transaction.atomic
+@content_changes()
 def page_unpublish(*, user, page: Page, include_descendants: bool = True) -> Page:
     """Take a page (and by default everything below it) off the learner API. Learners
     stop seeing the descendants even without `include_descendants`, because the
@@ -243,6 +249,7 @@ def _reviewable_task_state(*, user, task_state_id: int) -> TaskState:
 
 
 @transaction.atomic
+@content_changes()
 def moderation_approve(*, user, task_state_id: int, comment: str = "") -> TaskState:
     """Approve the current review task; the last task's approval publishes the
     reviewed revision (Wagtail's WAGTAIL_FINISH_WORKFLOW_ACTION)."""

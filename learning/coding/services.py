@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import timezone
 
-from learning.events import CodeRun, bus
+from learning.events import CodeRun, ContentChange, ContentPublished, bus
 
 from .concurrency import Busy, CrashLimited, crash_gate, crash_record, run_slot
 from .rules import is_file_name, is_text
@@ -293,7 +294,40 @@ def _challenge_apply(*, challenge, data: dict) -> None:
         )
 
 
-def challenge_create(*, user, data: dict):
+def challenge_placements(challenges) -> set[tuple[int, int]]:
+    """`(lesson id, course id)` of each challenge, taken before a change that may move
+    or delete it (for `challenges_changed_announce`)."""
+    return {(c.lesson_id, c.course_id) for c in challenges if c.lesson_id and c.course_id}
+
+
+def challenges_changed_announce(*, placements: set[tuple[int, int]]) -> None:
+    """A challenge is part of what its lesson shows learners: publish ContentPublished
+    (change "challenge") for each course, naming its live lessons among `placements`.
+    A challenge of a lesson that is not live changes nothing a learner sees, so it
+    announces nothing (publishing the lesson later announces the lesson). Delivered
+    after commit. Called by the challenge services and by the snippet editor's hooks
+    (wagtail_hooks.py), so every path announces exactly once."""
+    from cms.models import LessonPage
+
+    lesson_ids = {lesson_id for lesson_id, _ in placements}
+    live = set(LessonPage.objects.filter(pk__in=lesson_ids, live=True).values_list("pk", flat=True))
+    by_course: dict[int, set[int]] = {}
+    for lesson_id, course_id in placements:
+        if lesson_id in live:
+            by_course.setdefault(course_id, set()).add(lesson_id)
+    now = timezone.now()
+    for course_id, ids in by_course.items():
+        bus.publish(
+            ContentPublished(
+                course_id=course_id,
+                page_ids=sorted(ids),
+                change=ContentChange.CHALLENGE.value,
+                occurred_at=now,
+            )
+        )
+
+
+def challenge_create(*, user, data: dict, announce: bool = True):
     """`data` is validated by ChallengeWriteSerializer; `data["lesson"]` is a lesson of
     a course the user may edit (checked by the serializer through the selector)."""
     from django.db import transaction
@@ -303,6 +337,8 @@ def challenge_create(*, user, data: dict):
     with transaction.atomic():
         challenge = Challenge(created_by=user)
         _challenge_apply(challenge=challenge, data=data)
+        if announce:
+            challenges_changed_announce(placements=challenge_placements([challenge]))
     return challenge
 
 
@@ -310,20 +346,29 @@ def challenge_update(*, user, challenge, data: dict):
     from django.db import transaction
 
     with transaction.atomic():
+        before = challenge_placements([challenge])
         _challenge_apply(challenge=challenge, data=data)
+        challenges_changed_announce(placements=before | challenge_placements([challenge]))
     return challenge
 
 
 def challenge_delete(*, user, challenge) -> None:
-    challenge.delete()
-
-
-def challenge_import(*, user, items: list[dict]) -> list:
-    """Create several challenges at once, all or nothing."""
     from django.db import transaction
 
     with transaction.atomic():
-        return [challenge_create(user=user, data=item) for item in items]
+        before = challenge_placements([challenge])
+        challenge.delete()
+        challenges_changed_announce(placements=before)
+
+
+def challenge_import(*, user, items: list[dict]) -> list:
+    """Create several challenges at once, all or nothing (one event per course)."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        created = [challenge_create(user=user, data=item, announce=False) for item in items]
+        challenges_changed_announce(placements=challenge_placements(created))
+    return created
 
 
 def challenge_check(*, user, challenge) -> dict:

@@ -2,7 +2,13 @@
 
 Teachers see and edit only challenges of the courses they own (the same rule as the
 teacher API); admins see all. The rules live in learning.coding.editor; the role
-groups' model permissions in accounts migration 0005."""
+groups' model permissions in accounts migration 0005.
+
+The snippet views save challenges without our services, so their hooks announce the
+change the way the services do (`challenges_changed_announce`: ContentPublished,
+change "challenge", for live lessons): create, edit (the old and the new lesson, when
+the editor moves a challenge), delete and bulk delete.
+https://docs.wagtail.org/en/stable/reference/hooks.html#snippets"""
 
 from wagtail import hooks
 from wagtail.admin.panels import ObjectList
@@ -12,6 +18,7 @@ from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from . import services
 from .editor import ChallengeAdminForm, OwnCoursesOnly, challenge_policy, lesson_chooser_pages
 from .models import Challenge
 
@@ -95,3 +102,32 @@ class ChallengeViewSet(SnippetViewSet):
 
 register_snippet(ChallengeViewSet)
 hooks.register("construct_page_chooser_queryset", lesson_chooser_pages)
+
+
+_PLACEMENT_BEFORE_EDIT = "_challenge_placement_before_edit"
+
+
+@hooks.register("before_edit_snippet")
+def challenge_remember_placement(request, instance):
+    if isinstance(instance, Challenge):
+        setattr(request, _PLACEMENT_BEFORE_EDIT, services.challenge_placements([instance]))
+
+
+@hooks.register("after_create_snippet")
+def challenge_created_in_editor(request, instance):
+    if isinstance(instance, Challenge):
+        services.challenges_changed_announce(placements=services.challenge_placements([instance]))
+
+
+@hooks.register("after_edit_snippet")
+def challenge_edited_in_editor(request, instance):
+    if isinstance(instance, Challenge):
+        before = getattr(request, _PLACEMENT_BEFORE_EDIT, set())
+        services.challenges_changed_announce(placements=before | services.challenge_placements([instance]))
+
+
+@hooks.register("after_delete_snippet")
+def challenges_deleted_in_editor(request, instances):
+    challenges = [i for i in instances if isinstance(i, Challenge)]
+    if challenges:
+        services.challenges_changed_announce(placements=services.challenge_placements(challenges))

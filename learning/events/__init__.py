@@ -15,6 +15,7 @@ from .dispatch import EventBus, bus
 from .types import (
     ChallengePassed,
     CodeRun,
+    ContentChange,
     ContentPublished,
     ContentUnpublished,
     CourseCompleted,
@@ -29,6 +30,7 @@ from .types import (
 __all__ = [
     "ChallengePassed",
     "CodeRun",
+    "ContentChange",
     "ContentPublished",
     "ContentUnpublished",
     "CourseCompleted",

@@ -4,6 +4,7 @@ run carries its size and outcome, not the code)."""
 
 import dataclasses
 import datetime as dt
+import enum
 from typing import ClassVar
 
 _REGISTRY: dict[str, type["DomainEvent"]] = {}
@@ -103,6 +104,21 @@ class HintRequested(DomainEvent):
     level: str
 
 
+class ContentChange(enum.StrEnum):
+    """The `change` of ContentPublished / ContentUnpublished (plain strings on the wire)."""
+
+    PUBLISH = "publish"
+    GO_LIVE = "go_live"
+    UNPUBLISH = "unpublish"
+    EXPIRE = "expire"
+    MOVE = "move"
+    COPY = "copy"
+    DELETE = "delete"
+    CHALLENGE = "challenge"
+    IMAGE = "image"
+    DOCUMENT = "document"
+
+
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class ContentPublished(DomainEvent):
     """What learners of a course see changed and is live: a page was published (or went
@@ -113,7 +129,8 @@ class ContentPublished(DomainEvent):
     `change` says how: publish | go_live | move | copy | challenge | image | document.
     Subscribers: the content cache (versions bump), later the tutor index and
     notifications. A change that touches two courses (a move) publishes one event per
-    course."""
+    course. Emitted by cms/events.py (pages, images, documents) and by the coding
+    services (challenges); docs/content-events.md says when each fires."""
 
     name: ClassVar[str] = "content_published"
     course_id: int

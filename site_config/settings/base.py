@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "site_config.middleware.AuditlogMiddleware",
+    # One content-events scope per write request: one event per course, not per page (cms/events.py).
+    "cms.events.ContentChangesMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Turns a login refused by the lockout into its answer (learning/accounts/lockout.py).
     "axes.middleware.AxesMiddleware",
