@@ -8,10 +8,8 @@ ContentConflict come out in the one error shape (400 / 403 / 409).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.signing import BadSignature, SignatureExpired
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -151,16 +149,7 @@ class PreviewView(ContentAPIView):
         token = request.query_params.get("token", "")
         if not content_type or not token:
             raise exceptions.ValidationError({"token": ["content_type and token are required."]})
-        model = shaping.preview_model(content_type)
-        if model is None:
-            raise Http404("No such preview.")
-        try:
-            model.get_preview_signer().unsign(token, max_age=settings.PREVIEW_TOKEN_MAX_AGE)
-        except (BadSignature, SignatureExpired) as exc:
-            raise Http404("No such preview.") from exc
-        page = model.get_page_from_preview_token(token)
-        if page is None:
-            raise Http404("No such preview.")
+        page = selectors.preview_page_get(content_type=content_type, token=token)
         return Response(s.PreviewSerializer(shaping.preview_payload(page, content_type)).data)
 
 
