@@ -126,8 +126,9 @@ class LessonDetailView(ContentAPIView):
 
 
 class PreviewView(ContentAPIView):
-    """The signed token is the credential: the editor's browser opens the front end with it,
-    and the front end (where the editor may not be logged in) fetches the draft here."""
+    """The signed token is the credential: the editor's browser opens the preview URL with
+    it (a front end, where the editor may not be logged in, fetches the draft here; the
+    built-in /preview/ page, cms.views, reads the same draft through the same check)."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
@@ -137,7 +138,9 @@ class PreviewView(ContentAPIView):
         summary="Draft content for a preview token",
         description="Returns the draft the editor is previewing. The token comes from the editor's "
         "Preview button (the front end receives `?content_type=…&token=…`); it is signed, expires after "
-        "PREVIEW_TOKEN_MAX_AGE seconds, and reveals that one draft only. Bad or expired tokens: 404.",
+        "PREVIEW_TOKEN_MAX_AGE seconds, and reveals that one draft only. Bad or expired tokens: 404. "
+        "A lesson's `fields` also hold its saved `challenges` as learners see them (visible tests "
+        "only). The same draft as an HTML page: `/preview/` (the editor's default).",
         parameters=[
             OpenApiParameter("content_type", str, required=True, description="e.g. cms.lessonpage"),
             OpenApiParameter("token", str, required=True),

@@ -7,13 +7,16 @@ challenges' visible tests, never a hidden test or a reference solution."""
 
 import base64
 import hashlib
+import io
 import re
 from html import unescape
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image as PILImage
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
-from cms import services
+from cms import media, services
 from cms.models import LessonPage
 
 pytestmark = pytest.mark.django_db
@@ -194,3 +197,60 @@ def test_course_and_module_previews(client, build_course, teacher):
         f"/preview/?content_type=cms.modulepage&token={module_draft.create_page_preview().token}"
     )
     assert response.status_code == 200 and module.title in response.content.decode()
+
+
+def _png():
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (40, 30), "red").save(buffer, format="PNG")
+    return SimpleUploadedFile("diagram.png", buffer.getvalue(), content_type="image/png")
+
+
+def test_media_blocks_and_hostile_author_text(client, teacher, lesson, settings):
+    """Images, videos and attachments render; every author string is escaped (rich text
+    is sanitised on the way in); an image stored on another host is allowed by the CSP."""
+    image = media.image_upload(user=teacher, file=_png(), title="Red box")
+    document = media.document_upload(
+        user=teacher, file=SimpleUploadedFile("notes.txt", b"notes", content_type="text/plain")
+    )
+    evil = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    services.lesson_update(
+        user=teacher,
+        lesson=lesson,
+        title=f"Media {evil}",
+        body=[
+            {"type": "heading", "value": {"text": f"Head {evil}", "level": "h3"}},
+            {
+                "type": "rich_text",
+                "value": f"<p>Rich <b>text</b> {evil}<a href='javascript:alert(3)'>x</a></p>",
+            },
+            {"type": "code", "value": {"language": "html", "code": evil, "caption": f"Cap {evil}"}},
+            {"type": "callout", "value": {"kind": "note", "title": f"Note {evil}", "text": "<p>Hi</p>"}},
+            {"type": "image", "value": {"image": image.pk, "alt": f"Alt {evil}", "caption": "A red box"}},
+            {
+                "type": "video",
+                "value": {"url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "title": "Intro"},
+            },
+            {"type": "attachment", "value": {"document": document.pk, "title": "Lesson notes"}},
+        ],
+    )
+    draft = LessonPage.objects.get(pk=lesson.pk).get_latest_revision_as_object()
+    url = f"/preview/?content_type=cms.lessonpage&token={draft.create_page_preview().token}"
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script" not in html and "onerror=" not in html.replace("onerror=&quot;", "")
+    assert "javascript:" not in html
+    assert "<h3>Head &lt;script&gt;" in html and "Rich <b>text</b>" in html
+    assert (
+        "Cap &lt;script&gt;" in html and "Note &lt;script&gt;" in html and 'alt="Alt &lt;script&gt;' in html
+    )
+    rendition = image.get_rendition("max-800x600")
+    assert f'src="{rendition.url}"' in html and "A red box" in html
+    assert 'href="https://www.youtube.com/watch?v=dQw4w9WgXcQ"' in html and "youtube-nocookie" not in html
+    assert f"/documents/{document.pk}/notes.txt?token=" in html and "Lesson notes" in html
+    assert response["Content-Security-Policy"].count("img-src 'self';") == 1
+
+    # renditions served from a bucket or CDN domain: that origin, and only it, may load
+    settings.MEDIA_URL = "https://media.example.test/m/"
+    csp = client.get(url)["Content-Security-Policy"]
+    assert "img-src 'self' https://media.example.test;" in csp

@@ -11,8 +11,7 @@ from .env import env
 # real front end sets an absolute URL, e.g. http://localhost:3000/preview. The value is
 # wagtail-headless-preview's CLIENT_URLS["default"], which may also hold
 # "{SITE_ROOT_URL}" (the Wagtail Site's root URL). See docs/preview.md.
-BUILTIN_PREVIEW_URL = "/preview/"
-FRONTEND_PREVIEW_URL = env("FRONTEND_PREVIEW_URL", default=BUILTIN_PREVIEW_URL)
+FRONTEND_PREVIEW_URL = env("FRONTEND_PREVIEW_URL", default="/preview/")
 WAGTAIL_HEADLESS_PREVIEW = {
     "CLIENT_URLS": {"default": FRONTEND_PREVIEW_URL},
     # Visiting a page URL on the backend redirects to the same path on the front end.
