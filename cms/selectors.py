@@ -13,6 +13,8 @@ Every list selector runs a fixed number of queries whatever its size (no N+1).
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.signing import BadSignature, SignatureExpired
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
@@ -173,6 +175,30 @@ def editable_page_get(*, user, page_id: int, model: type[Page]) -> Page:
 
     if not user_can_edit_course(user, course_of_page(page)):
         raise Http404("No such page.")
+    return page
+
+
+# --- headless preview --------------------------------------------------------------
+
+PREVIEW_MODELS = {"cms.coursepage": CoursePage, "cms.modulepage": ModulePage, "cms.lessonpage": LessonPage}
+
+
+def preview_page_get(*, content_type: str, token: str) -> Page:
+    """The draft behind an editor's preview token, or Http404. The signed token is the
+    credential (whoever holds it sees that one draft): its signature must match the
+    content type and it expires after PREVIEW_TOKEN_MAX_AGE seconds. The preview API
+    (/api/v1/preview/) and the built-in preview page (/preview/) both call this, so the
+    two are exactly as strict."""
+    model = PREVIEW_MODELS.get(content_type)
+    if model is None or not token:
+        raise Http404("No such preview.")
+    try:
+        model.get_preview_signer().unsign(token, max_age=settings.PREVIEW_TOKEN_MAX_AGE)
+    except (BadSignature, SignatureExpired) as exc:
+        raise Http404("No such preview.") from exc
+    page = model.get_page_from_preview_token(token)
+    if page is None:
+        raise Http404("No such preview.")
     return page
 
 

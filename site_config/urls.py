@@ -8,6 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import views as cms_views
 from cms.api.wagtail_api import api_router as cms_api_router
 
 from . import health
@@ -34,6 +35,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # The built-in preview page: FRONTEND_PREVIEW_URL's default (docs/preview.md).
+    path("preview/", cms_views.preview_page, name="preview-page"),
 ]
 
 if settings.DEBUG:

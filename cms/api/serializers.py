@@ -142,8 +142,9 @@ class PreviewSerializer(serializers.Serializer):
     slug = serializers.CharField(allow_blank=True)
     fields = serializers.DictField(
         help_text="The type's own fields as in the learner API: lesson → body (blocks), starter_files, "
-        "required, estimated_minutes; course → summary, level, tags, estimated_hours, prerequisites, "
-        "cover_image; module → summary."
+        "required, estimated_minutes, challenges (the lesson's saved challenges as learners get them from "
+        "/api/v1/lessons/{id}/challenges/: visible tests only, hidden ones counted); course → summary, "
+        "level, tags, estimated_hours, prerequisites, cover_image; module → summary."
     )
 
 

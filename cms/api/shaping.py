@@ -10,8 +10,6 @@ from cms import selectors
 from cms.blocks import document_api_representation, image_api_representation
 from cms.models import CoursePage, LessonPage, ModulePage
 
-PREVIEW_MODELS = {"cms.coursepage": CoursePage, "cms.modulepage": ModulePage, "cms.lessonpage": LessonPage}
-
 
 def _ref(page) -> dict:
     return {"id": page.pk, "title": page.title, "slug": page.slug}
@@ -65,8 +63,15 @@ def lesson_detail(lesson: LessonPage, *, user=None) -> dict:
 # --- preview -------------------------------------------------------------------------------
 
 
-def preview_model(content_type: str):
-    return PREVIEW_MODELS.get(content_type)
+# Other apps add keys to a lesson's preview `fields` (the coding app: "challenges", as
+# learners see them): name → function(*, lesson) returning JSON-ready data. Registered in
+# the app's AppConfig.ready(), like the import extensions (cms.services.importing), so the
+# content app never imports the apps built on it.
+LESSON_PREVIEW_EXTENSIONS: dict = {}
+
+
+def lesson_preview_extension_register(name: str, handler) -> None:
+    LESSON_PREVIEW_EXTENSIONS[name] = handler
 
 
 def type_fields(page: Page, *, for_editor: bool = False, document_grant: bool = False) -> dict:
@@ -113,12 +118,18 @@ def type_fields(page: Page, *, for_editor: bool = False, document_grant: bool = 
 
 
 def preview_payload(page: Page, content_type: str) -> dict:
+    """What a preview shows: the draft's own fields as the learner API shapes them. The
+    preview API returns it as JSON; the built-in preview page (cms.views) renders it."""
+    fields = type_fields(page, document_grant=True)
+    if isinstance(page, LessonPage):
+        for name, handler in LESSON_PREVIEW_EXTENSIONS.items():
+            fields[name] = handler(lesson=page)
     return {
         "content_type": content_type,
         "id": page.pk,
         "title": page.title,
         "slug": page.slug or "",
-        "fields": type_fields(page, document_grant=True),
+        "fields": fields,
     }
 
 

@@ -8,10 +8,8 @@ ContentConflict come out in the one error shape (400 / 403 / 409).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.signing import BadSignature, SignatureExpired
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -128,8 +126,9 @@ class LessonDetailView(ContentAPIView):
 
 
 class PreviewView(ContentAPIView):
-    """The signed token is the credential: the editor's browser opens the front end with it,
-    and the front end (where the editor may not be logged in) fetches the draft here."""
+    """The signed token is the credential: the editor's browser opens the preview URL with
+    it (a front end, where the editor may not be logged in, fetches the draft here; the
+    built-in /preview/ page, cms.views, reads the same draft through the same check)."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
@@ -139,7 +138,9 @@ class PreviewView(ContentAPIView):
         summary="Draft content for a preview token",
         description="Returns the draft the editor is previewing. The token comes from the editor's "
         "Preview button (the front end receives `?content_type=…&token=…`); it is signed, expires after "
-        "PREVIEW_TOKEN_MAX_AGE seconds, and reveals that one draft only. Bad or expired tokens: 404.",
+        "PREVIEW_TOKEN_MAX_AGE seconds, and reveals that one draft only. Bad or expired tokens: 404. "
+        "A lesson's `fields` also hold its saved `challenges` as learners see them (visible tests "
+        "only). The same draft as an HTML page: `/preview/` (the editor's default).",
         parameters=[
             OpenApiParameter("content_type", str, required=True, description="e.g. cms.lessonpage"),
             OpenApiParameter("token", str, required=True),
@@ -151,16 +152,7 @@ class PreviewView(ContentAPIView):
         token = request.query_params.get("token", "")
         if not content_type or not token:
             raise exceptions.ValidationError({"token": ["content_type and token are required."]})
-        model = shaping.preview_model(content_type)
-        if model is None:
-            raise Http404("No such preview.")
-        try:
-            model.get_preview_signer().unsign(token, max_age=settings.PREVIEW_TOKEN_MAX_AGE)
-        except (BadSignature, SignatureExpired) as exc:
-            raise Http404("No such preview.") from exc
-        page = model.get_page_from_preview_token(token)
-        if page is None:
-            raise Http404("No such preview.")
+        page = selectors.preview_page_get(content_type=content_type, token=token)
         return Response(s.PreviewSerializer(shaping.preview_payload(page, content_type)).data)
 
 

@@ -8,3 +8,10 @@ class CodingConfig(AppConfig):
     name = "learning.coding"
     label = "coding"
     verbose_name = "Interactive coding"
+
+    def ready(self):
+        from cms.api.shaping import lesson_preview_extension_register
+
+        from .preview import lesson_preview_challenges
+
+        lesson_preview_extension_register("challenges", lesson_preview_challenges)

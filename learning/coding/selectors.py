@@ -38,6 +38,14 @@ def challenges_of_lesson_for_learner(*, user, lesson_id: int) -> QuerySet[Challe
     return _with_tests(Challenge.objects.filter(lesson=lesson)).order_by("sort_order", "pk")
 
 
+def challenges_of_lesson_for_preview(*, lesson_id: int | None) -> QuerySet[Challenge]:
+    """The challenges of a lesson whatever its state, for the editor's preview (whose
+    signed token was checked by the caller). A lesson not saved yet has none."""
+    if lesson_id is None:
+        return Challenge.objects.none()
+    return _with_tests(Challenge.objects.filter(lesson_id=lesson_id)).order_by("sort_order", "pk")
+
+
 def challenge_get_for_learner(*, user, challenge_id: int) -> Challenge:
     """A challenge whose lesson the user may see (published all the way up), or 404."""
     challenge = _with_tests(Challenge.objects.filter(pk=challenge_id)).first()

@@ -2,10 +2,16 @@
 
 from .env import env
 
-# The front end that renders previews: the editor's "Preview" opens
-# `<FRONTEND_PREVIEW_URL>?content_type=cms.lessonpage&token=<signed token>`, and the front
-# end fetches the draft from /api/v1/preview/ with that token.
-FRONTEND_PREVIEW_URL = env("FRONTEND_PREVIEW_URL", default="http://localhost:3000/preview")
+# Where the editor's "Preview" goes: it stores the draft and opens
+# `<FRONTEND_PREVIEW_URL>?content_type=cms.lessonpage&token=<signed token>` in the preview
+# panel's iframe (and "Preview in new tab"); whatever serves that URL reads the draft from
+# /api/v1/preview/ with the same two parameters. The default is the platform's own preview
+# page (cms/views.py), a path: the browser resolves it against the editor's own origin,
+# so it works on any host and port (runserver, a test's live server, behind a proxy). A
+# real front end sets an absolute URL, e.g. http://localhost:3000/preview. The value is
+# wagtail-headless-preview's CLIENT_URLS["default"], which may also hold
+# "{SITE_ROOT_URL}" (the Wagtail Site's root URL). See docs/preview.md.
+FRONTEND_PREVIEW_URL = env("FRONTEND_PREVIEW_URL", default="/preview/")
 WAGTAIL_HEADLESS_PREVIEW = {
     "CLIENT_URLS": {"default": FRONTEND_PREVIEW_URL},
     # Visiting a page URL on the backend redirects to the same path on the front end.
