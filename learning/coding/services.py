@@ -55,6 +55,19 @@ def runnable_files(*, language: str, files: list[SourceFile]) -> list[dict]:
     ]
 
 
+ENTRY_FILE = "main.js"
+
+
+def entry_file(runnable: list[dict]) -> str | None:
+    """The learner's entry file among the runnable files: `main.js` (what a `source`
+    submission is called) when there is one, else the first file that runs. Its text is
+    what a challenge test sees as `code` (docs/challenges.md)."""
+    names = [f["name"] for f in runnable]
+    if ENTRY_FILE in names:
+        return ENTRY_FILE
+    return names[0] if names else None
+
+
 def _submit(*, user, job: dict) -> dict:
     """Admission (crash backoff, then a fair slot), the run, and the crash count: a run
     that cost the pool its worker counts against its account."""
@@ -110,11 +123,14 @@ def code_run(
 
 
 def code_run_tests(*, user, language: str, files: list[SourceFile], tests: list[dict]) -> dict:
-    """Run the learner's files against test cases (one clean realm per test)."""
+    """Run the learner's files against test cases (one clean realm per test); an
+    assertion test sees the entry file's text as `code`."""
+    runnable = runnable_files(language=language, files=files)
     job = {
         "kind": "tests",
         "language": language,
-        "files": runnable_files(language=language, files=files),
+        "files": runnable,
+        "entry": entry_file(runnable),
         "tests": tests,
         "limits": job_limits(),
     }
