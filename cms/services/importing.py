@@ -13,7 +13,8 @@ from .pages import page_submit_for_review
 
 # Other apps add lesson keys to the import document (e.g. the coding app's "challenges"):
 # name → handler(*, user, lesson, value), called after the lesson exists, inside the
-# import's transaction; it raises ValidationError for bad values.
+# import's transaction; it raises ValidationError for bad values and may return a list
+# of warnings (kept on the course as `import_warnings`).
 LESSON_IMPORT_EXTENSIONS: dict = {}
 
 
@@ -66,7 +67,9 @@ def _check_keys(data: dict, allowed: set[str], prefix: str) -> None:
 def course_import(*, user, document, submit: bool = False) -> CoursePage:
     """Create a whole course (modules, lessons, starter code) from one JSON document
     (docs/course-import.md) as draft revisions by `user`; with `submit`, the course and
-    every page in it go to the Course review workflow. All or nothing."""
+    every page in it go to the Course review workflow. All or nothing. The extensions'
+    warnings (e.g. a challenge's starter code that already passes) are on the returned
+    course as `import_warnings`."""
     from ..selectors import course_index_get
 
     document = _expect(document, dict, "document", required=True)
@@ -86,6 +89,7 @@ def course_import(*, user, document, submit: bool = False) -> CoursePage:
         prerequisites=_expect(document.get("prerequisites"), str, "prerequisites") or "",
         tags=_expect(document.get("tags"), list, "tags") or [],
     )
+    warnings: list[str] = []
     for m_index, module_doc in enumerate(modules):
         prefix = f"modules.{m_index}"
         try:
@@ -121,11 +125,13 @@ def course_import(*, user, document, submit: bool = False) -> CoursePage:
                 )
                 for name, handler in LESSON_IMPORT_EXTENSIONS.items():
                     if name in lesson_doc:
-                        handler(user=user, lesson=lesson, value=lesson_doc[name])
+                        notes = handler(user=user, lesson=lesson, value=lesson_doc[name])
+                        warnings.extend(f"{l_prefix}.{name}: {note}" for note in notes or ())
             except ValidationError as exc:
                 raise exc if _has_prefix(exc, l_prefix) else _prefixed(exc, l_prefix) from exc
     if submit:
         page_submit_for_review(user=user, page=course, include_descendants=True)
+    course.import_warnings = warnings
     return course
 
 

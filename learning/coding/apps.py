@@ -8,3 +8,11 @@ class CodingConfig(AppConfig):
     name = "learning.coding"
     label = "coding"
     verbose_name = "Interactive coding"
+
+    def ready(self):
+        # A lesson of a course import (docs/course-import.md) may carry its challenges.
+        from cms.services import lesson_import_extension_register
+
+        from .importing import lesson_challenges_import
+
+        lesson_import_extension_register("challenges", lesson_challenges_import)

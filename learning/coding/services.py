@@ -284,7 +284,7 @@ def challenge_tests_job(challenge) -> list[dict]:
 def _challenge_apply(*, challenge, data: dict) -> None:
     from .models import ChallengeTest
 
-    for field in ("title", "prompt", "language", "seed_code", "reference_solution", "sort_order"):
+    for field in ("title", "slug", "prompt", "language", "seed_code", "reference_solution", "sort_order"):
         if field in data:
             setattr(challenge, field, data[field])
     if "lesson" in data:
@@ -334,12 +334,13 @@ def challenge_delete(*, user, challenge) -> None:
     challenge.delete()
 
 
-def challenge_import(*, user, items: list[dict]) -> list:
-    """Create several challenges at once, all or nothing."""
-    from django.db import transaction
+def challenge_import(*, user, items, lesson=None, prefix: str = "challenges") -> list:
+    """Import a document of challenges (importing.py): each reference solution must pass
+    all its tests in the sandbox; then created or updated by (lesson, slug), all or
+    nothing. Returns ImportedChallenge rows (challenge, created, warnings)."""
+    from . import importing
 
-    with transaction.atomic():
-        return [challenge_create(user=user, data=item) for item in items]
+    return importing.challenge_import(user=user, items=items, lesson=lesson, prefix=prefix)
 
 
 def challenge_check(*, user, challenge) -> dict:
