@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -254,17 +255,16 @@ def challenge_items_verify(*, user, items: list[dict]) -> list[tuple[str, ...]]:
     return warnings
 
 
-def challenge_import(*, user, items, lesson=None, prefix: str = "challenges") -> list[ImportedChallenge]:
-    """Clean, verify in the sandbox (before any transaction opens), then write all or
-    nothing: update the challenge of the same lesson and slug, or create one."""
+def _write(
+    *, user, items: list[dict], warnings: list[tuple[str, ...]], prefix: str
+) -> list[ImportedChallenge]:
+    """All or nothing: update the challenge of the same lesson and slug, or create one."""
     from .services import challenge_create, challenge_update
 
-    clean = challenge_items_clean(user=user, items=items, lesson=lesson, prefix=prefix)
-    warnings = challenge_items_verify(user=user, items=clean)
     imported = []
     try:
         with transaction.atomic():
-            for item, notes in zip(clean, warnings, strict=True):
+            for item, notes in zip(items, warnings, strict=True):
                 data = {key: item[key] for key in FIELDS} | {"tests": item["tests"]}
                 existing = (
                     Challenge.objects.select_for_update()
@@ -285,19 +285,52 @@ def challenge_import(*, user, items, lesson=None, prefix: str = "challenges") ->
     return imported
 
 
-def lesson_challenges_import(*, user, lesson, value) -> list[str]:
-    """The `challenges` key of a lesson in a course import (cms LESSON_IMPORT_EXTENSIONS):
-    the same document items without `lesson_id`, on the lesson just created, inside the
-    course import's transaction (its failure undoes the whole course). Returns the
-    warnings."""
+def challenge_import(*, user, items, lesson=None, prefix: str = "challenges") -> list[ImportedChallenge]:
+    """Clean, verify in the sandbox (before any transaction opens), then write all or
+    nothing (`_write`)."""
+    clean = challenge_items_clean(user=user, items=items, lesson=lesson, prefix=prefix)
+    warnings = challenge_items_verify(user=user, items=clean)
+    return _write(user=user, items=clean, warnings=warnings, prefix=prefix)
+
+
+# --- the `challenges` key of a lesson in a course import ----------------------------
+
+
+@dataclass(frozen=True)
+class CheckedChallenges:
+    """A lesson's challenges, cleaned and verified before the course import's
+    transaction; the lesson they go on does not exist yet."""
+
+    items: list[dict]
+    warnings: list[tuple[str, ...]]
+
+
+_LESSON_TO_COME = SimpleNamespace(pk=None)
+
+
+def lesson_challenges_check(*, user, value) -> CheckedChallenges:
+    """cms LESSON_IMPORT_CHECKS: clean and run every reference solution (and starter
+    code) in the sandbox, outside the course import's transaction."""
     from .services import SandboxBusyError, SandboxCrashLimitError, SandboxDownError
 
+    clean = challenge_items_clean(user=user, items=value, lesson=_LESSON_TO_COME, prefix="challenges")
     try:
-        imported = challenge_import(user=user, items=value, lesson=lesson, prefix="challenges")
+        warnings = challenge_items_verify(user=user, items=clean)
     except (SandboxBusyError, SandboxCrashLimitError, SandboxDownError) as exc:
         raise _error(
             "challenges",
             "The code sandbox could not check these challenges right now; import again later.",
             "sandbox_unavailable",
         ) from exc
+    return CheckedChallenges(items=clean, warnings=warnings)
+
+
+def lesson_challenges_import(*, user, lesson, value) -> list[str]:
+    """cms LESSON_IMPORT_EXTENSIONS: write the checked challenges on the lesson just
+    created, inside the course import's transaction (its failure undoes the whole
+    course). Returns the warnings."""
+    if not isinstance(value, CheckedChallenges):  # called without the check phase
+        value = lesson_challenges_check(user=user, value=value)
+    items = [{**item, "lesson": lesson} for item in value.items]
+    imported = _write(user=user, items=items, warnings=value.warnings, prefix="challenges")
     return [warning for row in imported for warning in row.warnings]
