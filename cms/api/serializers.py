@@ -194,6 +194,14 @@ class AuthoringPageSerializer(serializers.Serializer):
     fields = serializers.DictField(help_text="The type's own fields (draft values).")
 
 
+class CourseImportResultSerializer(AuthoringPageSerializer):
+    warnings = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What the import accepted but you may want to fix, e.g. a challenge whose starter "
+        "code already passes every test.",
+    )
+
+
 class _WriteBase(serializers.Serializer):
     slug = serializers.SlugField(required=False, max_length=255)
     submit = serializers.BooleanField(

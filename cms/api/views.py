@@ -467,15 +467,17 @@ class AuthoringImportView(ContentAPIView):
         summary="Import a whole course from one JSON document",
         description="The body is the course document described in docs/course-import.md "
         "(JSON Schema: docs/course-import.schema.json). Creates draft revisions by you, all or nothing; "
-        "`?submit=true` sends every page to review.",
+        "`?submit=true` sends every page to review. A lesson's `challenges` are checked in the code "
+        "sandbox first (docs/challenges.md): a reference solution that fails a test rejects the import.",
         parameters=[OpenApiParameter("submit", bool)],
         request=OpenApiTypes.OBJECT,
-        responses={201: s.AuthoringPageSerializer},
+        responses={201: s.CourseImportResultSerializer},
     )
     def post(self, request):
         submit = request.query_params.get("submit", "").lower() in {"1", "true", "yes"}
         course = services.course_import(user=request.user, document=request.data, submit=submit)
-        return Response(shaping.authoring_page(course), status=status.HTTP_201_CREATED)
+        body = {**shaping.authoring_page(course), "warnings": getattr(course, "import_warnings", [])}
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class _UploadView(ContentAPIView):

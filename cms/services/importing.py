@@ -13,12 +13,22 @@ from .pages import page_submit_for_review
 
 # Other apps add lesson keys to the import document (e.g. the coding app's "challenges"):
 # name → handler(*, user, lesson, value), called after the lesson exists, inside the
-# import's transaction; it raises ValidationError for bad values.
+# import's transaction; it raises ValidationError for bad values and may return a list
+# of warnings (kept on the course as `import_warnings`).
 LESSON_IMPORT_EXTENSIONS: dict = {}
+# name → check(*, user, value), optional: called for each lesson carrying the key BEFORE
+# the import's transaction opens (slow work, such as running code in the sandbox, goes
+# here, so no database lock is held meanwhile); the handler then gets what it returned
+# as `value`. It raises ValidationError for bad values.
+LESSON_IMPORT_CHECKS: dict = {}
 
 
-def lesson_import_extension_register(name: str, handler) -> None:
+def lesson_import_extension_register(name: str, handler, *, check=None) -> None:
     LESSON_IMPORT_EXTENSIONS[name] = handler
+    if check is not None:
+        LESSON_IMPORT_CHECKS[name] = check
+    else:
+        LESSON_IMPORT_CHECKS.pop(name, None)
 
 
 _COURSE_KEYS = {
@@ -62,11 +72,40 @@ def _check_keys(data: dict, allowed: set[str], prefix: str) -> None:
         raise ValidationError({f"{where}{key}": ["Unknown field."] for key in unknown})
 
 
-@transaction.atomic
+def _extension_checks(*, user, document) -> dict:
+    """The extensions' checks for every lesson carrying their keys, before the import's
+    transaction: {(module index, lesson index, key): what the check returned}. A
+    malformed document is skipped here; the import itself names the place."""
+    checked: dict = {}
+    if not LESSON_IMPORT_CHECKS or not isinstance(document, dict):
+        return checked
+    modules = document.get("modules")
+    for m_index, module_doc in enumerate(modules if isinstance(modules, list) else []):
+        lessons = module_doc.get("lessons") if isinstance(module_doc, dict) else None
+        for l_index, lesson_doc in enumerate(lessons if isinstance(lessons, list) else []):
+            if not isinstance(lesson_doc, dict):
+                continue
+            for name, check in LESSON_IMPORT_CHECKS.items():
+                if name in lesson_doc:
+                    try:
+                        checked[(m_index, l_index, name)] = check(user=user, value=lesson_doc[name])
+                    except ValidationError as exc:
+                        raise _prefixed(exc, f"modules.{m_index}.lessons.{l_index}") from exc
+    return checked
+
+
 def course_import(*, user, document, submit: bool = False) -> CoursePage:
     """Create a whole course (modules, lessons, starter code) from one JSON document
     (docs/course-import.md) as draft revisions by `user`; with `submit`, the course and
-    every page in it go to the Course review workflow. All or nothing."""
+    every page in it go to the Course review workflow. All or nothing. The extensions'
+    checks run first, outside the transaction; their warnings (e.g. a challenge's
+    starter code that already passes) are on the returned course as `import_warnings`."""
+    checked = _extension_checks(user=user, document=document)
+    return _course_import(user=user, document=document, submit=submit, checked=checked)
+
+
+@transaction.atomic
+def _course_import(*, user, document, submit: bool, checked: dict) -> CoursePage:
     from ..selectors import course_index_get
 
     document = _expect(document, dict, "document", required=True)
@@ -86,6 +125,7 @@ def course_import(*, user, document, submit: bool = False) -> CoursePage:
         prerequisites=_expect(document.get("prerequisites"), str, "prerequisites") or "",
         tags=_expect(document.get("tags"), list, "tags") or [],
     )
+    warnings: list[str] = []
     for m_index, module_doc in enumerate(modules):
         prefix = f"modules.{m_index}"
         try:
@@ -121,11 +161,14 @@ def course_import(*, user, document, submit: bool = False) -> CoursePage:
                 )
                 for name, handler in LESSON_IMPORT_EXTENSIONS.items():
                     if name in lesson_doc:
-                        handler(user=user, lesson=lesson, value=lesson_doc[name])
+                        value = checked.get((m_index, l_index, name), lesson_doc[name])
+                        notes = handler(user=user, lesson=lesson, value=value)
+                        warnings.extend(f"{l_prefix}.{name}: {note}" for note in notes or ())
             except ValidationError as exc:
                 raise exc if _has_prefix(exc, l_prefix) else _prefixed(exc, l_prefix) from exc
     if submit:
         page_submit_for_review(user=user, page=course, include_descendants=True)
+    course.import_warnings = warnings
     return course
 
 

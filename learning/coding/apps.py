@@ -15,3 +15,12 @@ class CodingConfig(AppConfig):
         from .preview import lesson_preview_challenges
 
         lesson_preview_extension_register("challenges", lesson_preview_challenges)
+
+        # A lesson of a course import (docs/course-import.md) may carry its challenges.
+        from cms.services import lesson_import_extension_register
+
+        from .importing import lesson_challenges_check, lesson_challenges_import
+
+        lesson_import_extension_register(
+            "challenges", lesson_challenges_import, check=lesson_challenges_check
+        )

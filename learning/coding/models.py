@@ -72,6 +72,14 @@ class Challenge(ClusterableModel):
         "cms.CoursePage", on_delete=models.CASCADE, related_name="challenges", editable=False
     )
     title = models.CharField(max_length=200)
+    # The import key: importing a document again updates the challenge of the same lesson
+    # and slug instead of adding a copy (docs/challenges.md). Blank for challenges made
+    # one by one (the editor, the create endpoint).
+    slug = models.SlugField(
+        max_length=100,
+        blank=True,
+        help_text="Import key, unique within the lesson: a re-import with this slug updates it.",
+    )
     prompt = models.TextField(help_text="What the learner must do (Markdown).")
     language = models.CharField(max_length=20, choices=Language.choices, default=Language.JAVASCRIPT)
     seed_code = models.TextField(blank=True, help_text="The code the learner starts from.")
@@ -91,6 +99,7 @@ class Challenge(ClusterableModel):
     panels = [
         FieldPanel("lesson"),
         FieldPanel("title"),
+        FieldPanel("slug"),
         FieldPanel("prompt"),
         MultiFieldPanel(
             [FieldPanel("language"), FieldPanel("seed_code"), FieldPanel("reference_solution")],
@@ -102,6 +111,13 @@ class Challenge(ClusterableModel):
 
     class Meta:
         ordering = ["lesson_id", "sort_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lesson", "slug"],
+                condition=~models.Q(slug=""),
+                name="coding_challenge_slug_per_lesson",
+            )
+        ]
 
     def __str__(self):
         return self.title

@@ -1,10 +1,13 @@
 """Domain rules of the coding app that more than one layer applies: what a file name and
-a file's text may be (the API's input serializers and the draft service), and what a
-learner may see of a graded submission (hidden tests)."""
+a file's text may be (the API's input serializers and the draft service), what a
+challenge's tests must be (the write serializer and the import), and what a learner may
+see of a graded submission (hidden tests)."""
 
 from __future__ import annotations
 
 import re
+
+from django.conf import settings
 
 FILE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,99}(/[A-Za-z0-9_][A-Za-z0-9_.\-]{0,99}){0,3}$")
 
@@ -17,6 +20,27 @@ def is_file_name(name) -> bool:
 def is_text(value: str) -> bool:
     """Text only: no NUL and no other C0 control character but tab, newline, CR."""
     return not any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value)
+
+
+# --- what a challenge's tests must be ------------------------------------------------
+
+TEST_KINDS = ("assert", "io")
+
+
+def challenge_tests_problem(tests: list) -> tuple[str, str] | None:
+    """What is wrong with a challenge's list of tests, as (message, code), or None."""
+    if not tests:
+        return "Give at least one test.", "empty"
+    if len(tests) > settings.CHALLENGE_MAX_TESTS:
+        return f"At most {settings.CHALLENGE_MAX_TESTS} tests.", "too_many"
+    return None
+
+
+def challenge_test_problem(*, kind: str, code: str) -> tuple[str, str] | None:
+    """What is wrong with one test, as (message, code), or None."""
+    if kind == "assert" and not (code or "").strip():
+        return "An assertion test needs code.", "required"
+    return None
 
 
 # --- what a learner sees of a submission -------------------------------------------

@@ -59,6 +59,17 @@ def submissions_for_learner(*, user, challenge: Challenge) -> QuerySet[Submissio
     return Submission.objects.filter(user=user, challenge=challenge).order_by("-created_at", "-pk")
 
 
+def lesson_get_for_author(*, user, lesson_id: int):
+    """A lesson of a course the user may edit (its owners, admins), or None."""
+    from cms.models import LessonPage
+    from cms.permissions import course_of_page, user_can_edit_course
+
+    lesson = LessonPage.objects.filter(pk=lesson_id).first()
+    if lesson is None or not user_can_edit_course(user, course_of_page(lesson)):
+        return None
+    return lesson
+
+
 def challenges_for_teacher(*, user) -> QuerySet[Challenge]:
     return _with_tests(
         Challenge.objects.filter(course__in=courses_editable_by(user=user)).select_related("lesson", "course")

@@ -56,6 +56,19 @@ def runnable_files(*, language: str, files: list[SourceFile]) -> list[dict]:
     ]
 
 
+ENTRY_FILE = "main.js"
+
+
+def entry_file(runnable: list[dict]) -> str | None:
+    """The learner's entry file among the runnable files: `main.js` (what a `source`
+    submission is called) when there is one, else the first file that runs. Its text is
+    what a challenge test sees as `code` (docs/challenges.md)."""
+    names = [f["name"] for f in runnable]
+    if ENTRY_FILE in names:
+        return ENTRY_FILE
+    return names[0] if names else None
+
+
 def _submit(*, user, job: dict) -> dict:
     """Admission (crash backoff, then a fair slot), the run, and the crash count: a run
     that cost the pool its worker counts against its account."""
@@ -111,11 +124,14 @@ def code_run(
 
 
 def code_run_tests(*, user, language: str, files: list[SourceFile], tests: list[dict]) -> dict:
-    """Run the learner's files against test cases (one clean realm per test)."""
+    """Run the learner's files against test cases (one clean realm per test); an
+    assertion test sees the entry file's text as `code`."""
+    runnable = runnable_files(language=language, files=files)
     job = {
         "kind": "tests",
         "language": language,
-        "files": runnable_files(language=language, files=files),
+        "files": runnable,
+        "entry": entry_file(runnable),
         "tests": tests,
         "limits": job_limits(),
     }
@@ -269,7 +285,7 @@ def challenge_tests_job(challenge) -> list[dict]:
 def _challenge_apply(*, challenge, data: dict) -> None:
     from .models import ChallengeTest
 
-    for field in ("title", "prompt", "language", "seed_code", "reference_solution", "sort_order"):
+    for field in ("title", "slug", "prompt", "language", "seed_code", "reference_solution", "sort_order"):
         if field in data:
             setattr(challenge, field, data[field])
     if "lesson" in data:
@@ -342,13 +358,14 @@ def challenge_create(*, user, data: dict, announce: bool = True):
     return challenge
 
 
-def challenge_update(*, user, challenge, data: dict):
+def challenge_update(*, user, challenge, data: dict, announce: bool = True):
     from django.db import transaction
 
     with transaction.atomic():
         before = challenge_placements([challenge])
         _challenge_apply(challenge=challenge, data=data)
-        challenges_changed_announce(placements=before | challenge_placements([challenge]))
+        if announce:
+            challenges_changed_announce(placements=before | challenge_placements([challenge]))
     return challenge
 
 
@@ -361,14 +378,13 @@ def challenge_delete(*, user, challenge) -> None:
         challenges_changed_announce(placements=before)
 
 
-def challenge_import(*, user, items: list[dict]) -> list:
-    """Create several challenges at once, all or nothing (one event per course)."""
-    from django.db import transaction
+def challenge_import(*, user, items, lesson=None, prefix: str = "challenges") -> list:
+    """Import a document of challenges (importing.py): each reference solution must pass
+    all its tests in the sandbox; then created or updated by (lesson, slug), all or
+    nothing. Returns ImportedChallenge rows (challenge, created, warnings)."""
+    from . import importing
 
-    with transaction.atomic():
-        created = [challenge_create(user=user, data=item, announce=False) for item in items]
-        challenges_changed_announce(placements=challenge_placements(created))
-    return created
+    return importing.challenge_import(user=user, items=items, lesson=lesson, prefix=prefix)
 
 
 def challenge_check(*, user, challenge) -> dict:

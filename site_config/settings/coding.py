@@ -76,6 +76,9 @@ DRAFT_HISTORY = env.int("DRAFT_HISTORY", default=20)
 
 # --- challenges ---
 CHALLENGE_MAX_TESTS = env.int("CHALLENGE_MAX_TESTS", default=50)
+# Challenges per import document (command, API, a lesson of a course import): each one
+# runs its reference solution and starter code in the sandbox before anything is written.
+CHALLENGE_IMPORT_MAX = env.int("CHALLENGE_IMPORT_MAX", default=20)
 
 # --- submissions: what one learner may store ---
 # Submissions per user, in DRF's rate syntax ("10/min", "200/hour"); empty = no limit.

@@ -34,3 +34,5 @@ class Command(BaseCommand):
             raise CommandError(f"Invalid course document: {problems}") from exc
         state = "submitted for review" if submit else "saved as a draft"
         self.stdout.write(self.style.SUCCESS(f"Imported '{course.title}' (page id {course.pk}), {state}."))
+        for warning in getattr(course, "import_warnings", ()):
+            self.stdout.write(self.style.WARNING(f"warning: {warning}"))

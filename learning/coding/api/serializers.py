@@ -8,7 +8,14 @@ from rest_framework import serializers
 
 from site_config.api.ids import IdField
 
-from ..rules import is_file_name, is_text, learner_results, learner_wall_ms
+from ..rules import (
+    challenge_test_problem,
+    challenge_tests_problem,
+    is_file_name,
+    is_text,
+    learner_results,
+    learner_wall_ms,
+)
 from ..sandbox.protocol import STATUSES, SUPPORTED_LANGUAGES
 
 
@@ -294,10 +301,9 @@ class TeacherTestSerializer(serializers.Serializer):
     hidden = serializers.BooleanField(default=False)
 
     def validate(self, attrs):
-        if attrs.get("kind", "assert") == "assert" and not attrs.get("code", "").strip():
-            raise serializers.ValidationError(
-                {"code": serializers.ErrorDetail("An assertion test needs code.", "required")}
-            )
+        problem = challenge_test_problem(kind=attrs.get("kind", "assert"), code=attrs.get("code", ""))
+        if problem:
+            raise serializers.ValidationError({"code": serializers.ErrorDetail(*problem)})
         return attrs
 
 
@@ -312,21 +318,16 @@ class ChallengeWriteSerializer(serializers.Serializer):
     tests = TeacherTestSerializer(many=True)
 
     def validate_tests(self, value):
-        if not value:
-            raise serializers.ValidationError("Give at least one test.", code="empty")
-        if len(value) > settings.CHALLENGE_MAX_TESTS:
-            raise serializers.ValidationError(
-                f"At most {settings.CHALLENGE_MAX_TESTS} tests.", code="too_many"
-            )
+        problem = challenge_tests_problem(value)
+        if problem:
+            raise serializers.ValidationError(problem[0], code=problem[1])
         return value
 
     def validate_lesson_id(self, value):
-        from cms.models import LessonPage
-        from cms.permissions import course_of_page, user_can_edit_course
+        from ..selectors import lesson_get_for_author
 
-        lesson = LessonPage.objects.filter(pk=value).first()
-        user = self.context["request"].user
-        if lesson is None or not user_can_edit_course(user, course_of_page(lesson)):
+        lesson = lesson_get_for_author(user=self.context["request"].user, lesson_id=value)
+        if lesson is None:
             raise serializers.ValidationError(
                 "No such lesson in a course you may edit.", code="does_not_exist"
             )
@@ -351,6 +352,27 @@ class TeacherChallengeSerializer(serializers.Serializer):
     sort_order = serializers.IntegerField()
     tests = TeacherTestSerializer(many=True)
     updated_at = serializers.DateTimeField()
+
+
+class ChallengeImportItemSerializer(ChallengeWriteSerializer):
+    """One challenge of an import document (the schema's view of it: the import service
+    applies the rules, learning/coding/importing.py)."""
+
+    slug = serializers.SlugField(
+        max_length=100,
+        required=False,
+        help_text="Import key, unique within the lesson (default: the title's slug). Importing a "
+        "challenge with the slug of one already on the lesson updates that challenge.",
+    )
+
+
+class ChallengeImportResultSerializer(TeacherChallengeSerializer):
+    slug = serializers.CharField(help_text="The import key (unique within the lesson).")
+    created = serializers.BooleanField(help_text="False when the import updated an existing challenge.")
+    warnings = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="E.g. the starter code already passes every test (imported anyway).",
+    )
 
 
 class TeacherSubmissionSerializer(serializers.Serializer):

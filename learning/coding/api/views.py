@@ -21,6 +21,8 @@ from .. import selectors, services
 from ..sandbox.backends import retry_after_s
 from .serializers import (
     ChallengeCheckSerializer,
+    ChallengeImportItemSerializer,
+    ChallengeImportResultSerializer,
     ChallengeSubmitSerializer,
     ChallengeWriteSerializer,
     CodeRunInputSerializer,
@@ -401,26 +403,46 @@ class TeacherChallengeImportView(APIView):
     @extend_schema(
         operation_id="teacher_challenge_import",
         summary='Import challenges as JSON (a list, or {"challenges": [...]}), all or nothing',
-        request=ChallengeWriteSerializer(many=True),
-        responses={201: TeacherChallengeSerializer(many=True)},
+        description=(
+            "Before anything is written, each challenge's reference solution runs against all its "
+            "tests in the sandbox: one failing test rejects the whole document (400, code "
+            "`reference_fails`, naming the challenge, the test and its message). A starter code "
+            "that already passes every test is imported with a warning. A challenge whose lesson "
+            "already has its `slug` (default: the title's) is updated, not duplicated. At most "
+            "CHALLENGE_IMPORT_MAX challenges; see docs/challenges.md."
+        ),
+        request=ChallengeImportItemSerializer(many=True),
+        responses={
+            201: ChallengeImportResultSerializer(many=True),
+            429: OpenApiResponse(description="The sandbox is busy (Retry-After set)."),
+            503: OpenApiResponse(description="The sandbox is unavailable."),
+        },
     )
     def post(self, request):
+        from django.core.exceptions import ValidationError as DjangoValidationError
+        from rest_framework.exceptions import ValidationError
+        from rest_framework.serializers import as_serializer_error
+
         items = request.data.get("challenges") if isinstance(request.data, dict) else request.data
-        data = ChallengeWriteSerializer(data=items, many=True, context={"request": request})
-        data.is_valid(raise_exception=True)
-        if not data.validated_data:
-            from rest_framework.exceptions import ValidationError
-
-            raise ValidationError({"challenges": [serializers_error_empty()]})
-        created = services.challenge_import(user=request.user, items=[dict(v) for v in data.validated_data])
-        fresh = selectors.challenges_for_teacher(user=request.user).filter(pk__in=[c.pk for c in created])
-        return Response(TeacherChallengeSerializer(fresh, many=True).data, status=status.HTTP_201_CREATED)
-
-
-def serializers_error_empty():
-    from rest_framework.exceptions import ErrorDetail
-
-    return ErrorDetail("Give at least one challenge.", code="empty")
+        try:
+            imported = sandbox_call(services.challenge_import, user=request.user, items=items)
+        except SandboxUnavailable:
+            return sandbox_unavailable_response()
+        except DjangoValidationError as exc:
+            raise ValidationError(as_serializer_error(exc)) from exc
+        fresh = selectors.challenges_for_teacher(user=request.user).in_bulk(
+            [r.challenge.pk for r in imported]
+        )
+        body = [
+            {
+                **TeacherChallengeSerializer(fresh[r.challenge.pk]).data,
+                "slug": r.challenge.slug,
+                "created": r.created,
+                "warnings": list(r.warnings),
+            }
+            for r in imported
+        ]
+        return Response(ChallengeImportResultSerializer(body, many=True).data, status=status.HTTP_201_CREATED)
 
 
 class TeacherChallengeDetailView(APIView):

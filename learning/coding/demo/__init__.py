@@ -1,5 +1,6 @@
 """Demo challenges on the demo course ("Web basics"): loaded after the cms loader,
-through the same import service and JSON shape teachers use. Idempotent."""
+through the same import service and JSON shape teachers use (so each reference solution
+is checked against its tests in the sandbox). Idempotent."""
 
 import json
 from pathlib import Path
@@ -27,6 +28,9 @@ def load() -> list[str]:
     items = json.loads(CHALLENGES.read_text(encoding="utf-8"))
     for item in items:
         # attach them to the course's last lessons (the JavaScript part)
-        item["lesson"] = lessons[max(0, len(lessons) - 1 - item.pop("lesson_from_end", 0))]
-    created = services.challenge_import(user=teacher, items=items)
-    return [f"{len(created)} demo challenges on '{course.title}': " + ", ".join(c.title for c in created)]
+        item["lesson_id"] = lessons[max(0, len(lessons) - 1 - item.pop("lesson_from_end", 0))].pk
+    imported = services.challenge_import(user=teacher, items=items)
+    return [
+        f"{len(imported)} demo challenges on '{course.title}': "
+        + ", ".join(row.challenge.title for row in imported)
+    ]

@@ -6,8 +6,10 @@ Frames on a worker's pipes: a 4-byte big-endian length, then UTF-8 JSON.
 A job:
     {"kind": "run", "language": "javascript", "files": [{"name", "content"}], "stdin": "",
      "limits": {"wall_ms", "heap_mb", "output_bytes"}}
-    {"kind": "tests", "language": ..., "files": [...], "limits": {...},
+    {"kind": "tests", "language": ..., "files": [...], "limits": {...}, "entry"?: name,
      "tests": [{"id", "kind": "assert", "code"} | {"id", "kind": "io", "input", "expected"}]}
+        (an assertion test sees the content of the file named `entry`, or of the first
+        file, as `code`)
     {"kind": "selfcheck", "language": ..., "read_paths"?: [path, ...]}  (pool-side only:
         the sandbox service drops read_paths; see hardening.selfcheck)
 
@@ -18,6 +20,9 @@ A run result:
 A tests result:
     {"status": "ok" (all tests ran) | a run status (the job as a whole failed),
      "tests": [{"id", "passed", "status", "message", "stdout", "wall_ms"}], "wall_ms"}
+    A test's `status` is its run's; an assertion test whose code threw anything but an
+    AssertionError (a ReferenceError, a TypeError from the learner's function) is
+    `error`, and its message names the error.
 
 Every string a frame carries is safe text once decoded (`decode`): a program can print
 lone surrogates (`console.log('\\ud800')`) and NUL, which JSON carries as escapes but

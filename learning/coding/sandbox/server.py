@@ -53,6 +53,8 @@ def validate_job(job) -> dict:
         if not isinstance(tests, list) or not all(isinstance(t, dict) for t in tests):
             raise ValueError("job.tests must be a list")
         clean["tests"] = tests
+        if isinstance(job.get("entry"), str):
+            clean["entry"] = job["entry"]
     return clean
 
 

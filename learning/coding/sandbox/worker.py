@@ -72,7 +72,9 @@ def serve(config: dict, read_fd: int, write_fd: int) -> None:
         elif job.get("kind") == "run":
             reply = runner.run(files=job["files"], stdin=job.get("stdin") or "", limits=job["limits"])
         elif job.get("kind") == "tests":
-            reply = runner.run_tests(files=job["files"], tests=job["tests"], limits=job["limits"])
+            reply = runner.run_tests(
+                files=job["files"], tests=job["tests"], limits=job["limits"], entry=job.get("entry")
+            )
             if hasattr(runner, "warm_assertions"):
                 runner.warm_assertions()
         elif job.get("kind") == "selfcheck":

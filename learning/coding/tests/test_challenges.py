@@ -118,19 +118,24 @@ def test_bad_challenge_input(auth_client, teacher, lesson):
     assert client.post("/api/v1/teacher/challenges/", wrong_language, format="json").status_code == 400
 
 
+def importable(lesson, **over):
+    """challenge_payload with a reference that passes every test (an import checks it)."""
+    return challenge_payload(lesson, reference_solution=f"// {SOLUTION_MARKER}\n{GOOD}", **over)
+
+
 def test_import_json_through_the_api_is_all_or_nothing(auth_client, teacher, lesson):
     client = auth_client(teacher)
-    good = challenge_payload(lesson, title="One")
-    response = client.post("/api/v1/teacher/challenges/import/", {"challenges": [good, good]}, format="json")
+    one, two = importable(lesson, title="One"), importable(lesson, title="Two")
+    response = client.post("/api/v1/teacher/challenges/import/", {"challenges": [one, two]}, format="json")
     assert response.status_code == 201 and len(response.json()) == 2
-    broken = [good, {**good, "tests": []}]
+    broken = [importable(lesson, title="Three"), {**two, "tests": []}]
     assert client.post("/api/v1/teacher/challenges/import/", broken, format="json").status_code == 400
     assert Challenge.objects.count() == 2
 
 
 def test_import_command(tmp_path, teacher, lesson):
     path = tmp_path / "challenges.json"
-    path.write_text(json.dumps([challenge_payload(lesson, title="From file")]))
+    path.write_text(json.dumps([importable(lesson, title="From file")]))
     call_command("import_challenges", str(path), "--as", teacher.email)
     assert Challenge.objects.get(title="From file").tests.count() == 4
 
@@ -139,7 +144,7 @@ def test_import_command_refuses_someone_elses_lesson(tmp_path, other_teacher, le
     from django.core.management.base import CommandError
 
     path = tmp_path / "c.json"
-    path.write_text(json.dumps([challenge_payload(lesson)]))
+    path.write_text(json.dumps([importable(lesson)]))
     with pytest.raises(CommandError):
         call_command("import_challenges", str(path), "--as", other_teacher.email)
     assert not Challenge.objects.exists()

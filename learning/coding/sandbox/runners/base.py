@@ -23,8 +23,11 @@ class Runner(ABC):
         """Run a program: status, stdout entries, error, wall_ms."""
 
     @abstractmethod
-    def run_tests(self, *, files: list[dict], tests: list[dict], limits: dict) -> dict:
-        """Run the learner's files against each test, one clean realm per test."""
+    def run_tests(
+        self, *, files: list[dict], tests: list[dict], limits: dict, entry: str | None = None
+    ) -> dict:
+        """Run the learner's files against each test, one clean realm per test. A test
+        can read the source of the file named `entry` (the learner's entry file)."""
 
     def service_thread_ids(self) -> list[int]:
         """Native ids of the runner's long-lived threads (not those running programs):

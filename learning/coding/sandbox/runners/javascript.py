@@ -172,7 +172,7 @@ class JavaScriptRunner(Runner):
 
     # --- one program in one isolate ---
 
-    def _execute(self, iso: _Isolate, *, files, stdin, limits, test_code=None) -> dict:
+    def _execute(self, iso: _Isolate, *, files, stdin, limits, test_code=None, code_text="") -> dict:
         """Run the files (and a test, if any) in `iso`; report what happened."""
         mr = iso.mr
         wall_s = limits["wall_ms"] / 1000
@@ -188,9 +188,14 @@ class JavaScriptRunner(Runner):
             self._configure(iso, stdin=stdin, output_bytes=output_bytes)
         scripts = [(f["name"], f["content"]) for f in js_files]
         if test_code is not None:
+            # The test runs as an async function after the learner's scripts, in their
+            # realm. `code` (the learner's entry file as one string, freeCodeCamp's name)
+            # is a constant of an enclosing closure: the learner's scripts cannot see or
+            # change it, a test cannot assign it, and a test may shadow it. All of it is
+            # on the wrapper's first line, so the test's own lines keep their numbers.
             wrapper = (
-                f"__mrict.runTest({json.dumps(iso.nonce)}, async function () {{ 'use strict';\n"
-                f"{test_code}\n}});"
+                f"__mrict.runTest({json.dumps(iso.nonce)}, (() => {{ const code = {json.dumps(code_text)}; "
+                f"return async function () {{ 'use strict';\n{test_code}\n}}; }})());"
             )
             scripts.append(("test.js", wrapper))
             names.add("test.js")
@@ -367,8 +372,14 @@ class JavaScriptRunner(Runner):
         finally:
             self._discard(iso)
 
-    def run_tests(self, *, files: list[dict], tests: list[dict], limits: dict) -> dict:
+    def run_tests(
+        self, *, files: list[dict], tests: list[dict], limits: dict, entry: str | None = None
+    ) -> dict:
+        """Each test in a fresh isolate. Assertion tests see `code`: the content of the
+        file named `entry` (the first file when none is named or it is missing)."""
         self.spent = False
+        code_text = entry_source(files, entry)
+        learner_names = {f["name"] for f in files if f.get("content") is not None}
         start = time.perf_counter()
         results = []
         for test in tests:
@@ -388,11 +399,16 @@ class JavaScriptRunner(Runner):
                 iso = self._take(True)
                 try:
                     outcome = self._execute(
-                        iso, files=files, stdin="", limits=limits, test_code=test.get("code") or ""
+                        iso,
+                        files=files,
+                        stdin="",
+                        limits=limits,
+                        test_code=test.get("code") or "",
+                        code_text=code_text,
                     )
                 finally:
                     self._discard(iso)
-                results.append(_assert_verdict(test, outcome))
+                results.append(_assert_verdict(test, outcome, learner_names))
             # close used isolates as we go: a long test list must not pile them up
             if not self.spent:  # closing a runaway's isolate would wait for it
                 self.idle_trash_only()
@@ -429,6 +445,15 @@ def _use_getrandom_for_v8(handle) -> None:
     setter.argtypes = [_ENTROPY_SOURCE]
     setter.restype = None
     setter(_entropy)
+
+
+def entry_source(files: list[dict], entry: str | None) -> str:
+    """The text a test sees as `code`: the file named `entry`, else the first file."""
+    texts = [f for f in files if isinstance(f.get("content"), str)]
+    for f in texts:
+        if f.get("name") == entry:
+            return f["content"]
+    return texts[0]["content"] if texts else ""
 
 
 def _internal(message: str) -> dict:
@@ -526,22 +551,35 @@ def _io_verdict(test: dict, outcome: dict) -> dict:
     }
 
 
-def _assert_verdict(test: dict, outcome: dict) -> dict:
+def _assert_verdict(test: dict, outcome: dict, names: set[str]) -> dict:
+    """A failed assertion is a failed test with the assertion's message. Anything else
+    the test threw (a ReferenceError for a name that is not there, a TypeError from the
+    learner's function) fails the test too, as `status: error`, and its message names
+    the error and, when it came from the learner's code, where."""
     state = outcome.get("test", {})
-    passed = outcome["status"] == OK and state.get("state") == "passed"
+    status = outcome["status"]
+    passed = status == OK and state.get("state") == "passed"
     if passed:
         message = ""
-    elif outcome["status"] != OK:
+    elif status != OK:
         message = _failure_text(outcome)
     elif state.get("state") == "failed" and isinstance(state.get("error"), dict):
         err = state["error"]
-        message = _clip(str(err.get("message") or err.get("name") or "The test failed."), 2000)
+        name = str(err.get("name") or "Error")
+        text = str(err.get("message") or "")
+        if name == "AssertionError":
+            message = _clip(text or "The assertion failed.", 2000)
+        else:
+            status = ERROR
+            file, line, column = _first_user_frame(str(err.get("stack") or ""), names)
+            where = f" ({file}:{line}:{column})" if file else ""
+            message = _clip(f"{name}: {text}{where}", 2000)
     else:
         message = "The test did not finish."
     return {
         "id": test.get("id"),
         "passed": passed,
-        "status": outcome["status"],
+        "status": status,
         "message": message,
         "stdout": outcome.get("stdout", []),
         "wall_ms": outcome["wall_ms"],
