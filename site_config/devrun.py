@@ -4,13 +4,15 @@ both cleanly on Ctrl-C or SIGTERM (exit status 0, no traceback, no process left 
     python -m site_config.devrun "worker=python manage.py qcluster" "web=python manage.py runserver"
 
 Why not a Procfile runner (honcho): it exits 130 after Ctrl-C and 143 after SIGTERM by
-design, and make turns that into an error line. Why not the shell's `trap 'kill 0'`: the
-trap's own TERM re-enters it until bash crashes, and a signal to the whole process group
-reaches every process of the django-q2 cluster at once: its sentinel dies on TERM before
-it can stop its workers (they are left orphaned), and on Ctrl-C the master's handler
-(`Cluster.sig_handler`, which calls `stop()`) runs again for each further signal while the
-first call is still stopping, so a later call finds `stop_event` already set to None
-("'NoneType' object has no attribute 'set'").
+design, and make turns that into an error line. Why not the old recipe's
+`trap 'kill 0' INT TERM EXIT`: `kill 0` sends TERM to the whole process group, the trapping
+shell included, so the trap fires again and again until bash overflows its stack
+("Segmentation fault"). Each of those TERMs also reaches django-q2's master, whose handler
+(`Cluster.sig_handler`, which calls `stop()`) is re-entered while the previous call is
+still stopping: nested tracebacks, and a call resumed after an inner one has finished finds
+`stop_event` already set to None ("'NoneType' object has no attribute 'set'"). A group
+signal also reaches the cluster's sentinel, which dies on TERM at once instead of stopping
+its workers in order.
 
 So each child runs in a session of its own (the terminal's Ctrl-C does not reach it) and
 gets exactly one SIGTERM, to its leading process only, from here; django-q2's master then
@@ -78,6 +80,9 @@ class Supervisor:
         except OSError:
             return
         self._tty_fd, self._tty_pgrp = fd, original
+        # Ctrl-Z would stop this process alone while make waits for it, and the shell
+        # would never get the terminal back: ignored. (Ctrl-backslash stops like Ctrl-C.)
+        signal.signal(signal.SIGTSTP, signal.SIG_IGN)
 
     def _give_back_terminal(self) -> None:
         if self._tty_fd is None:
@@ -113,7 +118,7 @@ class Supervisor:
                 os.killpg(proc.pid, signal.SIGKILL)
 
     def run(self) -> int:
-        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
             signal.signal(signum, self._on_signal)
         self._take_terminal()
         try:
