@@ -99,9 +99,10 @@ class Supervisor:
 
     def _start(self) -> None:
         for name, argv in self.commands.items():
-            # A session of its own: no controlling terminal, so no SIGINT/SIGHUP from it;
+            # A session of its own: the terminal is not its controlling terminal, so no
+            # SIGINT/SIGHUP from it (it still reads and writes it: breakpoint() works);
             # its process group is what _kill_groups sweeps.
-            self.children[name] = subprocess.Popen(argv, stdin=subprocess.DEVNULL, start_new_session=True)
+            self.children[name] = subprocess.Popen(argv, start_new_session=True)
 
     def _alive(self) -> list[subprocess.Popen]:
         return [p for p in self.children.values() if p.poll() is None]

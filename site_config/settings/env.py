@@ -31,18 +31,18 @@ def local_secret(path: Path, *, min_length: int = 50) -> str:
     aside, then linked into place), and whoever loses the race reads the winner's key.
     A file shorter than `min_length` (emptied by hand) is replaced."""
     try:
-        key = path.read_text().strip()
+        key, found = path.read_text().strip(), True
     except FileNotFoundError:
-        key = ""
+        key, found = "", False
     if len(key) >= min_length:
         return key
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{path.name}.")  # mode 0600
     try:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(64) + "\n")
-        if key or path.exists():
-            os.replace(tmp, path)  # a short key of its own: replace it
-        else:
+        if found:
+            os.replace(tmp, path)  # a short key in the file: replace it
+        else:  # never replace here: another process may have just made it
             with contextlib.suppress(FileExistsError):  # another process made it first: use theirs
                 os.link(tmp, path)
     finally:
