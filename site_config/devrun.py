@@ -154,10 +154,8 @@ class Supervisor:
                 proc.wait()
         finally:
             self._give_back_terminal()
-        if exited_first:
-            return (
-                exited_first[1] if exited_first[1] > 0 else 1
-            )  # a child that ends by itself is a failure of `run`
+        if exited_first:  # a child that ends by itself is a failure of `run`
+            return exited_first[1] if exited_first[1] > 0 else 1
         return 0
 
 
