@@ -27,9 +27,9 @@ run: install
 	$(PY) manage.py load_demo
 	@echo "Starting the job worker and the web server on http://$(HOST):$(PORT)/ (Ctrl-C stops both)"
 	@echo "  API docs: http://$(HOST):$(PORT)/api/docs/   editor: http://$(HOST):$(PORT)/admin/   health: http://$(HOST):$(PORT)/health/ready"
-	@trap 'kill 0' INT TERM EXIT; \
-	  $(PY) manage.py qcluster & \
-	  $(PY) manage.py runserver $(HOST):$(PORT)
+	@exec $(PY) -m site_config.devrun \
+	  "worker=$(PY) manage.py qcluster" \
+	  "web=$(PY) manage.py runserver $(HOST):$(PORT)"
 
 web: install
 	$(PY) manage.py runserver $(HOST):$(PORT)
