@@ -18,6 +18,7 @@ from site_config.api.errors import TryLater
 from site_config.api.ids import id_param
 
 from .. import selectors, services
+from ..models import Challenge, DraftVersion, Submission
 from ..rules import check_results
 from ..sandbox.backends import retry_after_s
 from .serializers import (
@@ -252,8 +253,13 @@ class DraftResetView(_LessonDraftView):
 
 class DraftVersionListView(GenericAPIView, _LessonDraftView):
     serializer_class = DraftVersionSerializer
+    queryset = DraftVersion.objects.none()  # the schema's model; get() reads through the selectors
 
-    @extend_schema(operation_id="draft_versions", summary="My kept draft versions, newest first")
+    @extend_schema(
+        operation_id="draft_versions",
+        summary="My kept draft versions, newest first",
+        responses=DraftVersionSerializer(many=True),
+    )
     def get(self, request, lesson_id):
         lesson = self.lesson(lesson_id)
         page = self.paginate_queryset(selectors.draft_versions_for_user(user=request.user, lesson=lesson))
@@ -289,9 +295,12 @@ class DraftRestoreView(_LessonDraftView):
 class LessonChallengeListView(GenericAPIView):
     permission_classes = [IsAuthenticated, IsVerified]
     serializer_class = LearnerChallengeSerializer
+    queryset = Challenge.objects.none()  # the schema's model; get() reads through the selectors
 
     @extend_schema(
-        operation_id="lesson_challenges", summary="Challenges of a lesson (no solutions, no hidden tests)"
+        operation_id="lesson_challenges",
+        summary="Challenges of a lesson (no solutions, no hidden tests)",
+        responses=LearnerChallengeSerializer(many=True),
     )
     def get(self, request, lesson_id):
         page = self.paginate_queryset(
@@ -358,9 +367,12 @@ class ChallengeSubmitView(APIView):
 class MySubmissionListView(GenericAPIView):
     permission_classes = [IsAuthenticated, IsVerified]
     serializer_class = LearnerSubmissionSerializer
+    queryset = Submission.objects.none()  # the schema's model; get() reads through the selectors
 
     @extend_schema(
-        operation_id="challenge_my_submissions", summary="My submissions to a challenge, newest first"
+        operation_id="challenge_my_submissions",
+        summary="My submissions to a challenge, newest first",
+        responses=LearnerSubmissionSerializer(many=True),
     )
     def get(self, request, challenge_id):
         challenge = selectors.challenge_get_for_learner(user=request.user, challenge_id=challenge_id)
@@ -376,8 +388,13 @@ class MySubmissionListView(GenericAPIView):
 class TeacherChallengeListView(GenericAPIView):
     permission_classes = [IsTeacherOrAdmin]
     serializer_class = TeacherChallengeSerializer
+    queryset = Challenge.objects.none()  # the schema's model; get() reads through the selectors
 
-    @extend_schema(operation_id="teacher_challenges", summary="Challenges of the courses I may edit")
+    @extend_schema(
+        operation_id="teacher_challenges",
+        summary="Challenges of the courses I may edit",
+        responses=TeacherChallengeSerializer(many=True),
+    )
     def get(self, request):
         page = self.paginate_queryset(selectors.challenges_for_teacher(user=request.user))
         return self.get_paginated_response(TeacherChallengeSerializer(page, many=True).data)
@@ -487,10 +504,12 @@ class TeacherChallengeCheckView(APIView):
 class TeacherSubmissionListView(GenericAPIView):
     permission_classes = [IsTeacherOrAdmin]
     serializer_class = TeacherSubmissionSerializer
+    queryset = Submission.objects.none()  # the schema's model; get() reads through the selectors
 
     @extend_schema(
         operation_id="teacher_submissions",
         summary="Submissions to challenges of my courses (filters: course, challenge, user)",
+        responses=TeacherSubmissionSerializer(many=True),
     )
     def get(self, request):
         def as_int(name):
