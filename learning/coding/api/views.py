@@ -196,7 +196,7 @@ class DraftView(_LessonDraftView):
 
     @extend_schema(
         operation_id="draft_get",
-        summary="My draft of a lesson (or its starter code)",
+        summary="My draft of a lesson (or its starter files)",
         responses=DraftSerializer,
     )
     def get(self, request, lesson_id):
@@ -234,7 +234,7 @@ class DraftView(_LessonDraftView):
 class DraftResetView(_LessonDraftView):
     @extend_schema(
         operation_id="draft_reset",
-        summary="Reset my draft to the starter code (kept in history)",
+        summary="Reset my draft to the lesson's starter files (kept in history)",
         request=DraftBaseVersionSerializer,
         responses={200: DraftSerializer, 409: DraftConflictSerializer},
     )
@@ -329,8 +329,9 @@ class ChallengeSubmitView(APIView):
     @extend_schema(
         operation_id="challenge_submit",
         summary="Submit code: run every test, store the submission",
-        description="Per-test pass/fail with messages; hidden tests show only pass/fail (no "
-        "message, output or time). The first submission that passes every test publishes "
+        description="`run_status` says whether the grading ran; each result's `outcome` how its "
+        "test ended (`passed`, `failed`, `error`, `timeout`, `memory_limit`, `output_limit`), with a "
+        "message; hidden tests show only `passed` or `failed` (no message, output or time). The first submission that passes every test publishes "
         "`challenge_passed`. Output is stored cut to SUBMISSION_OUTPUT_BYTES_PER_TEST and "
         "SUBMISSION_OUTPUT_BYTES (`output_truncated`); the learner's SUBMISSION_KEEP newest "
         "submissions to the challenge are kept, plus the best. At most CHALLENGE_SUBMIT_RATE "
