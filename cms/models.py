@@ -176,13 +176,14 @@ class LessonPage(CourseTreePermissionsMixin, HeadlessMixin, Page):
     content_panels = [
         *Page.content_panels,
         FieldPanel("body"),
-        FieldPanel("starter_code"),
+        FieldPanel("starter_code", heading="Starter files"),
         MultiFieldPanel([FieldPanel("required"), FieldPanel("estimated_minutes")], heading="Progress"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("body")]
     api_fields = [
         APIField("body"),
-        APIField("starter_code"),
+        # the same name and shape as the learner API's lesson (`starter_files()`)
+        APIField("starter_files"),
         APIField("required"),
         APIField("estimated_minutes"),
     ]

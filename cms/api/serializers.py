@@ -8,6 +8,7 @@ from wagtail.rich_text import expand_db_html
 
 from cms.blocks import CODE_LANGUAGE_VALUES, LESSON_BODY_BLOCK_TYPES, image_api_representation
 from cms.models import CourseLevel
+from learning.accounts.api.serializers import StaffUserSummarySerializer, UserSummarySerializer
 from site_config.api.ids import IdField
 
 # --- small shared pieces ------------------------------------------------------------
@@ -31,15 +32,6 @@ class PageRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     slug = serializers.CharField()
-
-
-class OwnerSerializer(serializers.Serializer):
-    """A course owner as learners see them: the public profile's name only (the same
-    field as /api/v1/auth/profiles/{id}/), blank when the teacher set none. Never the
-    email nor a piece of it, nor the private first/last name."""
-
-    id = serializers.IntegerField(source="pk")
-    name = serializers.CharField(source="display_name")
 
 
 class StarterFileSerializer(serializers.Serializer):
@@ -90,9 +82,11 @@ class OutlineLessonSerializer(serializers.Serializer):
     slug = serializers.CharField()
     required = serializers.BooleanField()
     estimated_minutes = serializers.IntegerField()
-    has_starter_code = serializers.SerializerMethodField()
+    has_starter_files = serializers.SerializerMethodField(
+        help_text="True when the lesson gives the learner starter files (see the lesson's `starter_files`)."
+    )
 
-    def get_has_starter_code(self, lesson) -> bool:
+    def get_has_starter_files(self, lesson) -> bool:
         return len(lesson.starter_code) > 0
 
 
@@ -108,10 +102,18 @@ class CourseDetailSerializer(CourseCardSerializer):
     """A course with its whole outline (modules and their lessons, in tree order)."""
 
     prerequisites = serializers.SerializerMethodField()
-    owners = OwnerSerializer(many=True, source="owners.all")
+    owners = UserSummarySerializer(many=True, source="owners.all")
     modules = OutlineModuleSerializer(many=True, source="outline_modules")
-    lesson_count = serializers.IntegerField()
-    total_minutes = serializers.IntegerField()
+    lesson_count = serializers.IntegerField(
+        help_text="Published lessons of the course, required and optional (the outline's lessons)."
+    )
+    required_lesson_count = serializers.IntegerField(
+        help_text="Of those, the required ones: what progress and completion count "
+        "(progress's `required_lesson_count`)."
+    )
+    total_minutes = serializers.IntegerField(
+        help_text="Sum of estimated_minutes over the published lessons, required and optional."
+    )
 
     def get_prerequisites(self, course) -> str:
         return expand_db_html(course.prerequisites) if course.prerequisites else ""
@@ -158,7 +160,7 @@ class ModerationItemSerializer(serializers.Serializer):
     task = serializers.CharField()
     status = serializers.CharField()
     revision_id = serializers.IntegerField(allow_null=True)
-    submitted_by = serializers.DictField(allow_null=True, help_text="{id, email}")
+    submitted_by = StaffUserSummarySerializer(allow_null=True)
     submitted_at = serializers.DateTimeField(allow_null=True)
     started_at = serializers.DateTimeField()
 
@@ -233,7 +235,7 @@ class LessonWriteSerializer(_WriteBase):
         required=False,
         help_text='Blocks: [{"type": "rich_text", "value": "<p>…</p>"}, …]',
     )
-    starter_code = StarterFileSerializer(many=True, required=False)
+    starter_files = StarterFileSerializer(many=True, required=False)
     required = serializers.BooleanField(required=False)
     estimated_minutes = serializers.IntegerField(min_value=1, max_value=600, required=False)
 

@@ -36,6 +36,7 @@ def course_with_outline(course: CoursePage) -> CoursePage:
         module.lessons = by_module.get(module.path, [])
     course.outline_modules = modules
     course.lesson_count = len(lessons)
+    course.required_lesson_count = sum(1 for lesson in lessons if lesson.required)
     course.total_minutes = sum(lesson.estimated_minutes for lesson in lessons)
     return course
 
@@ -110,7 +111,7 @@ def type_fields(page: Page, *, for_editor: bool = False, document_grant: bool = 
             ]
             if for_editor
             else body_json(page, document_grant=document_grant),
-            ("starter_code" if for_editor else "starter_files"): page.starter_files(),
+            "starter_files": page.starter_files(),
             "required": page.required,
             "estimated_minutes": page.estimated_minutes,
         }
@@ -156,7 +157,11 @@ def moderation_items(task_states) -> list[dict]:
                 "task": ts.task.name,
                 "status": ts.status,
                 "revision_id": ts.revision_id,
-                "submitted_by": {"id": requested_by.pk, "email": requested_by.email}
+                "submitted_by": {
+                    "id": requested_by.pk,
+                    "display_name": requested_by.display_name,
+                    "email": requested_by.email,
+                }
                 if requested_by
                 else None,
                 "submitted_at": ts.workflow_state.created_at,

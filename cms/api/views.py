@@ -14,7 +14,7 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.generics import ListAPIView
+from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -229,8 +229,11 @@ def _parent_page(user, page_id: int, *, attr: str = "parent") -> Page:
     return page
 
 
-class AuthoringCourseListView(ContentAPIView):
+class AuthoringCourseListView(GenericAPIView, ContentAPIView):
     permission_classes = [IsAuthenticated, IsTeacherOrAdmin]
+    serializer_class = s.AuthoringPageSerializer
+    # for the schema only (which model the paginated list holds); get() reads through the selectors
+    queryset = CoursePage.objects.none()
 
     @extend_schema(
         tags=AUTHORING,
@@ -238,13 +241,8 @@ class AuthoringCourseListView(ContentAPIView):
         responses={200: s.AuthoringPageSerializer(many=True)},
     )
     def get(self, request):
-        from site_config.api.pagination import BoundedPageNumberPagination
-
-        paginator = BoundedPageNumberPagination()
-        page = paginator.paginate_queryset(
-            selectors.courses_editable_by(user=request.user), request, view=self
-        )
-        return paginator.get_paginated_response(shaping.authoring_pages(page))
+        page = self.paginate_queryset(selectors.courses_editable_by(user=request.user))
+        return self.get_paginated_response(shaping.authoring_pages(page))
 
     @extend_schema(
         tags=AUTHORING,

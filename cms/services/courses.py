@@ -214,30 +214,33 @@ def module_update(
 # --- lessons -------------------------------------------------------------------------
 
 
-def _starter_code_input(files) -> list[dict]:
+def _starter_files_input(files) -> list[dict]:
     if files is None:
         return []
     if not isinstance(files, list):
-        raise ValidationError({"starter_code": ["Expected a list of files {name, language, content}."]})
+        raise ValidationError({"starter_files": ["Expected a list of files {name, language, content}."]})
     blocks = []
     for index, item in enumerate(files):
         if not isinstance(item, dict):
-            raise ValidationError({f"starter_code.{index}": ["Each file is {name, language, content}."]})
+            raise ValidationError({f"starter_files.{index}": ["Each file is {name, language, content}."]})
         blocks.append({"type": "file", "value": item})
     return blocks
 
 
 def _apply_lesson_fields(lesson: LessonPage, fields: dict) -> None:
-    unknown = set(fields) - {"title", "body", "starter_code", "required", "estimated_minutes"}
+    unknown = set(fields) - {"title", "body", "starter_files", "required", "estimated_minutes"}
     if unknown:
         raise ValidationError({name: ["Unknown field."] for name in sorted(unknown)})
     if "title" in fields:
         lesson.title = (fields["title"] or "").strip()
     if "body" in fields:
         lesson.body = stream_input_clean(model=LessonPage, field_name="body", raw=fields["body"])
-    if "starter_code" in fields:
+    if "starter_files" in fields:
         lesson.starter_code = stream_input_clean(
-            model=LessonPage, field_name="starter_code", raw=_starter_code_input(fields["starter_code"])
+            model=LessonPage,
+            field_name="starter_code",
+            attr="starter_files",
+            raw=_starter_files_input(fields["starter_files"]),
         )
     if "required" in fields:
         lesson.required = bool(fields["required"])
@@ -252,7 +255,7 @@ def lesson_create(
     parent: Page,
     title: str,
     body: list | None = None,
-    starter_code: list | None = None,
+    starter_files: list | None = None,
     required: bool = True,
     estimated_minutes: int = 10,
     slug: str | None = None,
@@ -265,7 +268,7 @@ def lesson_create(
         {
             "title": title,
             "body": body,
-            "starter_code": starter_code,
+            "starter_files": starter_files,
             "required": required,
             "estimated_minutes": estimated_minutes,
         },

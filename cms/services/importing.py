@@ -43,7 +43,7 @@ _COURSE_KEYS = {
     "$schema",
 }
 _MODULE_KEYS = {"title", "slug", "summary", "lessons"}
-_LESSON_KEYS = {"title", "slug", "body", "starter_code", "required", "estimated_minutes"}
+_LESSON_KEYS = {"title", "slug", "body", "starter_files", "required", "estimated_minutes"}
 
 
 def _prefixed(exc: ValidationError, prefix: str) -> ValidationError:
@@ -155,7 +155,7 @@ def _course_import(*, user, document, submit: bool, checked: dict) -> CoursePage
                     title=_expect(lesson_doc.get("title"), str, f"{l_prefix}.title", required=True),
                     slug=_expect(lesson_doc.get("slug"), str, f"{l_prefix}.slug"),
                     body=lesson_doc.get("body"),
-                    starter_code=lesson_doc.get("starter_code"),
+                    starter_files=lesson_doc.get("starter_files"),
                     required=_expect(lesson_doc.get("required", True), bool, f"{l_prefix}.required"),
                     estimated_minutes=minutes,
                 )

@@ -45,7 +45,7 @@ def course_build(
                 parent=module,
                 title=f"{title} lesson {m + 1}.{n + 1}",
                 body=lesson_body(n),
-                starter_code=[{"name": "index.html", "language": "html", "content": "<p></p>"}],
+                starter_files=[{"name": "index.html", "language": "html", "content": "<p></p>"}],
             )
     if publish:
         services.page_publish(user=admin, page=course, include_descendants=True)

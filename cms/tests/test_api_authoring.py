@@ -50,14 +50,14 @@ def test_teacher_builds_a_course_through_the_api(course_index, auth_client, teac
                 {"type": "rich_text", "value": "<p>Use <code>&lt;input&gt;</code>.</p>"},
                 {"type": "video", "value": {"url": "https://www.youtube.com/watch?v=dQw4w9WgXcQ"}},
             ],
-            "starter_code": [{"name": "index.html", "language": "html", "content": "<form></form>"}],
+            "starter_files": [{"name": "index.html", "language": "html", "content": "<form></form>"}],
             "estimated_minutes": 15,
         },
     )
     assert lesson.status_code == 201, lesson.content
     lesson = lesson.json()
     assert lesson["parent"] == module.json()["id"]
-    assert lesson["fields"]["starter_code"][0]["name"] == "index.html"
+    assert lesson["fields"]["starter_files"][0]["name"] == "index.html"
     page = LessonPage.objects.get(pk=lesson["id"])
     assert not page.live
     # the edit is a Wagtail revision by the teacher, logged in the page history
@@ -262,12 +262,12 @@ def test_duplicate_starter_file_names(draft_course, auth_client, teacher):
     module = ModulePage.objects.child_of(draft_course).first()
     files = [{"name": "a.js", "language": "javascript", "content": ""}] * 2
     response = auth_client(teacher).post(
-        "/api/v1/authoring/lessons/", {"parent": module.pk, "title": "x", "starter_code": files}
+        "/api/v1/authoring/lessons/", {"parent": module.pk, "title": "x", "starter_files": files}
     )
     assert_error(response, 400)
     bad_name = [{"name": "../etc/passwd", "language": "text", "content": ""}]
     response = auth_client(teacher).post(
-        "/api/v1/authoring/lessons/", {"parent": module.pk, "title": "x", "starter_code": bad_name}
+        "/api/v1/authoring/lessons/", {"parent": module.pk, "title": "x", "starter_files": bad_name}
     )
     assert_error(response, 400)
 

@@ -60,7 +60,7 @@ def test_course_detail_has_outline_in_tree_order(build_course, auth_client, stud
         "Course lesson 1.2",
     ]
     assert body["lesson_count"] == 4 and body["total_minutes"] == 40
-    assert body["modules"][0]["lessons"][0]["has_starter_code"] is True
+    assert body["modules"][0]["lessons"][0]["has_starter_files"] is True
     assert body["owners"][0]["id"] == teacher.pk and "email" not in body["owners"][0]
 
 
@@ -166,10 +166,10 @@ def test_course_owner_name_never_comes_from_the_email(build_course, auth_client,
     course = build_course()
     response = auth_client(student).get(f"/api/v1/courses/{course.pk}/")
     assert response.status_code == 200
-    assert response.json()["owners"] == [{"id": teacher.pk, "name": ""}]
+    assert response.json()["owners"] == [{"id": teacher.pk, "display_name": ""}]
     assert b"teacher@" not in response.content and b'"teacher"' not in response.content
     teacher.first_name, teacher.last_name, teacher.display_name = "Private", "Surname", "Ms Lovelace"
     teacher.save()
     response = auth_client(student).get(f"/api/v1/courses/{course.pk}/")
-    assert response.json()["owners"] == [{"id": teacher.pk, "name": "Ms Lovelace"}]
+    assert response.json()["owners"] == [{"id": teacher.pk, "display_name": "Ms Lovelace"}]
     assert b"Private" not in response.content

@@ -17,7 +17,7 @@ def test_pages_endpoint_exposes_custom_fields_of_published_pages(build_course, a
     item = listing.json()["items"][0]
     assert item["id"] == course.pk and item["level"] == "beginner" and item["tags"] == ["html"]
     detail = client.get(f"/api/cms/pages/{lesson.pk}/").json()
-    assert detail["starter_code"][0]["value"]["name"] == "index.html"
+    assert detail["starter_files"][0]["name"] == "index.html"
     assert detail["required"] is True and detail["body"][0]["type"] == "heading"
 
 
@@ -60,7 +60,7 @@ def test_pages_endpoint_needs_a_verified_email_like_the_learner_api(
     verified = UserFactory(email="learner@example.test", role="student")
     paths = [
         "/api/cms/pages/",
-        "/api/cms/pages/?type=cms.LessonPage&fields=body,starter_code",
+        "/api/cms/pages/?type=cms.LessonPage&fields=body,starter_files",
         f"/api/cms/pages/{lesson.pk}/",
         f"/api/cms/pages/{course.pk}/",
         f"/api/cms/pages/find/?html_path={lesson.url_path}",
@@ -75,9 +75,9 @@ def test_pages_endpoint_needs_a_verified_email_like_the_learner_api(
         assert b"index.html" not in refused.content and b"Lesson 0 text" not in refused.content
     for user in (verified, teacher, admin_user):
         client = auth_client(user)
-        listing = client.get("/api/cms/pages/?type=cms.LessonPage&fields=body,starter_code")
+        listing = client.get("/api/cms/pages/?type=cms.LessonPage&fields=body,starter_files")
         assert listing.status_code == 200, listing.content
         assert [item["id"] for item in listing.json()["items"]] == [lesson.pk]
         detail = client.get(f"/api/cms/pages/{lesson.pk}/")
-        assert detail.status_code == 200 and detail.json()["starter_code"][0]["value"]["name"] == "index.html"
+        assert detail.status_code == 200 and detail.json()["starter_files"][0]["name"] == "index.html"
         assert client.get(f"/api/v1/lessons/{lesson.pk}/").status_code == 200

@@ -43,14 +43,61 @@ def challenge_test_problem(*, kind: str, code: str) -> tuple[str, str] | None:
     return None
 
 
+# The language a file is in when its author did not say: by its extension.
+LANGUAGE_EXTENSIONS = {
+    "javascript": (".js", ".mjs", ".cjs"),
+    "html": (".html", ".htm"),
+    "css": (".css",),
+}
+
+
+def file_language(name: str, language: str = "") -> str:
+    """`language` if given, else the one its extension names, else ""."""
+    if language:
+        return language
+    lowered = (name or "").lower()
+    for candidate, extensions in LANGUAGE_EXTENSIONS.items():
+        if lowered.endswith(extensions):
+            return candidate
+    return ""
+
+
+# --- one test's outcome -------------------------------------------------------------
+
+PASSED, FAILED = "passed", "failed"
+# A test that did not pass ends one of these ways: its assertion or expected output
+# did not hold (`failed`), or the program itself stopped with a run status (protocol
+# STATUSES other than ok: error, timeout, memory_limit, output_limit).
+TEST_OUTCOMES = (PASSED, FAILED, "error", "timeout", "memory_limit", "output_limit")
+
+
+def outcome_of(*, passed: bool, status: str | None) -> str:
+    """One word for how a test ended, from the sandbox's verdict (`passed` and the
+    status of the program run for that test)."""
+    if passed:
+        return PASSED
+    if not status or status == "ok":
+        return FAILED
+    return status if status in TEST_OUTCOMES else "error"
+
+
+def result_outcome(result: dict) -> str:
+    """The outcome of a stored result (rows stored before `outcome` existed carry the
+    run `status` instead)."""
+    outcome = result.get("outcome")
+    if outcome in TEST_OUTCOMES:
+        return outcome
+    return outcome_of(passed=bool(result.get("passed")), status=result.get("status"))
+
+
 # --- what a learner sees of a submission -------------------------------------------
 
 VISIBLE_RESULT_KEYS = (
     "test_id",
     "hidden",
+    "outcome",
     "passed",
     "description",
-    "status",
     "message",
     "stdout",
     "output_truncated",
@@ -58,15 +105,59 @@ VISIBLE_RESULT_KEYS = (
 
 
 def learner_results(results: list[dict]) -> list[dict]:
-    """Hidden tests: only whether they passed. Never their description, message,
-    output or timing (a failing assertion's message quotes the expected value; a
-    test's time can tell the size of its input)."""
+    """Hidden tests: only whether they passed (`outcome` passed or failed, one bit).
+    Never their description, message, output, timing or how they failed (a failing
+    assertion's message quotes the expected value; a test's time or a timeout can
+    tell the size of its input)."""
     out = []
     for r in results:
+        passed = bool(r.get("passed"))
         if r.get("hidden"):
-            out.append({"test_id": r["test_id"], "hidden": True, "passed": r["passed"]})
+            out.append(
+                {
+                    "test_id": r["test_id"],
+                    "hidden": True,
+                    "outcome": PASSED if passed else FAILED,
+                    "passed": passed,
+                }
+            )
         else:
-            out.append({k: r[k] for k in VISIBLE_RESULT_KEYS if k in r})
+            visible = {**r, "outcome": result_outcome(r), "passed": passed}
+            out.append({k: visible[k] for k in VISIBLE_RESULT_KEYS if k in visible})
+    return out
+
+
+def staff_results(results: list[dict]) -> list[dict]:
+    """Every test's result for the course's teachers, with its outcome (rows stored
+    before `outcome` existed included)."""
+    defaults = {"description": "", "message": "", "stdout": [], "output_truncated": False, "wall_ms": 0.0}
+    return [{**defaults, **r, "outcome": result_outcome(r), "passed": bool(r.get("passed"))} for r in results]
+
+
+def check_results(*, tests: list, run: dict) -> list[dict]:
+    """The sandbox's verdicts on a reference solution (`run`, a tests result), one per
+    test in the tests' order, shaped like a submission's results (`test_id`,
+    `description`, `hidden`, `outcome`...). A test without a verdict (the job as a whole
+    failed) takes the job's status."""
+    by_id = {str(v.get("id")): v for v in run.get("tests") or () if isinstance(v, dict)}
+    out = []
+    for test in tests:
+        verdict = by_id.get(str(test.pk), {})
+        passed = bool(verdict.get("passed"))
+        out.append(
+            {
+                "test_id": test.pk,
+                "description": test.description,
+                "hidden": test.hidden,
+                "outcome": outcome_of(
+                    passed=passed, status=verdict.get("status") or run.get("status") or "error"
+                ),
+                "passed": passed,
+                "message": verdict.get("message", ""),
+                "stdout": verdict.get("stdout") or [],
+                "wall_ms": float(verdict.get("wall_ms") or 0.0),
+            }
+        )
     return out
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from learning.events import CodeRun, ContentChange, ContentPublished, bus
 
 from .concurrency import Busy, CrashLimited, crash_gate, crash_record, run_slot
-from .rules import is_file_name, is_text
+from .rules import file_language, is_file_name, is_text, outcome_of
 from .sandbox import protocol
 from .sandbox.backends import PoolBusy, SandboxUnavailable, get_backend, job_limits, job_timeout_s
 
@@ -173,7 +173,7 @@ def draft_files_clean(files) -> list[dict]:
     clean, names, total = [], set(), 0
     for i, item in enumerate(files):
         name, content = item.get("name"), item.get("content")
-        language = item.get("language") or ""
+        language = file_language(name, item.get("language") or "") if isinstance(name, str) else ""
         if not is_file_name(name):
             raise ValidationError(
                 {f"files.{i}.name": [serializers_error("Not a valid file name.", "invalid_name")]}
@@ -444,14 +444,15 @@ def _submission_results(*, tests: list, outcome: dict) -> list[dict]:
     for test in tests:
         verdict = verdicts.get(str(test.pk), {})
         status = verdict.get("status", outcome.get("status", protocol.ERROR))
+        passed = bool(verdict.get("passed"))
         stdout, cut = outputs[test.pk]
         results.append(
             {
                 "test_id": test.pk,
                 "description": test.description,
                 "hidden": test.hidden,
-                "passed": bool(verdict.get("passed")),
-                "status": status,
+                "outcome": outcome_of(passed=passed, status=status),
+                "passed": passed,
                 "message": verdict.get("message", ""),
                 "stdout": stdout,
                 "output_truncated": cut or status == protocol.OUTPUT_LIMIT,

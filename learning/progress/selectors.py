@@ -171,8 +171,8 @@ class CourseProgress:
                 {
                     "id": module_id,
                     "title": title,
-                    "done": sum(1 for lesson in lessons if self.is_done(lesson)),
-                    "total": len(lessons),
+                    "required_completed_count": sum(1 for lesson in lessons if self.is_done(lesson)),
+                    "required_lesson_count": len(lessons),
                 }
             )
         return out
@@ -270,14 +270,12 @@ def learner_progress_rows(*, course: CoursePage, enrollments: list[Enrollment]) 
     total = len(required_ids)
     return [
         {
-            "user_id": e.user_id,
-            "email": e.user.email,
-            "display_name": e.user.display_name,
+            "user": e.user,
             "active": e.active,
             "enrolled_at": e.enrolled_at,
             "last_activity_at": e.last_activity_at,
-            "done": done.get(e.user_id, 0),
-            "total": total,
+            "required_completed_count": done.get(e.user_id, 0),
+            "required_lesson_count": total,
             "percent": round(100 * done.get(e.user_id, 0) / total, 1) if total else 0.0,
             "completed_at": completed.get(e.user_id),
         }

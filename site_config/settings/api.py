@@ -66,6 +66,8 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode429Enum": "site_config.api.schema.ErrorCode429Enum.choices",
         "ErrorCode500Enum": "drf_standardized_errors.openapi_serializers.ErrorCode500Enum.choices",
         "ParseErrorCodeEnum": "site_config.api.schema.ParseErrorCode.choices",
+        "RunStatusEnum": "learning.coding.sandbox.protocol.STATUSES",
+        "TestOutcomeEnum": "learning.coding.rules.TEST_OUTCOMES",
     },
     # The `<id:...>` path converter (site_config.api.ids): ids are integers 1..2^63-1.
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},

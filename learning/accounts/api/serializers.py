@@ -70,6 +70,23 @@ class MeSerializer(serializers.ModelSerializer):
         return user_roles(user)
 
 
+class UserSummarySerializer(serializers.Serializer):
+    """A user wherever another object names one (a course's owners, a review's
+    submitter, a submission's learner): the same `id` and `display_name` as the public
+    profile (/api/v1/auth/profiles/{id}/), blank when the user set none. Never the
+    email nor a piece of it, nor the private first/last name."""
+
+    id = serializers.IntegerField(source="pk")
+    display_name = serializers.CharField()
+
+
+class StaffUserSummarySerializer(UserSummarySerializer):
+    """A user as teachers and admins see them in their own tools: the summary plus the
+    login email (to reach them)."""
+
+    email = serializers.EmailField()
+
+
 class PublicProfileSerializer(serializers.ModelSerializer):
     """What anyone signed in may see of another user: no email, locale or time zone."""
 

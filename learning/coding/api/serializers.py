@@ -6,15 +6,19 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from learning.accounts.api.serializers import StaffUserSummarySerializer
 from site_config.api.ids import IdField
 
 from ..rules import (
+    TEST_OUTCOMES,
     challenge_test_problem,
     challenge_tests_problem,
+    file_language,
     is_file_name,
     is_text,
     learner_results,
     learner_wall_ms,
+    staff_results,
 )
 from ..sandbox.protocol import STATUSES, SUPPORTED_LANGUAGES
 
@@ -72,8 +76,11 @@ class CodeInputSerializer(serializers.Serializer):
                     )
                 }
             )
-        files = attrs.get("files") or [
-            {"name": "main.js", "content": attrs.get("source", ""), "language": ""}
+        # Every file says its language: the one given, else its extension's (`source`
+        # is `main.js`, JavaScript), so what is stored and echoed is never blank.
+        files = [
+            {**f, "language": file_language(f["name"], f.get("language") or "")}
+            for f in attrs.get("files") or [{"name": "main.js", "content": attrs.get("source", "")}]
         ]
         total = sum(len(f["content"].encode()) for f in files)
         if total > settings.SANDBOX_MAX_SOURCE_BYTES:
@@ -143,7 +150,11 @@ class RunErrorSerializer(serializers.Serializer):
 
 class CodeRunResultSerializer(serializers.Serializer):
     language = serializers.CharField()
-    status = serializers.ChoiceField(choices=list(STATUSES))
+    status = serializers.ChoiceField(
+        choices=list(STATUSES),
+        help_text="How the program ended: `ok`, `error` (see `error`), `timeout`, `memory_limit`, "
+        "`output_limit`.",
+    )
     stdout = OutputEntrySerializer(many=True, help_text="console output in order, with its level")
     output_truncated = serializers.BooleanField()
     error = RunErrorSerializer(allow_null=True)
@@ -217,15 +228,38 @@ class DraftConflictSerializer(serializers.Serializer):
 # --- challenges: what learners see -------------------------------------------------
 
 
+_KIND_FIELDS = {"assert": ("code",), "io": ("input", "expected_output")}
+_KIND_HELP = "`assert`: a Chai assert script (`code`); `io`: stdin (`input`) and the expected output."
+
+
+def _only_fields_of_kind(data: dict) -> dict:
+    """A test carries the fields of its kind only: `code` for an assertion test,
+    `input` and `expected_output` for an input/output test."""
+    other = {name for fields in _KIND_FIELDS.values() for name in fields}
+    keep = set(_KIND_FIELDS.get(data.get("kind"), ()))
+    for name in other - keep:
+        data.pop(name, None)
+    return data
+
+
 class LearnerTestSerializer(serializers.Serializer):
     """A visible test with its body; hidden ones are only counted."""
 
     id = serializers.IntegerField()
     description = serializers.CharField()
-    kind = serializers.CharField()
-    code = serializers.CharField(allow_blank=True)
-    input = serializers.CharField(allow_blank=True)
-    expected_output = serializers.CharField(allow_blank=True)
+    kind = serializers.ChoiceField(choices=list(_KIND_FIELDS), help_text=_KIND_HELP)
+    code = serializers.CharField(
+        allow_blank=True, required=False, help_text="Assertion tests only: the test script."
+    )
+    input = serializers.CharField(
+        allow_blank=True, required=False, help_text="Input/output tests only: what stdin holds."
+    )
+    expected_output = serializers.CharField(
+        allow_blank=True, required=False, help_text="Input/output tests only: the console output to match."
+    )
+
+    def to_representation(self, instance):
+        return _only_fields_of_kind(super().to_representation(instance))
 
 
 class LearnerChallengeSerializer(serializers.Serializer):
@@ -236,8 +270,11 @@ class LearnerChallengeSerializer(serializers.Serializer):
     language = serializers.CharField()
     seed_code = serializers.CharField(allow_blank=True)
     tests = serializers.SerializerMethodField()
-    hidden_test_count = serializers.SerializerMethodField()
+    hidden_test_count = serializers.SerializerMethodField(
+        help_text="Hidden tests of the challenge (graded, never shown); `tests` lists the visible ones."
+    )
 
+    @extend_schema_field(LearnerTestSerializer(many=True))
     def get_tests(self, obj) -> list[dict]:
         return LearnerTestSerializer([t for t in obj.tests.all() if not t.hidden], many=True).data
 
@@ -249,12 +286,26 @@ class ChallengeSubmitSerializer(CodeInputSerializer):
     """A submission: the learner's code, validated like a run (language is the challenge's)."""
 
 
+_OUTCOME_HELP = (
+    "How the test ended: `passed`; `failed` (the program ran, the assertion or the expected output "
+    "did not hold); or the status that stopped the program in this test: `error` (an uncaught "
+    "exception, see `message`), `timeout`, `memory_limit`, `output_limit`."
+)
+_RUN_STATUS_HELP = (
+    "How the grading run as a whole ended (not whether the tests passed: see `passed` and each "
+    "result's `outcome`): `ok` when every test ran, else the sandbox status that stopped it "
+    "(`error`, `timeout`, `memory_limit`, `output_limit`)."
+)
+
+
 class LearnerTestResultSerializer(serializers.Serializer):
     test_id = serializers.IntegerField()
     hidden = serializers.BooleanField()
-    passed = serializers.BooleanField()
+    outcome = serializers.ChoiceField(
+        choices=list(TEST_OUTCOMES), help_text=_OUTCOME_HELP + " Hidden tests: `passed` or `failed` only."
+    )
+    passed = serializers.BooleanField(help_text="outcome == passed.")
     description = serializers.CharField(required=False)
-    status = serializers.CharField(required=False)
     message = serializers.CharField(required=False, allow_blank=True)
     stdout = OutputEntrySerializer(many=True, required=False)
     output_truncated = serializers.BooleanField(
@@ -264,13 +315,20 @@ class LearnerTestResultSerializer(serializers.Serializer):
     )
 
 
-class LearnerSubmissionSerializer(serializers.Serializer):
+class _SubmissionBase(serializers.Serializer):
     id = serializers.IntegerField()
     challenge_id = serializers.IntegerField()
-    status = serializers.CharField()
-    passed = serializers.BooleanField()
-    passed_count = serializers.IntegerField()
-    total_count = serializers.IntegerField()
+    run_status = serializers.ChoiceField(choices=list(STATUSES), source="status", help_text=_RUN_STATUS_HELP)
+    passed = serializers.BooleanField(help_text="True when every test passed.")
+    passed_test_count = serializers.IntegerField(
+        source="passed_count", help_text="Tests that passed, hidden ones included."
+    )
+    test_count = serializers.IntegerField(
+        source="total_count", help_text="Tests the submission was graded against, hidden ones included."
+    )
+
+
+class LearnerSubmissionSerializer(_SubmissionBase):
     wall_ms = serializers.SerializerMethodField(
         help_text="Time of the visible tests only (hidden tests' times are never shown)."
     )
@@ -299,6 +357,9 @@ class TeacherTestSerializer(serializers.Serializer):
         required=False, allow_blank=True, trim_whitespace=False, default=""
     )
     hidden = serializers.BooleanField(default=False)
+
+    def to_representation(self, instance):
+        return _only_fields_of_kind(super().to_representation(instance))
 
     def validate(self, attrs):
         problem = challenge_test_problem(kind=attrs.get("kind", "assert"), code=attrs.get("code", ""))
@@ -375,22 +436,36 @@ class ChallengeImportResultSerializer(TeacherChallengeSerializer):
     )
 
 
-class TeacherSubmissionSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    challenge_id = serializers.IntegerField()
-    user_id = serializers.IntegerField()
-    user_email = serializers.EmailField(source="user.email")
-    status = serializers.CharField()
-    passed = serializers.BooleanField()
-    passed_count = serializers.IntegerField()
-    total_count = serializers.IntegerField()
+class TeacherTestResultSerializer(serializers.Serializer):
+    """One test's result as the course's teachers see it: hidden tests in full."""
+
+    test_id = serializers.IntegerField()
+    description = serializers.CharField()
+    hidden = serializers.BooleanField()
+    outcome = serializers.ChoiceField(choices=list(TEST_OUTCOMES), help_text=_OUTCOME_HELP)
+    passed = serializers.BooleanField(help_text="outcome == passed.")
+    message = serializers.CharField(allow_blank=True)
+    stdout = OutputEntrySerializer(many=True)
+    output_truncated = serializers.BooleanField(required=False)
+    wall_ms = serializers.FloatField(help_text="The test's own time.")
+
+
+class TeacherSubmissionSerializer(_SubmissionBase):
+    user = StaffUserSummarySerializer(help_text="The learner who submitted.")
     wall_ms = serializers.FloatField()
     created_at = serializers.DateTimeField()
     files = DraftFileSerializer(many=True)
-    results = serializers.ListField(child=serializers.DictField())
+    results = serializers.SerializerMethodField()
+
+    @extend_schema_field(TeacherTestResultSerializer(many=True))
+    def get_results(self, obj) -> list[dict]:
+        return TeacherTestResultSerializer(staff_results(obj.results), many=True).data
 
 
 class ChallengeCheckSerializer(serializers.Serializer):
-    status = serializers.CharField()
-    tests = serializers.ListField(child=serializers.DictField())
+    """The reference solution graded against the challenge's tests."""
+
+    run_status = serializers.ChoiceField(choices=list(STATUSES), help_text=_RUN_STATUS_HELP)
+    passed = serializers.BooleanField(help_text="True when the reference solution passed every test.")
+    results = TeacherTestResultSerializer(many=True)
     wall_ms = serializers.FloatField()

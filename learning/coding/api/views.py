@@ -18,6 +18,8 @@ from site_config.api.errors import TryLater
 from site_config.api.ids import id_param
 
 from .. import selectors, services
+from ..models import Challenge, DraftVersion, Submission
+from ..rules import check_results
 from ..sandbox.backends import retry_after_s
 from .serializers import (
     ChallengeCheckSerializer,
@@ -196,7 +198,7 @@ class DraftView(_LessonDraftView):
 
     @extend_schema(
         operation_id="draft_get",
-        summary="My draft of a lesson (or its starter code)",
+        summary="My draft of a lesson (or its starter files)",
         responses=DraftSerializer,
     )
     def get(self, request, lesson_id):
@@ -234,7 +236,7 @@ class DraftView(_LessonDraftView):
 class DraftResetView(_LessonDraftView):
     @extend_schema(
         operation_id="draft_reset",
-        summary="Reset my draft to the starter code (kept in history)",
+        summary="Reset my draft to the lesson's starter files (kept in history)",
         request=DraftBaseVersionSerializer,
         responses={200: DraftSerializer, 409: DraftConflictSerializer},
     )
@@ -253,8 +255,13 @@ class DraftResetView(_LessonDraftView):
 
 class DraftVersionListView(GenericAPIView, _LessonDraftView):
     serializer_class = DraftVersionSerializer
+    queryset = DraftVersion.objects.none()  # the schema's model; get() reads through the selectors
 
-    @extend_schema(operation_id="draft_versions", summary="My kept draft versions, newest first")
+    @extend_schema(
+        operation_id="draft_versions",
+        summary="My kept draft versions, newest first",
+        responses=DraftVersionSerializer(many=True),
+    )
     def get(self, request, lesson_id):
         lesson = self.lesson(lesson_id)
         page = self.paginate_queryset(selectors.draft_versions_for_user(user=request.user, lesson=lesson))
@@ -290,9 +297,12 @@ class DraftRestoreView(_LessonDraftView):
 class LessonChallengeListView(GenericAPIView):
     permission_classes = [IsAuthenticated, IsVerified]
     serializer_class = LearnerChallengeSerializer
+    queryset = Challenge.objects.none()  # the schema's model; get() reads through the selectors
 
     @extend_schema(
-        operation_id="lesson_challenges", summary="Challenges of a lesson (no solutions, no hidden tests)"
+        operation_id="lesson_challenges",
+        summary="Challenges of a lesson (no solutions, no hidden tests)",
+        responses=LearnerChallengeSerializer(many=True),
     )
     def get(self, request, lesson_id):
         page = self.paginate_queryset(
@@ -321,8 +331,10 @@ class ChallengeSubmitView(APIView):
     @extend_schema(
         operation_id="challenge_submit",
         summary="Submit code: run every test, store the submission",
-        description="Per-test pass/fail with messages; hidden tests show only pass/fail (no "
-        "message, output or time). The first submission that passes every test publishes "
+        description="`run_status` says whether the grading ran; each result's `outcome` how its "
+        "test ended (`passed`, `failed`, `error`, `timeout`, `memory_limit`, `output_limit`), with a "
+        "message; hidden tests show only `passed` or `failed` (no message, output or time). "
+        "The first submission that passes every test publishes "
         "`challenge_passed`. Output is stored cut to SUBMISSION_OUTPUT_BYTES_PER_TEST and "
         "SUBMISSION_OUTPUT_BYTES (`output_truncated`); the learner's SUBMISSION_KEEP newest "
         "submissions to the challenge are kept, plus the best. At most CHALLENGE_SUBMIT_RATE "
@@ -359,9 +371,12 @@ class ChallengeSubmitView(APIView):
 class MySubmissionListView(GenericAPIView):
     permission_classes = [IsAuthenticated, IsVerified]
     serializer_class = LearnerSubmissionSerializer
+    queryset = Submission.objects.none()  # the schema's model; get() reads through the selectors
 
     @extend_schema(
-        operation_id="challenge_my_submissions", summary="My submissions to a challenge, newest first"
+        operation_id="challenge_my_submissions",
+        summary="My submissions to a challenge, newest first",
+        responses=LearnerSubmissionSerializer(many=True),
     )
     def get(self, request, challenge_id):
         challenge = selectors.challenge_get_for_learner(user=request.user, challenge_id=challenge_id)
@@ -377,8 +392,13 @@ class MySubmissionListView(GenericAPIView):
 class TeacherChallengeListView(GenericAPIView):
     permission_classes = [IsTeacherOrAdmin]
     serializer_class = TeacherChallengeSerializer
+    queryset = Challenge.objects.none()  # the schema's model; get() reads through the selectors
 
-    @extend_schema(operation_id="teacher_challenges", summary="Challenges of the courses I may edit")
+    @extend_schema(
+        operation_id="teacher_challenges",
+        summary="Challenges of the courses I may edit",
+        responses=TeacherChallengeSerializer(many=True),
+    )
     def get(self, request):
         page = self.paginate_queryset(selectors.challenges_for_teacher(user=request.user))
         return self.get_paginated_response(TeacherChallengeSerializer(page, many=True).data)
@@ -492,19 +512,28 @@ class TeacherChallengeCheckView(APIView):
     def post(self, request, challenge_id):
         challenge = selectors.challenge_get_for_teacher(user=request.user, challenge_id=challenge_id)
         try:
-            result = sandbox_call(services.challenge_check, user=request.user, challenge=challenge)
+            run = sandbox_call(services.challenge_check, user=request.user, challenge=challenge)
         except SandboxUnavailable:
             return sandbox_unavailable_response()
-        return Response(ChallengeCheckSerializer(result).data)
+        results = check_results(tests=list(challenge.tests.all()), run=run)
+        body = {
+            "run_status": run.get("status"),
+            "passed": bool(results) and all(r["passed"] for r in results),
+            "results": results,
+            "wall_ms": float(run.get("wall_ms") or 0.0),
+        }
+        return Response(ChallengeCheckSerializer(body).data)
 
 
 class TeacherSubmissionListView(GenericAPIView):
     permission_classes = [IsTeacherOrAdmin]
     serializer_class = TeacherSubmissionSerializer
+    queryset = Submission.objects.none()  # the schema's model; get() reads through the selectors
 
     @extend_schema(
         operation_id="teacher_submissions",
         summary="Submissions to challenges of my courses (filters: course, challenge, user)",
+        responses=TeacherSubmissionSerializer(many=True),
     )
     def get(self, request):
         def as_int(name):

@@ -71,7 +71,7 @@ def test_freecodecamp_repeat_a_string(auth_client, teacher, student, lesson):
     failed = banned["results"][4]
     assert failed["description"] == "does not use .repeat()"
     assert "not defined" not in failed["message"]
-    assert failed["status"] == "ok"  # a failed assertion, not a broken test
+    assert failed["outcome"] == "failed"  # a failed assertion, not a broken test
 
     # the author's check runs the same way against the reference solution
     check = auth_client(teacher).post(f"/api/v1/teacher/challenges/{challenge_id}/check/").json()
@@ -96,7 +96,7 @@ def test_code_is_the_entry_file_exactly_and_read_only(auth_client, teacher, stud
     )
     results = body["results"]
     assert [r["passed"] for r in results] == [True, False, True, True], results
-    assert results[1]["status"] == "error"
+    assert results[1]["outcome"] == "error"
     assert results[1]["message"].startswith("TypeError: Assignment to constant variable")
     # the learner's own scripts do not see `code`
     assert [e["text"] for e in results[0]["stdout"]] == ["undefined"]
@@ -121,7 +121,7 @@ def test_a_test_that_throws_is_a_failed_test_with_the_error(auth_client, teacher
     )
     body = submit(auth_client(student), challenge_id, source="function shout(s) {\n  return s.upper();\n}\n")
     first, second = body["results"]
-    assert first["passed"] is False and first["status"] == "error"
+    assert first["passed"] is False and first["outcome"] == "error"
     assert first["message"] == "ReferenceError: notThere is not defined"
-    assert second["passed"] is False and second["status"] == "error"
+    assert second["passed"] is False and second["outcome"] == "error"
     assert second["message"] == "TypeError: s.upper is not a function (main.js:2:12)"

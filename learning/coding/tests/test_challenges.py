@@ -81,7 +81,7 @@ def test_teacher_creates_and_reads_back_everything(auth_client, teacher, challen
 def test_teacher_check_runs_tests_against_the_reference(auth_client, teacher, challenge):
     body = auth_client(teacher).post(f"/api/v1/teacher/challenges/{challenge.pk}/check/").json()
     # the io test expects "ready", which the reference does not print
-    assert [t["passed"] for t in body["tests"]] == [True, True, True, False]
+    assert [t["passed"] for t in body["results"]] == [True, True, True, False]
 
 
 def test_other_teacher_and_student_cannot_author(auth_client, other_teacher, student, challenge, lesson):
@@ -157,14 +157,14 @@ def test_submit_reports_per_test_results_and_hides_hidden_ones(auth_client, stud
     response = submit(auth_client(student), challenge, PARTIAL)
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["passed"] is False and body["total_count"] == 4
+    assert body["passed"] is False and body["test_count"] == 4
     visible = [r for r in body["results"] if not r["hidden"]]
     hidden = [r for r in body["results"] if r["hidden"]]
     assert [r["passed"] for r in visible] == [True, False]
     assert "sum([]) should be 0" in visible[1]["message"]
     assert len(hidden) == 2
     for r in hidden:
-        assert set(r) == {"test_id", "hidden", "passed"}
+        assert set(r) == {"test_id", "hidden", "outcome", "passed"}
     assert HIDDEN_MARKER not in response.content.decode()
 
 
@@ -196,7 +196,7 @@ def test_submission_history_for_the_learner_and_the_teacher(
     teachers = (
         auth_client(teacher).get(f"/api/v1/teacher/submissions/?challenge={challenge.pk}").json()["results"]
     )
-    assert {s["user_id"] for s in teachers} == {student.pk, someone.pk}
+    assert {s["user"]["id"] for s in teachers} == {student.pk, someone.pk}
     # the teacher sees the hidden tests' messages too
     assert any(r["hidden"] and "message" in r for s in teachers for r in s["results"])
     assert auth_client(other_teacher).get("/api/v1/teacher/submissions/").json()["results"] == []

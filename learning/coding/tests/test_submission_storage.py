@@ -136,7 +136,7 @@ def test_a_hidden_tests_output_never_cuts_a_visible_ones(auth_client, student, m
     )
     response = submit(auth_client(student), challenge, "console.log(readline())")
     hidden, shown = response.json()["results"]
-    assert set(hidden) == {"test_id", "hidden", "passed"}
+    assert hidden == {"test_id": hidden["test_id"], "hidden": True, "outcome": "failed", "passed": False}
     assert shown["passed"] is True and shown["output_truncated"] is False
     assert shown["stdout"] == [{"level": "log", "text": "v" * 60}]
     stored_hidden = Submission.objects.get().results[0]
@@ -202,7 +202,9 @@ def test_learner_never_gets_a_hidden_tests_time(auth_client, student, teacher, m
     created = response.json()
     assert created["passed"] is True
     assert created["wall_ms"] == 0.0  # nothing visible was timed
-    assert created["results"] == [{"test_id": only_hidden.tests.get().pk, "hidden": True, "passed": True}]
+    assert created["results"] == [
+        {"test_id": only_hidden.tests.get().pk, "hidden": True, "outcome": "passed", "passed": True}
+    ]
     assert mine(client, only_hidden)[0]["wall_ms"] == 0.0
     # the teacher still sees the whole time and each test's own
     (seen,) = teachers_view(auth_client(teacher), only_hidden)

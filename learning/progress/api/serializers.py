@@ -4,6 +4,7 @@ import uuid
 from django.conf import settings
 from rest_framework import serializers
 
+from learning.accounts.api.serializers import StaffUserSummarySerializer
 from site_config.api.ids import MAX_ID, IdField
 
 from ..models import EventType
@@ -98,9 +99,9 @@ class EventResultSerializer(serializers.Serializer):
 
 
 class IngestResponseSerializer(serializers.Serializer):
-    accepted = serializers.IntegerField()
-    duplicates = serializers.IntegerField()
-    rejected = serializers.IntegerField()
+    accepted = serializers.IntegerField(help_text="Events of the batch recorded now.")
+    duplicates = serializers.IntegerField(help_text="Events already recorded earlier (same event_id).")
+    rejected = serializers.IntegerField(help_text="Events refused (see their results[i].code).")
     results = EventResultSerializer(many=True)
 
 
@@ -124,13 +125,33 @@ class CourseRefSerializer(serializers.Serializer):
     slug = serializers.CharField()
 
 
+_REQUIRED_LESSONS = (
+    "Published required lessons of the {what} (optional lessons never count toward progress or "
+    "completion; the course's `lesson_count` counts both)."
+)
+_REQUIRED_COMPLETED = "Of those required lessons, how many the {who} has completed."
+_PERCENT = "required_completed_count / required_lesson_count x 100, one decimal (0 when there are none)."
+
+
+def _required_lesson_count_field(what: str = "course"):
+    return serializers.IntegerField(help_text=_REQUIRED_LESSONS.format(what=what))
+
+
+def _required_completed_count_field(who: str = "learner"):
+    return serializers.IntegerField(help_text=_REQUIRED_COMPLETED.format(who=who))
+
+
+def _percent_field():
+    return serializers.FloatField(help_text=_PERCENT)
+
+
 class EnrollmentSerializer(serializers.Serializer):
     course = CourseRefSerializer()
     enrolled_at = serializers.DateTimeField()
     last_activity_at = serializers.DateTimeField(allow_null=True)
-    done = serializers.IntegerField()
-    total = serializers.IntegerField()
-    percent = serializers.FloatField()
+    required_completed_count = _required_completed_count_field()
+    required_lesson_count = _required_lesson_count_field()
+    percent = _percent_field()
     completed_at = serializers.DateTimeField(allow_null=True)
     resume = ResumeSerializer()
 
@@ -138,32 +159,47 @@ class EnrollmentSerializer(serializers.Serializer):
 class ModuleProgressSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
-    done = serializers.IntegerField()
-    total = serializers.IntegerField()
+    required_completed_count = _required_completed_count_field()
+    required_lesson_count = _required_lesson_count_field("module")
+
+
+class CompletionStatsSerializer(serializers.Serializer):
+    """Kept with the course's completion record, as of the moment it was completed."""
+
+    required_lesson_count = serializers.IntegerField(
+        source="required_lessons", help_text="Required lessons the course had when it was completed."
+    )
+    completed_lesson_count = serializers.IntegerField(
+        source="lessons_completed",
+        help_text="Lessons the learner had completed then, required and optional.",
+    )
+    first_completed_at = serializers.DateTimeField()
+    last_completed_at = serializers.DateTimeField()
+    event_count = serializers.IntegerField(
+        source="events_recorded", help_text="Progress events recorded for the course by then."
+    )
 
 
 class CourseProgressSerializer(serializers.Serializer):
     course_id = serializers.IntegerField()
     enrolled = serializers.BooleanField()
-    done = serializers.IntegerField()
-    total = serializers.IntegerField()
-    percent = serializers.FloatField()
+    required_completed_count = _required_completed_count_field()
+    required_lesson_count = _required_lesson_count_field()
+    percent = _percent_field()
     completed_at = serializers.DateTimeField(allow_null=True)
-    completion_stats = serializers.JSONField(allow_null=True)
+    completion_stats = CompletionStatsSerializer(allow_null=True)
     modules = ModuleProgressSerializer(many=True)
     completed_lesson_ids = serializers.ListField(child=serializers.IntegerField())
 
 
 class LearnerProgressSerializer(serializers.Serializer):
-    user_id = serializers.IntegerField()
-    email = serializers.EmailField()
-    display_name = serializers.CharField()
+    user = StaffUserSummarySerializer()
     active = serializers.BooleanField()
     enrolled_at = serializers.DateTimeField()
     last_activity_at = serializers.DateTimeField(allow_null=True)
-    done = serializers.IntegerField()
-    total = serializers.IntegerField()
-    percent = serializers.FloatField()
+    required_completed_count = _required_completed_count_field()
+    required_lesson_count = _required_lesson_count_field()
+    percent = _percent_field()
     completed_at = serializers.DateTimeField(allow_null=True)
 
 

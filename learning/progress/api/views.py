@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from learning.accounts.permissions import IsTeacherOrAdmin, IsVerified
 
 from .. import selectors, services
+from ..models import Enrollment
 from . import serializers as s
 
 
@@ -115,8 +116,12 @@ class EnrollmentView(LearnerView):
 class MyCoursesView(GenericAPIView):
     permission_classes = [IsAuthenticated, IsVerified]
     serializer_class = s.EnrollmentSerializer
+    queryset = Enrollment.objects.none()  # the schema's model; get() reads through the selectors
 
-    @extend_schema(summary="My courses with progress and the lesson to resume")
+    @extend_schema(
+        summary="My courses with progress and the lesson to resume",
+        responses=s.EnrollmentSerializer(many=True),
+    )
     def get(self, request):
         page = self.paginate_queryset(selectors.enrollment_list_for_user(user=request.user))
         progress = selectors.progress_for_courses(user=request.user, courses=[e.course for e in page])
@@ -128,8 +133,8 @@ class MyCoursesView(GenericAPIView):
                     "course": _course_ref(enrollment.course),
                     "enrolled_at": enrollment.enrolled_at,
                     "last_activity_at": enrollment.last_activity_at,
-                    "done": p.done,
-                    "total": p.total,
+                    "required_completed_count": p.done,
+                    "required_lesson_count": p.total,
                     "percent": p.percent,
                     "completed_at": p.completion.completed_at if p.completion else None,
                     "resume": p.resume(),
@@ -163,8 +168,8 @@ class CourseProgressView(LearnerView):
         body = {
             "course_id": course.pk,
             "enrolled": course.enrollments.filter(user=request.user, active=True).exists(),
-            "done": progress.done,
-            "total": progress.total,
+            "required_completed_count": progress.done,
+            "required_lesson_count": progress.total,
             "percent": progress.percent,
             "completed_at": progress.completion.completed_at if progress.completion else None,
             "completion_stats": progress.completion.stats if progress.completion else None,
@@ -180,8 +185,12 @@ class TeacherCourseProgressView(GenericAPIView):
 
     permission_classes = [IsAuthenticated, IsTeacherOrAdmin]
     serializer_class = s.LearnerProgressSerializer
+    queryset = Enrollment.objects.none()  # the schema's model; get() reads through the selectors
 
-    @extend_schema(summary="Progress of the learners in a course I teach")
+    @extend_schema(
+        summary="Progress of the learners in a course I teach",
+        responses=s.LearnerProgressSerializer(many=True),
+    )
     def get(self, request, course_id: int):
         course = selectors.teachable_course_get(user=request.user, course_id=course_id)
         page = self.paginate_queryset(selectors.learner_progress_list_for_course(course=course))

@@ -82,8 +82,16 @@ def test_resume_of_a_hidden_course_is_404(learner, course, admin_user):
 def test_course_progress_per_module(learner, course, lessons):
     post(learner, [event(lessons[0].pk), event(lessons[1].pk), event(lessons[2].pk, "lesson_started")])
     body = learner.get(f"/api/v1/courses/{course.pk}/progress/").json()
-    assert (body["done"], body["total"], body["percent"], body["enrolled"]) == (2, 4, 50.0, True)
-    assert [(m["done"], m["total"]) for m in body["modules"]] == [(2, 2), (0, 2)]
+    assert (
+        body["required_completed_count"],
+        body["required_lesson_count"],
+        body["percent"],
+        body["enrolled"],
+    ) == (2, 4, 50.0, True)
+    assert [(m["required_completed_count"], m["required_lesson_count"]) for m in body["modules"]] == [
+        (2, 2),
+        (0, 2),
+    ]
     assert sorted(body["completed_lesson_ids"]) == sorted([lessons[0].pk, lessons[1].pk])
     assert body["completed_at"] is None
 
@@ -91,7 +99,7 @@ def test_course_progress_per_module(learner, course, lessons):
 def test_my_courses_shows_percent_activity_and_resume(learner, course, lessons):
     post(learner, [event(lessons[0].pk)])
     [row] = learner.get("/api/v1/me/courses/").json()["results"]
-    assert (row["done"], row["total"], row["percent"]) == (1, 4, 25.0)
+    assert (row["required_completed_count"], row["required_lesson_count"], row["percent"]) == (1, 4, 25.0)
     assert row["last_activity_at"] is not None
     assert row["resume"]["lesson"]["id"] == lessons[1].pk
 
@@ -102,7 +110,7 @@ def test_learners_only_ever_see_their_own_progress(learner, course, lessons, aut
         email="b@example.com", password="x-Strong-pass-1", email_verified=True
     )
     client = auth_client(other)
-    assert client.get(f"/api/v1/courses/{course.pk}/progress/").json()["done"] == 0
+    assert client.get(f"/api/v1/courses/{course.pk}/progress/").json()["required_completed_count"] == 0
     r = resume(client, course)
     assert (r["state"], r["position"]) == ("not_started", None)
     assert client.get("/api/v1/me/courses/").json()["results"] == []
@@ -118,7 +126,12 @@ def test_teacher_progress_view_access(who, status, learner, student, course, aut
     assert response.status_code == status, response.content
     if status == 200:
         [row] = response.json()["results"]
-        assert (row["user_id"], row["email"], row["done"], row["total"]) == (student.pk, student.email, 0, 4)
+        assert (
+            row["user"]["id"],
+            row["user"]["email"],
+            row["required_completed_count"],
+            row["required_lesson_count"],
+        ) == (student.pk, student.email, 0, 4)
 
 
 @pytest.mark.usefixtures("uncached_users")
@@ -140,7 +153,7 @@ def test_teacher_progress_view_runs_constant_queries(
         client.get(url)  # warm: per-user caches (the JWT user) must not count as the view's queries
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(url)
-        assert all(row["done"] == 1 for row in response.json()["results"])
+        assert all(row["required_completed_count"] == 1 for row in response.json()["results"])
         return len(ctx.captured_queries), len(response.json()["results"])
 
     add_learners(2, 0)
