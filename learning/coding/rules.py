@@ -66,8 +66,9 @@ def file_language(name: str, language: str = "") -> str:
 
 PASSED, FAILED = "passed", "failed"
 # A test that did not pass ends one of these ways: its assertion or expected output
-# did not hold (`failed`), or the program itself stopped with a run status (protocol
-# STATUSES other than ok: error, timeout, memory_limit, output_limit).
+# did not hold (`failed`), the test threw something else (`error`: the sandbox reports
+# that test with status error), or the program itself stopped with a run status
+# (protocol STATUSES other than ok: error, timeout, memory_limit, output_limit).
 TEST_OUTCOMES = (PASSED, FAILED, "error", "timeout", "memory_limit", "output_limit")
 
 

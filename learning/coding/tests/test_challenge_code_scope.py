@@ -75,7 +75,7 @@ def test_freecodecamp_repeat_a_string(auth_client, teacher, student, lesson):
 
     # the author's check runs the same way against the reference solution
     check = auth_client(teacher).post(f"/api/v1/teacher/challenges/{challenge_id}/check/").json()
-    assert [t["passed"] for t in check["tests"]] == [True] * 5
+    assert [t["passed"] for t in check["results"]] == [True] * 5
 
 
 def test_code_is_the_entry_file_exactly_and_read_only(auth_client, teacher, student, lesson):
