@@ -54,6 +54,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "CourseLevelEnum": "cms.models.CourseLevel.choices",
+        # two `language` choice sets: the starter files' (cms.blocks) and what the sandbox runs
+        "SandboxLanguageEnum": "learning.coding.sandbox.protocol.SUPPORTED_LANGUAGES",
         "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
