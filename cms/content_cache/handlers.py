@@ -1,0 +1,91 @@
+"""The content cache's side of the event bus, and its warm-up.
+
+`ContentPublished` / `ContentUnpublished` (learning/events) name the course whose
+learner view changed. The handler runs in-process right after the publishing
+transaction commits (so before the publishing request answers): it gives the course
+and the catalog new version tokens, which is all invalidation takes, and queues the
+warm-up job that renders the course again so the first learner after a publish does
+not pay for it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from learning.events import ContentPublished, ContentUnpublished, DomainEvent, bus
+
+from . import store
+
+log = logging.getLogger("mrict.content_cache")
+
+
+def on_content_changed(event: DomainEvent) -> None:
+    if not store.enabled():
+        return
+    store.bump([store.course_scope(event.course_id), store.CATALOG])
+    from django_q.tasks import async_task
+
+    async_task(
+        "cms.content_cache.handlers.warm_course",
+        event.course_id,
+        task_name=f"content-cache-warm:{event.course_id}",
+    )
+
+
+def subscribe() -> None:
+    """Called from CmsConfig.ready(); idempotent like bus.subscribe."""
+    bus.subscribe(ContentPublished, on_content_changed)
+    bus.subscribe(ContentUnpublished, on_content_changed)
+
+
+def warm_course(course_id: int) -> int:
+    """The job: render the course with its outline, each of its visible lessons and the
+    catalog's first page (for each base URL the catalog was last served on) into the
+    cache. Returns how many responses it rendered or found warm. A course that is no
+    longer visible only warms the catalog."""
+    from django.http import Http404
+
+    import cms.content_cache as content_cache
+    from cms.models import CoursePage
+    from cms.selectors import published_lessons_of_course, visible_course_id
+
+    if not store.enabled():
+        return 0
+    count = 0
+    for base_url in store.base_urls():
+        try:
+            content_cache.catalog_entry(base_url, "")
+            count += 1
+        except Exception:  # a host no longer allowed, say: never fail the warm-up for it
+            log.warning("catalog warm-up failed", extra={"base_url": base_url}, exc_info=True)
+    if visible_course_id(page_id=course_id, model=CoursePage) is None:
+        return count
+    try:
+        content_cache.course_entry(course_id)
+        count += 1
+        course = CoursePage.objects.get(pk=course_id)
+        for lesson_id in published_lessons_of_course(course).values_list("pk", flat=True):
+            content_cache.lesson_entry(lesson_id, course_id)
+            count += 1
+    except Http404:  # unpublished while we were warming: the next read renders (and 404s)
+        pass
+    return count
+
+
+def warm_all(*, progress=None) -> int:
+    """Every published course (the `warm_content_cache` command); `progress(course)` is
+    called after each."""
+    from cms.selectors import course_list_for_user
+
+    count = 0
+    for course in course_list_for_user(user=None).only("pk", "title"):
+        count += warm_course(course.pk)
+        if progress is not None:
+            progress(course)
+    return count
+
+
+def visible_courses_count() -> int:
+    from cms.selectors import course_list_for_user
+
+    return course_list_for_user(user=None).count()
