@@ -32,10 +32,52 @@ def on_content_changed(event: DomainEvent) -> None:
     )
 
 
+def _bump_now_and_after_commit(scopes: list[str]) -> None:
+    """Now (this transaction's own next read is fresh) and again after commit (a request
+    that rendered the old rows in between put them under the first new token only)."""
+    from django.db import transaction
+
+    store.bump(scopes)
+    transaction.on_commit(lambda: store.bump(scopes))
+
+
+def on_owner_row_changed(sender, instance, **kwargs) -> None:
+    """A course's owners (shown by name in the course detail) are not content: they
+    change without a publish (cms.services.course_owners_set)."""
+    if store.enabled():
+        _bump_now_and_after_commit([store.course_scope(instance.coursepage_id)])
+
+
+def on_user_saved(sender, instance, created=False, update_fields=None, **kwargs) -> None:
+    """An owner's public name is in the course detail: a save that may change it bumps
+    the courses they own (one query; saves of other fields, e.g. last_login, skip it)."""
+    if created or not store.enabled():
+        return
+    if update_fields is not None and "display_name" not in update_fields:
+        return
+    from cms.models import CoursePage
+
+    course_ids = CoursePage.owners.through.objects.filter(user_id=instance.pk).values_list(
+        "coursepage_id", flat=True
+    )
+    scopes = [store.course_scope(course_id) for course_id in course_ids]
+    if scopes:
+        _bump_now_and_after_commit(scopes)
+
+
 def subscribe() -> None:
-    """Called from CmsConfig.ready(); idempotent like bus.subscribe."""
+    """Called from CmsConfig.ready(); idempotent (bus.subscribe, dispatch_uid)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import post_delete, post_save
+
+    from cms.models import CoursePage
+
     bus.subscribe(ContentPublished, on_content_changed)
     bus.subscribe(ContentUnpublished, on_content_changed)
+    through = CoursePage.owners.through
+    post_save.connect(on_owner_row_changed, sender=through, dispatch_uid="content_cache_owner_saved")
+    post_delete.connect(on_owner_row_changed, sender=through, dispatch_uid="content_cache_owner_deleted")
+    post_save.connect(on_user_saved, sender=get_user_model(), dispatch_uid="content_cache_user_saved")
 
 
 def warm_course(course_id: int) -> int:

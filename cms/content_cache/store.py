@@ -62,11 +62,12 @@ def versions(scopes: list[str]) -> list[str]:
     from cms.models import ContentVersion
 
     found = dict(ContentVersion.objects.filter(scope__in=scopes).values_list("scope", "token"))
-    for scope in scopes:
-        if scope not in found:
-            found[scope] = ContentVersion.objects.get_or_create(scope=scope, defaults={"token": new_token()})[
-                0
-            ].token
+    missing = [scope for scope in scopes if scope not in found]
+    if missing:  # two more queries, whatever their number
+        ContentVersion.objects.bulk_create(
+            [ContentVersion(scope=scope, token=new_token()) for scope in missing], ignore_conflicts=True
+        )
+        found |= dict(ContentVersion.objects.filter(scope__in=missing).values_list("scope", "token"))
     return [found[scope] for scope in scopes]
 
 

@@ -396,3 +396,19 @@ def test_cache_off_renders_every_time(settings, build_course, auth_client, stude
     services.course_update(user=teacher, course=course, title="After")
     services.page_publish(user=admin_user, page=course)
     assert client.get(f"/api/v1/courses/{course.pk}/").json()["title"] == "After"
+
+
+def test_owner_changes_reach_the_cached_course(
+    build_course, auth_client, student, teacher, other_teacher, admin_user
+):
+    """Owners are not content (no publish): their rows and public names bump the course."""
+    course = build_course()
+    client = auth_client(student)
+    assert [o["id"] for o in client.get(f"/api/v1/courses/{course.pk}/").json()["owners"]] == [teacher.pk]
+    services.course_owners_set(actor=admin_user, course=course, owners=[other_teacher.pk])
+    assert [o["id"] for o in client.get(f"/api/v1/courses/{course.pk}/").json()["owners"]] == [
+        other_teacher.pk
+    ]
+    other_teacher.display_name = "Grace"
+    other_teacher.save()
+    assert client.get(f"/api/v1/courses/{course.pk}/").json()["owners"][0]["name"] == "Grace"
