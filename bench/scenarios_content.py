@@ -179,7 +179,8 @@ SCENARIOS = [
     ),
     Scenario(
         "content: publish, then read (stale reads in errors)",
-        "/api/v1/authoring/pages/",
+        "/api/v1/authoring/pages/{id}/publish/, then learner reads",
+        method="POST",
         runner=publish_then_read,
         tags=("content",),
     ),

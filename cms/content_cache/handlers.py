@@ -41,11 +41,12 @@ def _bump_now_and_after_commit(scopes: list[str]) -> None:
     transaction.on_commit(lambda: store.bump(scopes))
 
 
-def on_owner_row_changed(sender, instance, **kwargs) -> None:
+def course_owners_changed(course_id: int) -> None:
     """A course's owners (shown by name in the course detail) are not content: they
-    change without a publish (cms.services.course_owners_set)."""
+    change without a publish, so the owners services call this (the owners table is an
+    auto-created m2m table, for which Django sends no save or delete signals)."""
     if store.enabled():
-        _bump_now_and_after_commit([store.course_scope(instance.coursepage_id)])
+        _bump_now_and_after_commit([store.course_scope(course_id)])
 
 
 def on_user_saved(sender, instance, created=False, update_fields=None, **kwargs) -> None:
@@ -68,15 +69,10 @@ def on_user_saved(sender, instance, created=False, update_fields=None, **kwargs)
 def subscribe() -> None:
     """Called from CmsConfig.ready(); idempotent (bus.subscribe, dispatch_uid)."""
     from django.contrib.auth import get_user_model
-    from django.db.models.signals import post_delete, post_save
-
-    from cms.models import CoursePage
+    from django.db.models.signals import post_save
 
     bus.subscribe(ContentPublished, on_content_changed)
     bus.subscribe(ContentUnpublished, on_content_changed)
-    through = CoursePage.owners.through
-    post_save.connect(on_owner_row_changed, sender=through, dispatch_uid="content_cache_owner_saved")
-    post_delete.connect(on_owner_row_changed, sender=through, dispatch_uid="content_cache_owner_deleted")
     post_save.connect(on_user_saved, sender=get_user_model(), dispatch_uid="content_cache_user_saved")
 
 
