@@ -63,11 +63,10 @@ def _entry(name: str, scopes: list[str], render: Callable[[], bytes]) -> bytes:
     we render, the entry goes under the old token and is never read again."""
     if not store.enabled():
         return render()
-    key = f"{name}:{':'.join(store.versions(scopes))}"
-    raw = store.get(key)
+    tokens, raw = store.get_versioned(name, scopes)
     if raw is None:
         raw = render()
-        store.put(key, raw)
+        store.put(f"{name}:{':'.join(tokens)}", raw)
     return raw
 
 

@@ -18,6 +18,7 @@ render but never serve stale content.
 
 from __future__ import annotations
 
+import functools
 import secrets
 
 from django.conf import settings
@@ -87,6 +88,33 @@ def bump(scopes: list[str]) -> None:
 
 
 # --- entries ------------------------------------------------------------------------------
+
+# The tokens and the entry they name in one round trip (a hit is then one call).
+_GET_VERSIONED = """
+local tokens = redis.call('MGET', unpack(KEYS))
+for i = 1, #tokens do
+  if not tokens[i] then return {tokens, false} end
+end
+return {tokens, redis.call('GET', ARGV[1] .. table.concat(tokens, ':'))}
+"""
+
+
+@functools.cache
+def _get_versioned_script(client):
+    return client.register_script(_GET_VERSIONED)
+
+
+def get_versioned(name: str, scopes: list[str]) -> tuple[list[str], bytes | None]:
+    """The current tokens of `scopes` and the entry `name:<tokens>` (None on a miss)."""
+    client = redis_client()
+    if client is not None:
+        found = _get_versioned_script(client)(
+            keys=[_redis_key(f"v:{scope}") for scope in scopes], args=[_redis_key(f"e:{name}:")]
+        )
+        if len(found[0]) == len(scopes) and all(found[0]):
+            return [token.decode() for token in found[0]], found[1]
+    tokens = versions(scopes)
+    return tokens, get(f"{name}:{':'.join(tokens)}")
 
 
 def get(name: str) -> bytes | None:
