@@ -20,6 +20,7 @@ log = logging.getLogger("mrict.content_cache")
 
 
 def on_content_changed(event: DomainEvent) -> None:
+    _reindex_course(event.course_id)
     if not store.enabled():
         return
     store.bump([store.course_scope(event.course_id), store.CATALOG])
@@ -30,6 +31,21 @@ def on_content_changed(event: DomainEvent) -> None:
         event.course_id,
         task_name=f"content-cache-warm:{event.course_id}",
     )
+
+
+def _reindex_course(course_id: int) -> None:
+    """Catalog search reads Wagtail's search index. Wagtail indexes a page from its
+    post_save signal, which fires before modelcluster commits the page's tags, so a
+    publish that changes tags would be searchable by the old ones until the next save;
+    indexing the course again here (after commit, before the bump) makes the next
+    search see what was published."""
+    from wagtail.search.index import insert_or_update_object
+
+    from cms.models import CoursePage
+
+    course = CoursePage.objects.filter(pk=course_id).first()
+    if course is not None:
+        insert_or_update_object(course)
 
 
 def _bump_now_and_after_commit(scopes: list[str]) -> None:

@@ -414,3 +414,16 @@ def test_owner_changes_reach_the_cached_course(
     other_teacher.display_name = "Grace"
     other_teacher.save()
     assert client.get(f"/api/v1/courses/{course.pk}/").json()["owners"][0]["name"] == "Grace"
+
+
+def test_search_sees_the_tags_of_the_last_publish(
+    build_course, auth_client, student, teacher, admin_user, django_capture_on_commit_callbacks
+):
+    course = build_course(title="Layout", tags=["css"])
+    client = auth_client(student)
+    assert client.get("/api/v1/courses/?search=flexbox").json()["count"] == 0
+    services.course_update(user=teacher, course=course, tags=["css", "flexbox"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.page_publish(user=admin_user, page=course)
+        bus.publish(_published(course))
+    assert [c["id"] for c in client.get("/api/v1/courses/?search=flexbox").json()["results"]] == [course.pk]
