@@ -40,6 +40,12 @@ class Scenario:
     # before the load; may put values in ctx.data, which reach Lua as BENCH_<KEY>.
     setup: Callable[[Context], None] | None = None
     tags: tuple[str, ...] = ()
+    # Extra request headers (e.g. If-None-Match), resolved after setup.
+    headers: dict[str, str] | Callable[[Context], dict[str, str]] | None = None
+    # A row that is not a wrk run (a sequence of API calls, a job timed in process):
+    # called with (ctx, duration_s), returns the row's numbers (rps, p50_ms, p95_ms,
+    # p99_ms, errors, non2xx, and optionally a `note`).
+    runner: Callable[[Context, int], dict] | None = None
 
     def resolve_path(self, ctx: Context) -> str:
         return self.path(ctx) if callable(self.path) else self.path
@@ -47,9 +53,14 @@ class Scenario:
     def resolve_body(self, ctx: Context) -> str | None:
         return self.body(ctx) if callable(self.body) else self.body
 
+    def resolve_headers(self, ctx: Context) -> dict[str, str]:
+        return (self.headers(ctx) if callable(self.headers) else self.headers) or {}
+
+
+CEILING = "ceiling: bare DRF endpoint"
 
 SCENARIOS: list[Scenario] = [
-    Scenario("ceiling: bare DRF endpoint", "/api/v1/ping/", tags=("core",)),
+    Scenario(CEILING, "/api/v1/ping/", tags=("core",)),
     Scenario("health: live", "/health/live", tags=("core",)),
 ]
 

@@ -10,3 +10,7 @@ class CmsConfig(AppConfig):
         from . import events
 
         events.connect()
+
+        from cms.content_cache.handlers import subscribe
+
+        subscribe()  # the content cache hears ContentPublished / ContentUnpublished

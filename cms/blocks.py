@@ -206,8 +206,14 @@ class AttachmentBlock(blocks.StructBlock):
     def get_api_representation(self, value, context=None):
         document = value.get("document")
         user, grant = _caller_from_context(context)
+        representation = document_api_representation(document, user=user, grant=grant)
+        url_for = (context or {}).get("document_url")
+        if representation is not None and url_for is not None:
+            # The content cache renders one body for every caller with a marker in
+            # place of the caller's token, and fills it in per request.
+            representation["url"] = url_for(document)
         return {
-            "document": document_api_representation(document, user=user, grant=grant),
+            "document": representation,
             "title": value.get("title") or (document.title if document else ""),
         }
 

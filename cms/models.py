@@ -108,6 +108,7 @@ class CoursePage(CourseTreePermissionsMixin, HeadlessMixin, Page):
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
         index.FilterField("level"),
     ]
 
@@ -200,3 +201,20 @@ class LessonPage(CourseTreePermissionsMixin, HeadlessMixin, Page):
             for child in self.starter_code
             if child.block_type == "file"
         ]
+
+
+class ContentVersion(models.Model):
+    """The content cache's version tokens when there is no Redis (cms.content_cache).
+
+    Cached learner responses are keyed by a token per course and one for the catalog;
+    a publish replaces the token, so old entries are never read again. With REDIS_URL
+    the tokens live in Redis (no query on a cache hit); without it they live here, so
+    that every process of the embedded default (the web server and the job worker that
+    runs scheduled publishing) sees a bump at once: a per-process local-memory token
+    could not be bumped by another process."""
+
+    scope = models.CharField(max_length=64, unique=True, help_text="catalog, or course:<id>")
+    token = models.CharField(max_length=32)
+
+    def __str__(self):
+        return f"{self.scope}={self.token}"

@@ -13,8 +13,11 @@ Every list selector runs a fixed number of queries whatever its size (no N+1).
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.core.signing import BadSignature, SignatureExpired
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
@@ -61,12 +64,22 @@ def course_list_for_user(
     if tag:
         queryset = queryset.filter(tags__slug=tag)
     if search:
-        queryset = queryset.filter(
-            Q(title__icontains=search) | Q(summary__icontains=search) | Q(tags__name__iexact=search)
-        )
+        queryset = queryset.filter(pk__in=course_search_ids(search))
     if tag or search:
         queryset = queryset.distinct()
     return queryset.prefetch_related("tags", _cover_image_prefetch()).order_by("path")
+
+
+SEARCH_MAX_HITS = 1000
+
+
+def course_search_ids(search: str) -> list[int]:
+    """Ids of live courses matching every word of `search` in their title, summary or
+    tags, through Wagtail's search backend (WAGTAILSEARCH_BACKENDS: the database backend
+    uses PostgreSQL full text search, SQLite FTS5 elsewhere); the index is kept by
+    Wagtail on every page save, so it holds what is published. One query."""
+    hits = CoursePage.objects.live().search(search, operator="and", order_by_relevance=False)
+    return [page.pk for page in hits[:SEARCH_MAX_HITS]]
 
 
 def course_get_for_user(*, user, course_id: int) -> CoursePage:
@@ -135,6 +148,56 @@ def lesson_neighbours(lesson: LessonPage, course: CoursePage) -> tuple[dict | No
     previous = outline[position - 1] if position > 0 else None
     following = outline[position + 1] if position + 1 < len(outline) else None
     return previous, following
+
+
+def visible_course_id(*, page_id: int, model: type[Page]) -> int | None:
+    """For a course or lesson page id: the id of its course when the page is of `model`
+    and visible to learners (the rule above), else None. One query."""
+    ref = visible_course_ref(page_id=page_id, model=model)
+    return ref[0] if ref else None
+
+
+def visible_course_ref(*, page_id: int, model: type[Page]) -> tuple[int, str] | None:
+    """(course id, course path) for a visible course or lesson page id, else None. One
+    query, without the page type's own table: the content cache and the progress reads
+    ask it on every request, so its SQL is compiled once per page type and only the id
+    changes (building the ORM query cost more than running it)."""
+    if not 0 < page_id <= 2**31 - 1:  # page ids are 32-bit integers
+        return None
+    sql, params = _visible_course_id_sql(model)
+    params = [page_id if p == _ID_PLACEHOLDER else p for p in params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None or row[1] is None:
+        return None
+    return row[1], row[2][: COURSE_DEPTH * Page.steplen]
+
+
+_ID_PLACEHOLDER = -424242  # no page has a negative id
+
+
+@functools.cache
+def _visible_course_id_sql(model: type[Page]) -> tuple[str, tuple]:
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import OuterRef, Subquery
+
+    depth = {CoursePage: COURSE_DEPTH, LessonPage: MODULE_DEPTH + 1}[model]
+    content_type = ContentType.objects.get_for_model(model)
+    course = Page.objects.filter(path=Substr(OuterRef("path"), 1, COURSE_DEPTH * Page.steplen)).values("pk")[
+        :1
+    ]
+    queryset = (
+        with_live_ancestors(
+            Page.objects.filter(pk=_ID_PLACEHOLDER, depth=depth, live=True, content_type=content_type), depth
+        )
+        .annotate(course_id=Subquery(course))
+        .order_by()
+        .values_list("pk", "course_id", "path")
+    )
+    sql, params = queryset.query.sql_with_params()
+    assert list(params).count(_ID_PLACEHOLDER) == 1
+    return sql, tuple(params)
 
 
 # --- authoring ---------------------------------------------------------------------

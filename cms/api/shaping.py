@@ -15,10 +15,13 @@ def _ref(page) -> dict:
     return {"id": page.pk, "title": page.title, "slug": page.slug}
 
 
-def body_json(lesson: LessonPage, *, user=None, document_grant: bool = False) -> list[dict]:
+def body_json(
+    lesson: LessonPage, *, user=None, document_grant: bool = False, document_url=None
+) -> list[dict]:
     """The StreamField rendered to JSON through each block's get_api_representation.
-    Attachment URLs are signed for `user` (or granted to the preview's token holder)."""
-    context = {"user": user, "document_grant": document_grant}
+    Attachment URLs are signed for `user` (or granted to the preview's token holder), or
+    made by `document_url(document)` (the content cache's per-caller marker)."""
+    context = {"user": user, "document_grant": document_grant, "document_url": document_url}
     return lesson.body.stream_block.get_api_representation(lesson.body, context)
 
 
@@ -41,7 +44,7 @@ def course_with_outline(course: CoursePage) -> CoursePage:
     return course
 
 
-def lesson_detail(lesson: LessonPage, *, user=None) -> dict:
+def lesson_detail(lesson: LessonPage, *, user=None, document_url=None) -> dict:
     course = selectors.lesson_course(lesson)
     module = selectors.lesson_module(lesson)
     previous, following = selectors.lesson_neighbours(lesson, course)
@@ -53,7 +56,7 @@ def lesson_detail(lesson: LessonPage, *, user=None) -> dict:
         "module": _ref(module),
         "required": lesson.required,
         "estimated_minutes": lesson.estimated_minutes,
-        "body": body_json(lesson, user=user),
+        "body": body_json(lesson, user=user, document_url=document_url),
         "starter_files": lesson.starter_files(),
         "previous": previous,
         "next": following,

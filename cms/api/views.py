@@ -21,7 +21,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import APIView
 from wagtail.models import Page
 
-from cms import selectors, services
+from cms import content_cache, selectors, services
 from cms.api import serializers as s
 from cms.api import shaping
 from cms.models import CourseLevel, CoursePage, LessonPage, ModulePage
@@ -83,27 +83,30 @@ class CourseListView(ListAPIView):
         tags=CONTENT,
         summary="Course catalog",
         description="Published courses in catalog order, paginated. Drafts and unpublished courses never "
-        "appear.",
+        "appear. `search` goes through the search index (whole words, all of them). Served from the "
+        "content cache with a strong `ETag` (send `If-None-Match` for a 304) and `Cache-Control: public, "
+        "max-age=CATALOG_MAX_AGE, stale-while-revalidate=CATALOG_STALE_WHILE_REVALIDATE`.",
         parameters=[
             OpenApiParameter("tag", str, description="Tag slug, e.g. `html`"),
             OpenApiParameter("level", str, enum=CourseLevel.values),
-            OpenApiParameter("search", str, description="Text in the title or summary, or a tag name"),
+            OpenApiParameter("search", str, description="Words in the title, summary or tags"),
         ],
     )
     def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        # Rendered once per publish by the view's own list() (content_cache.renders).
+        return content_cache.catalog_response(request)
 
 
 class CourseDetailView(ContentAPIView):
     @extend_schema(
         tags=CONTENT,
         summary="A published course with its outline",
-        description="The course and its published modules and lessons in order, in one response.",
+        description="The course and its published modules and lessons in order, in one response. "
+        "Strong `ETag` (304 on `If-None-Match`), `Cache-Control: private, no-cache`.",
         responses={200: s.CourseDetailSerializer},
     )
     def get(self, request, course_id: int):
-        course = selectors.course_get_for_user(user=request.user, course_id=course_id)
-        return Response(s.CourseDetailSerializer(shaping.course_with_outline(course)).data)
+        return content_cache.course_response(request, course_id=course_id)
 
 
 class LessonDetailView(ContentAPIView):
@@ -114,12 +117,12 @@ class LessonDetailView(ContentAPIView):
         summary="A published lesson",
         description="The body as structured JSON blocks (images with rendition URLs, attachments with "
         "download URLs, videos with an embeddable URL), the starter files, and the previous/next lesson "
-        "of the course. Needs a verified email.",
+        "of the course. Needs a verified email. Strong `ETag` (304 on `If-None-Match`), "
+        "`Cache-Control: private, no-cache`.",
         responses={200: s.LessonDetailSerializer},
     )
     def get(self, request, lesson_id: int):
-        lesson = selectors.lesson_get_for_user(user=request.user, lesson_id=lesson_id)
-        return Response(s.LessonDetailSerializer(shaping.lesson_detail(lesson, user=request.user)).data)
+        return content_cache.lesson_response(request, lesson_id=lesson_id)
 
 
 # --- headless preview ------------------------------------------------------------------------

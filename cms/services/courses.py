@@ -14,6 +14,7 @@ from wagtail.models import Page
 
 from learning.accounts.roles import Role, user_has_role
 
+from ..content_cache.handlers import course_owners_changed
 from ..models import CourseLevel, CoursePage, LessonPage, ModulePage
 from ..permissions import COURSE_OBJECT_PERMISSION, user_can_edit_course_cache_forget, user_is_content_admin
 from .input import PREREQUISITES_FEATURES, rich_text_clean, stream_input_clean
@@ -136,6 +137,7 @@ def course_owner_add(*, course: CoursePage, user) -> None:
     through.objects.get_or_create(coursepage_id=course.pk, user_id=user.pk)
     assign_perm(f"cms.{COURSE_OBJECT_PERMISSION}", user, course)
     user_can_edit_course_cache_forget(user)
+    course_owners_changed(course.pk)  # the course detail names its owners
 
 
 @transaction.atomic
@@ -165,6 +167,7 @@ def course_owners_set(*, actor, course: CoursePage, owners: Iterable[int]) -> li
     ):
         remove_perm(f"cms.{COURSE_OBJECT_PERMISSION}", user, course)
     through.objects.filter(coursepage_id=course.pk).exclude(user_id__in=owner_ids).delete()
+    course_owners_changed(course.pk)
     for user in users:
         course_owner_add(course=course, user=user)
     return users

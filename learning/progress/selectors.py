@@ -15,7 +15,7 @@ from wagtail.models import Page
 
 from cms.models import CoursePage, LessonPage
 from cms.permissions import COURSE_DEPTH, LESSON_DEPTH, MODULE_DEPTH
-from cms.selectors import course_list_for_user, courses_editable_by, with_live_ancestors
+from cms.selectors import courses_editable_by, with_live_ancestors
 
 from .models import CourseCompletion, Enrollment, LessonProgress
 
@@ -61,6 +61,59 @@ def visible_lessons_by_course(course_paths: list[str]) -> dict[str, list[LessonR
         ref = LessonRef(*row)
         grouped[ref.course_path].append(ref)
     return grouped
+
+
+@dataclass(frozen=True)
+class CourseRef:
+    """A visible course as progress reads need it: its id and tree path."""
+
+    pk: int
+    path: str
+
+
+@dataclass(frozen=True)
+class Outline:
+    """The published outline of a course, the part of a progress read that is the same
+    for every learner: its visible lessons and modules in tree order."""
+
+    lessons: list[LessonRef]
+    modules: list[tuple[int, str, str]]  # id, path, title
+
+
+def course_outlines(courses) -> dict[int, Outline]:
+    """The outline of each course, from the content cache (keyed by the course's content
+    version, so a publish is seen at once) or, for the ones not cached, two queries."""
+    from cms import content_cache
+
+    rows = content_cache.outline_rows(courses, load=_outline_rows_load)
+    return {
+        course_id: Outline([LessonRef(*lesson) for lesson in lessons], modules)
+        for course_id, (lessons, modules) in rows.items()
+    }
+
+
+def _outline_rows_load(courses) -> dict[int, tuple[list[tuple], list[tuple]]]:
+    """Plain tuples (what the cache keeps): lessons (id, path, title, slug, required) and
+    modules (id, path, title)."""
+    paths = [course.path for course in courses]
+    lessons = visible_lessons_by_course(paths)
+    modules: dict[str, list[tuple]] = defaultdict(list)
+    rows = (
+        with_live_ancestors(Page.objects.live().filter(depth=MODULE_DEPTH), MODULE_DEPTH)
+        .alias(_course_path=Substr("path", 1, COURSE_PATH_LEN))
+        .filter(_course_path__in=paths)
+        .order_by("path")
+        .values_list("id", "path", "title")
+    )
+    for row in rows:
+        modules[row[1][:COURSE_PATH_LEN]].append(tuple(row))
+    return {
+        course.pk: (
+            [(r.id, r.path, r.title, r.slug, r.required) for r in lessons.get(course.path, [])],
+            modules.get(course.path, []),
+        )
+        for course in courses
+    }
 
 
 def visible_lesson_courses(lesson_ids: set[int]) -> dict[int, int]:
@@ -178,24 +231,45 @@ class CourseProgress:
         return out
 
 
-def progress_for_courses(*, user, courses: list[CoursePage]) -> dict[int, CourseProgress]:
-    """Progress of `user` in each course. Three queries, whatever the counts."""
-    lessons = visible_lessons_by_course([course.path for course in courses])
+def progress_for_courses(*, user, courses: list[CoursePage | CourseRef]) -> dict[int, CourseProgress]:
+    """Progress of `user` in each course: the outlines from the content cache (two
+    queries when not cached), then the learner's own rows, two queries, whatever the
+    counts."""
+    outlines = course_outlines(courses)
+    ids = [course.pk for course in courses]
     states: dict[int, dict[int, LessonProgress]] = defaultdict(dict)
-    for row in LessonProgress.objects.filter(user=user, course__in=[c.pk for c in courses]):
+    for row in LessonProgress.objects.filter(user=user, course__in=ids).only(
+        "lesson_id", "course_id", "completed_at", "last_event_at", "position"
+    ):
         states[row.course_id][row.lesson_id] = row
     completions = {
-        c.course_id: c for c in CourseCompletion.objects.filter(user=user, course__in=[c.pk for c in courses])
+        c.course_id: c
+        for c in CourseCompletion.objects.filter(user=user, course__in=ids).only(
+            "course_id", "completed_at", "stats"
+        )
     }
-    return {
-        course.pk: CourseProgress(
+    progress = {}
+    for course in courses:
+        outline = outlines[course.pk]
+        progress[course.pk] = CourseProgress(
             course=course,
-            lessons=lessons.get(course.path, []),
+            lessons=outline.lessons,
             states=states.get(course.pk, {}),
             completion=completions.get(course.pk),
         )
-        for course in courses
-    }
+        progress[course.pk].modules = progress[course.pk].module_breakdown(outline.modules)
+    return progress
+
+
+def course_ref_visible_get(*, course_id: int) -> CourseRef:
+    """The published course a learner asks about (the catalog's rule), or 404. One
+    query, compiled once (cms.selectors.visible_course_ref)."""
+    from cms.selectors import visible_course_ref
+
+    ref = visible_course_ref(page_id=course_id, model=CoursePage)
+    if ref is None:
+        raise Http404("No such course.")
+    return CourseRef(*ref)
 
 
 def course_visible_get(*, user, course_id: int) -> CoursePage:
@@ -214,26 +288,31 @@ def course_visible_get(*, user, course_id: int) -> CoursePage:
 
 def enrollment_list_for_user(*, user) -> QuerySet[Enrollment]:
     """Active enrollments in courses the learner can still see, most recent activity first."""
+    visible_courses = with_live_ancestors(
+        Page.objects.live().filter(depth=COURSE_DEPTH), COURSE_DEPTH
+    ).values("pk")
     return (
-        Enrollment.objects.filter(
-            user=user, active=True, course__in=course_list_for_user(user=user).values("pk")
-        )
+        Enrollment.objects.filter(user=user, active=True, course__in=visible_courses)
         .select_related("course")
+        # only what the list shows: the course's id, path (its outline), title and slug
+        .only(
+            "enrolled_at",
+            "last_activity_at",
+            "course__id",
+            "course__path",
+            "course__title",
+            "course__slug",
+        )
         .order_by("-last_activity_at", "-enrolled_at", "pk")
     )
 
 
-def course_progress_get(*, user, course: CoursePage) -> CourseProgress:
-    progress = progress_for_courses(user=user, courses=[course])[course.pk]
-    modules = list(
-        with_live_ancestors(
-            Page.objects.live().filter(depth=MODULE_DEPTH, path__startswith=course.path), MODULE_DEPTH
-        )
-        .order_by("path")
-        .values_list("id", "path", "title")
-    )
-    progress.modules = progress.module_breakdown(modules)
-    return progress
+def course_progress_get(*, user, course: CoursePage | CourseRef) -> CourseProgress:
+    return progress_for_courses(user=user, courses=[course])[course.pk]
+
+
+def enrolled(*, user, course_id: int) -> bool:
+    return Enrollment.objects.filter(user=user, course_id=course_id, active=True).exists()
 
 
 def teachable_course_get(*, user, course_id: int) -> CoursePage:

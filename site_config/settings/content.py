@@ -44,3 +44,12 @@ CONTENT_STREAM_MAX_BLOCKS = env.int("CONTENT_STREAM_MAX_BLOCKS", default=300)
 CONTENT_STREAM_MAX_BYTES = env.int("CONTENT_STREAM_MAX_BYTES", default=512 * 1024)
 # Wagtail's workflow: publishing happens when the last review task approves.
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+
+# Content cache (cms/content_cache, docs/content-cache.md): learner reads of published
+# content rendered once per publish. Entries of old versions expire after this many
+# seconds (0 turns the cache off: every read renders).
+CONTENT_CACHE_SECONDS = env.int("CONTENT_CACHE_SECONDS", default=86400)
+# Cache-Control of the catalog (the same for every signed-in caller): how long a
+# browser or CDN may use it without asking, and serve it stale while it revalidates.
+CATALOG_MAX_AGE = env.int("CATALOG_MAX_AGE", default=30)
+CATALOG_STALE_WHILE_REVALIDATE = env.int("CATALOG_STALE_WHILE_REVALIDATE", default=60)

@@ -7,9 +7,11 @@ from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cms.content_cache.http import json_response
 from learning.accounts.permissions import IsTeacherOrAdmin, IsVerified
 
 from .. import selectors, services
@@ -112,6 +114,17 @@ class EnrollmentView(LearnerView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+def _private_json(request, data):
+    """A learner's own data, rendered once (the dicts already have the documented
+    shapes: the serializers are the schema, and a test holds the two in step), with a
+    strong ETag and `Cache-Control: private, no-cache` (cms/content_cache/http.py)."""
+    return json_response(request, _RENDERER.render(data))
+
+
+_RENDERER = JSONRenderer()
+_PRIVATE = "`Cache-Control: private, no-cache`, strong `ETag` (304 on `If-None-Match`)."
+
+
 @extend_schema(tags=["progress"])
 class MyCoursesView(GenericAPIView):
     permission_classes = [IsAuthenticated, IsVerified]
@@ -120,6 +133,7 @@ class MyCoursesView(GenericAPIView):
 
     @extend_schema(
         summary="My courses with progress and the lesson to resume",
+        description=_PRIVATE,
         responses=s.EnrollmentSerializer(many=True),
     )
     def get(self, request):
@@ -140,7 +154,7 @@ class MyCoursesView(GenericAPIView):
                     "resume": p.resume(),
                 }
             )
-        return self.get_paginated_response(s.EnrollmentSerializer(rows, many=True).data)
+        return _private_json(request, self.get_paginated_response(rows).data)
 
 
 @extend_schema(tags=["progress"])
@@ -149,34 +163,40 @@ class ResumeView(LearnerView):
         summary="The lesson to continue in a course",
         description=(
             "The last started and not completed lesson (with its position); else the next "
-            "uncompleted lesson in course order; else `state: completed`."
+            "uncompleted lesson in course order; else `state: completed`. " + _PRIVATE
         ),
         responses={200: s.ResumeSerializer},
     )
     def get(self, request, course_id: int):
-        course = selectors.course_visible_get(user=request.user, course_id=course_id)
+        course = selectors.course_ref_visible_get(course_id=course_id)
         progress = selectors.progress_for_courses(user=request.user, courses=[course])[course.pk]
-        return Response(s.ResumeSerializer(progress.resume()).data)
+        return _private_json(request, progress.resume())
 
 
 @extend_schema(tags=["progress"])
 class CourseProgressView(LearnerView):
-    @extend_schema(summary="My progress in a course, per module", responses={200: s.CourseProgressSerializer})
+    @extend_schema(
+        summary="My progress in a course, per module",
+        description=_PRIVATE,
+        responses={200: s.CourseProgressSerializer},
+    )
     def get(self, request, course_id: int):
-        course = selectors.course_visible_get(user=request.user, course_id=course_id)
+        course = selectors.course_ref_visible_get(course_id=course_id)
         progress = selectors.course_progress_get(user=request.user, course=course)
         body = {
             "course_id": course.pk,
-            "enrolled": course.enrollments.filter(user=request.user, active=True).exists(),
+            "enrolled": selectors.enrolled(user=request.user, course_id=course.pk),
             "required_completed_count": progress.done,
             "required_lesson_count": progress.total,
             "percent": progress.percent,
             "completed_at": progress.completion.completed_at if progress.completion else None,
-            "completion_stats": progress.completion.stats if progress.completion else None,
+            "completion_stats": (
+                s.CompletionStatsSerializer(progress.completion.stats).data if progress.completion else None
+            ),
             "modules": progress.modules,
             "completed_lesson_ids": [lesson.id for lesson in progress.lessons if progress.is_done(lesson)],
         }
-        return Response(s.CourseProgressSerializer(body).data)
+        return _private_json(request, body)
 
 
 @extend_schema(tags=["progress"])

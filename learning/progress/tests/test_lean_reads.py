@@ -1,0 +1,87 @@
+"""The learner's own reads (my courses, resume, course progress): lean (the outline
+from the content cache, the learner's rows from the database, a fixed small number of
+queries), private for HTTP caches, and in the shapes their serializers document."""
+
+import uuid
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from cms.models import LessonPage
+from learning.progress.api import serializers as s
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    return response, len(ctx.captured_queries)
+
+
+@pytest.fixture
+def learner(build_course, auth_client, student):
+    course = build_course(modules=2, lessons_per_module=2)
+    client = auth_client(student)
+    assert client.post(f"/api/v1/courses/{course.pk}/enrollment/").status_code == 201
+    lesson = LessonPage.objects.descendant_of(course).live().order_by("path").first()
+    event = {
+        "event_id": str(uuid.uuid4()),
+        "type": "lesson_completed",
+        "lesson_id": lesson.pk,
+        "occurred_at": timezone.now().isoformat(),
+    }
+    assert client.post("/api/v1/progress/events/", event).json()["accepted"] == 1
+    cache.clear()  # with Redis: the user cache refuses a user saved in the last 10 s
+    return client, course
+
+
+# Besides the learner's own rows: the visibility check (1), and without Redis the user
+# behind the token and the content version tokens (1 each).
+def _extra() -> int:
+    return 1 + (0 if settings.REDIS_URL else 2)
+
+
+@pytest.mark.parametrize(
+    ("path", "own_rows", "serializer"),
+    [
+        ("/api/v1/courses/{id}/resume/", 2, s.ResumeSerializer),  # lesson states, completion
+        ("/api/v1/courses/{id}/progress/", 3, s.CourseProgressSerializer),  # + enrolled
+        ("/api/v1/me/courses/", 4, s.EnrollmentSerializer),  # enrollments, count, states, completions
+    ],
+)
+def test_lean_private_and_in_the_documented_shape(learner, path, own_rows, serializer):
+    client, course = learner
+    url = path.format(id=course.pk)
+    client.get(url)  # the outline is now cached (and the user, with Redis)
+    response, count = _queries(client, url)
+    expected = (
+        own_rows + _extra() - (1 if path == "/api/v1/me/courses/" else 0)
+    )  # visibility in the list query
+    assert count == expected
+    assert response["Cache-Control"] == "private, no-cache" and "Authorization" in response["Vary"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+    body = response.json()
+    items = body.get("results", [body])
+    assert items
+    for item in items:
+        check = serializer(data=item)
+        assert check.is_valid(), check.errors
+        assert set(item) == set(serializer().fields)
+        assert serializer(check.validated_data).data == item
+
+
+def test_progress_numbers_through_the_cached_outline(learner):
+    client, course = learner
+    for _ in range(2):  # a miss, then a hit: the same answer
+        body = client.get(f"/api/v1/courses/{course.pk}/progress/").json()
+        assert body["done"] == 1 and body["total"] == 4 and body["enrolled"] is True
+        assert [m["done"] for m in body["modules"]] == [1, 0] and [m["total"] for m in body["modules"]] == [
+            2,
+            2,
+        ]
