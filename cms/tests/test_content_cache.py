@@ -291,7 +291,9 @@ def test_two_learners_progress_through_the_cached_outline(build_course, auth_cli
     mine, theirs = auth_client(student), auth_client(other)
     for client in (mine, theirs):
         assert client.post(f"/api/v1/courses/{course.pk}/enrollment/").status_code == 201
-        assert client.get(f"/api/v1/courses/{course.pk}/progress/").json()["done"] == 0  # warms the outline
+        assert (
+            client.get(f"/api/v1/courses/{course.pk}/progress/").json()["required_completed_count"] == 0
+        )  # warms the outline
     event = {
         "event_id": str(uuid.uuid4()),
         "type": "lesson_completed",
@@ -301,10 +303,16 @@ def test_two_learners_progress_through_the_cached_outline(build_course, auth_cli
     assert mine.post("/api/v1/progress/events/", event).json()["accepted"] == 1
     my_progress = mine.get(f"/api/v1/courses/{course.pk}/progress/")
     their_progress = theirs.get(f"/api/v1/courses/{course.pk}/progress/")
-    assert my_progress.json()["completed_lesson_ids"] == [first.pk] and my_progress.json()["done"] == 1
-    assert their_progress.json()["completed_lesson_ids"] == [] and their_progress.json()["done"] == 0
-    assert mine.get("/api/v1/me/courses/").json()["results"][0]["done"] == 1
-    assert theirs.get("/api/v1/me/courses/").json()["results"][0]["done"] == 0
+    assert (
+        my_progress.json()["completed_lesson_ids"] == [first.pk]
+        and my_progress.json()["required_completed_count"] == 1
+    )
+    assert (
+        their_progress.json()["completed_lesson_ids"] == []
+        and their_progress.json()["required_completed_count"] == 0
+    )
+    assert mine.get("/api/v1/me/courses/").json()["results"][0]["required_completed_count"] == 1
+    assert theirs.get("/api/v1/me/courses/").json()["results"][0]["required_completed_count"] == 0
     assert mine.get(f"/api/v1/courses/{course.pk}/resume/").json()["lesson"]["id"] != first.pk
     assert theirs.get(f"/api/v1/courses/{course.pk}/resume/").json()["lesson"]["id"] == first.pk
     for response in (my_progress, their_progress):
@@ -413,7 +421,7 @@ def test_owner_changes_reach_the_cached_course(
     ]
     other_teacher.display_name = "Grace"
     other_teacher.save()
-    assert client.get(f"/api/v1/courses/{course.pk}/").json()["owners"][0]["name"] == "Grace"
+    assert client.get(f"/api/v1/courses/{course.pk}/").json()["owners"][0]["display_name"] == "Grace"
 
 
 def test_search_sees_the_tags_of_the_last_publish(
