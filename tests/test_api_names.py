@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[1]
 
 # Names that meant two things, or the same thing under another name, before issue 11.
-FORBIDDEN_PROPERTIES = {"starter_code", "has_starter_code", "done", "total", "user_email"}
+FORBIDDEN_PROPERTIES = {"starter_code", "has_starter_code", "done", "total", "user_email", "seed_code"}
 USER_PROPERTIES = {"owners", "submitted_by", "user"}
 COUNT_NAMES = {"accepted", "duplicates", "rejected", "percent"}
 
@@ -299,7 +299,7 @@ def challenge(api, build_course, teacher):
             "lesson_id": lesson.pk,
             "title": "Sum",
             "prompt": "Write sum(numbers).",
-            "seed_code": "function sum(numbers) {}",
+            "starter_source": "function sum(numbers) {}",
             "reference_solution": "function sum(n) { return n.reduce((a, b) => a + b, 0) }",
             "tests": CHALLENGE_TESTS,
         },

@@ -508,7 +508,7 @@ def _challenge_payload(lesson, title="Sum of an array"):
         "lesson_id": lesson.pk,
         "title": title,
         "prompt": "Write `sum(numbers)`.",
-        "seed_code": "function sum(numbers) {}\n",
+        "starter_source": "function sum(numbers) {}\n",
         "reference_solution": "function sum(n) { return n.reduce((a, b) => a + b, 0) }",
         "tests": [{"description": "sums", "code": "assert.strictEqual(sum([1, 2]), 3);"}],
     }
@@ -592,7 +592,7 @@ def _snippet_form(challenge, **over):
         "title": challenge.title,
         "prompt": challenge.prompt,
         "language": challenge.language,
-        "seed_code": challenge.seed_code,
+        "starter_source": challenge.starter_source,
         "reference_solution": challenge.reference_solution,
         "sort_order": str(challenge.sort_order),
         "tests": inline_formset(

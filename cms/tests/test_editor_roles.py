@@ -57,7 +57,7 @@ def _form(lesson, title):
             "title": title,
             "prompt": "Return 3.",
             "language": "javascript",
-            "seed_code": "",
+            "starter_source": "",
             "reference_solution": "const x = 3;",
             "sort_order": "0",
             "tests": inline_formset(

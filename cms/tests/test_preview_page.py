@@ -39,7 +39,7 @@ def challenge(auth_client, teacher, lesson):
             "lesson_id": lesson.pk,
             "title": "Double it",
             "prompt": "Write `double(n)`.",
-            "seed_code": "function double(n) {\n  // your code\n}\n",
+            "starter_source": "function double(n) {\n  // your code\n}\n",
             "reference_solution": f"// {SOLUTION_MARKER}\nfunction double(n) {{ return n * 2 }}",
             "tests": [
                 {"description": "doubles two", "code": "assert.strictEqual(double(2), 4);"},

@@ -40,14 +40,23 @@ ITEM_KEYS = {
     "title",
     "prompt",
     "language",
-    "seed_code",
+    "starter_source",
     "reference_solution",
     "sort_order",
     "tests",
 }
 TEST_KEYS = {"description", "kind", "code", "input", "expected_output", "hidden"}
 SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
-FIELDS = ("lesson", "slug", "title", "prompt", "language", "seed_code", "reference_solution", "sort_order")
+FIELDS = (
+    "lesson",
+    "slug",
+    "title",
+    "prompt",
+    "language",
+    "starter_source",
+    "reference_solution",
+    "sort_order",
+)
 
 
 @dataclass(frozen=True)
@@ -182,7 +191,9 @@ def challenge_items_clean(*, user, items, lesson=None, prefix: str = "challenges
                 "title": title,
                 "prompt": _text(item, "prompt", at, required=True),
                 "language": language,
-                "seed_code": _text(item, "seed_code", at, max_bytes=settings.SANDBOX_MAX_SOURCE_BYTES),
+                "starter_source": _text(
+                    item, "starter_source", at, max_bytes=settings.SANDBOX_MAX_SOURCE_BYTES
+                ),
                 "reference_solution": _text(
                     item, "reference_solution", at, required=True, max_bytes=settings.SANDBOX_MAX_SOURCE_BYTES
                 ),
@@ -244,8 +255,8 @@ def challenge_items_verify(*, user, items: list[dict]) -> list[tuple[str, ...]]:
                     "reference_fails",
                 )
         notes = []
-        if item["seed_code"].strip():
-            seed = _verdicts(user=user, item=item, file_name="main.js", source=item["seed_code"])
+        if item["starter_source"].strip():
+            seed = _verdicts(user=user, item=item, file_name="main.js", source=item["starter_source"])
             if all(v.get("passed") for v in seed):
                 notes.append(
                     f"Challenge {item['title']!r}: the starter code already passes every test "

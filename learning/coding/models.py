@@ -82,7 +82,7 @@ class Challenge(ClusterableModel):
     )
     prompt = models.TextField(help_text="What the learner must do (Markdown).")
     language = models.CharField(max_length=20, choices=Language.choices, default=Language.JAVASCRIPT)
-    seed_code = models.TextField(blank=True, help_text="The code the learner starts from.")
+    starter_source = models.TextField(blank=True, help_text="The code the learner starts from.")
     reference_solution = models.TextField(help_text="Never shown to learners; used to check the tests.")
     sort_order = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
@@ -102,7 +102,7 @@ class Challenge(ClusterableModel):
         FieldPanel("slug"),
         FieldPanel("prompt"),
         MultiFieldPanel(
-            [FieldPanel("language"), FieldPanel("seed_code"), FieldPanel("reference_solution")],
+            [FieldPanel("language"), FieldPanel("starter_source"), FieldPanel("reference_solution")],
             heading="Code",
         ),
         FieldPanel("sort_order"),

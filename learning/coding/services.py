@@ -285,7 +285,8 @@ def challenge_tests_job(challenge) -> list[dict]:
 def _challenge_apply(*, challenge, data: dict) -> None:
     from .models import ChallengeTest
 
-    for field in ("title", "slug", "prompt", "language", "seed_code", "reference_solution", "sort_order"):
+    fields = ("title", "slug", "prompt", "language", "starter_source", "reference_solution", "sort_order")
+    for field in fields:
         if field in data:
             setattr(challenge, field, data[field])
     if "lesson" in data:

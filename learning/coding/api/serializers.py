@@ -268,7 +268,7 @@ class LearnerChallengeSerializer(serializers.Serializer):
     title = serializers.CharField()
     prompt = serializers.CharField()
     language = serializers.CharField()
-    seed_code = serializers.CharField(allow_blank=True)
+    starter_source = serializers.CharField(allow_blank=True)
     tests = serializers.SerializerMethodField()
     hidden_test_count = serializers.SerializerMethodField(
         help_text="Hidden tests of the challenge (graded, never shown); `tests` lists the visible ones."
@@ -373,7 +373,13 @@ class ChallengeWriteSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     prompt = serializers.CharField()
     language = serializers.ChoiceField(choices=list(SUPPORTED_LANGUAGES), default="javascript")
-    seed_code = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, default="")
+    starter_source = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        default="",
+        help_text="The code the learner starts from.",
+    )
     reference_solution = serializers.CharField(trim_whitespace=False)
     sort_order = serializers.IntegerField(min_value=0, required=False, default=0)
     tests = TeacherTestSerializer(many=True)
@@ -408,7 +414,7 @@ class TeacherChallengeSerializer(serializers.Serializer):
     title = serializers.CharField()
     prompt = serializers.CharField()
     language = serializers.CharField()
-    seed_code = serializers.CharField(allow_blank=True)
+    starter_source = serializers.CharField(allow_blank=True)
     reference_solution = serializers.CharField()
     sort_order = serializers.IntegerField()
     tests = TeacherTestSerializer(many=True)

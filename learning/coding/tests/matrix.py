@@ -17,7 +17,7 @@ def lesson_with_challenge(callers) -> dict:
             "lesson": lesson,
             "title": "Sum",
             "prompt": "Write `sum(numbers)`.",
-            "seed_code": "function sum(n) {}",
+            "starter_source": "function sum(n) {}",
             "reference_solution": "function sum(n) { return n.reduce((a, b) => a + b, 0) }",
             "tests": [{"description": "sums", "code": "assert.strictEqual(sum([1, 2]), 3);"}],
         },

@@ -41,7 +41,7 @@ def create_challenge(client, lesson, tests, *, solution=LOOP):
             "lesson_id": lesson.pk,
             "title": "Repeat a String Repeat a String",
             "prompt": "Repeat `str` `num` times without the built-in `.repeat()`.",
-            "seed_code": "function repeatStringNumTimes(str, num) {\n  return str;\n}\n",
+            "starter_source": "function repeatStringNumTimes(str, num) {\n  return str;\n}\n",
             "reference_solution": solution,
             "tests": [{"description": d, "code": c} for d, c in tests],
         },

@@ -25,7 +25,7 @@ def repeat_challenge(lesson=None, **over):
         "slug": "repeat-a-string",
         "title": "Repeat a String",
         "prompt": "Repeat `s` `n` times, without `.repeat()`.",
-        "seed_code": "function repeatStringNumTimes(s, n) {\n  return s;\n}\n",
+        "starter_source": "function repeatStringNumTimes(s, n) {\n  return s;\n}\n",
         "reference_solution": LOOP,
         "tests": [
             {"description": "abc 3 times", "code": "assert(repeatStringNumTimes('abc', 3) === 'abcabcabc');"},
@@ -44,7 +44,7 @@ def sum_challenge(lesson, **over):
         "lesson_id": lesson.pk,
         "title": "Sum",
         "prompt": "Write `sum(a, b)`.",
-        "seed_code": "function sum(a, b) {}\n",
+        "starter_source": "function sum(a, b) {}\n",
         "reference_solution": "function sum(a, b) { return a + b; }",
         "tests": [{"description": "1 + 2", "code": "assert.strictEqual(sum(1, 2), 3);"}],
         **over,
@@ -84,7 +84,7 @@ def test_api_names_the_error_a_broken_test_throws(auth_client, teacher, lesson):
 
 
 def test_api_warns_when_the_starter_code_already_passes(auth_client, teacher, lesson):
-    lazy = repeat_challenge(lesson, seed_code=LOOP)
+    lazy = repeat_challenge(lesson, starter_source=LOOP)
     response = auth_client(teacher).post(IMPORT_URL, [lazy, sum_challenge(lesson)], format="json")
     assert response.status_code == 201, response.content
     first, second = response.json()
@@ -188,7 +188,7 @@ def test_command_rejects_with_the_failing_test_and_writes_nothing(tmp_path, teac
 def test_command_warns_and_reimports_idempotently(tmp_path, teacher, lesson, capsys):
     path = tmp_path / "challenges.json"
     path.write_text(
-        json.dumps({"challenges": [repeat_challenge(lesson, seed_code=LOOP), sum_challenge(lesson)]})
+        json.dumps({"challenges": [repeat_challenge(lesson, starter_source=LOOP), sum_challenge(lesson)]})
     )
     call_command("import_challenges", str(path), "--as", teacher.email)
     out = capsys.readouterr().out
@@ -227,7 +227,7 @@ def test_course_import_checks_its_challenges(auth_client, teacher, course_index)
     assert not CoursePage.objects.filter(slug="imported-course").exists()
     assert not Challenge.objects.exists()
 
-    good = course_document([repeat_challenge(seed_code=LOOP)])
+    good = course_document([repeat_challenge(starter_source=LOOP)])
     response = client.post("/api/v1/authoring/import/", good, format="json")
     assert response.status_code == 201, response.content
     challenge = Challenge.objects.get()

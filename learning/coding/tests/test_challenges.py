@@ -21,7 +21,7 @@ def challenge_payload(lesson, **over):
         "lesson_id": lesson.pk,
         "title": "Sum of an array",
         "prompt": "Write `sum(numbers)`.",
-        "seed_code": "function sum(numbers) {\n  // your code\n}\n",
+        "starter_source": "function sum(numbers) {\n  // your code\n}\n",
         "reference_solution": (
             f"// {SOLUTION_MARKER}\nfunction sum(n) {{ return n.reduce((a, b) => a + b, 0) }}"
         ),

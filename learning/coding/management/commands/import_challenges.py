@@ -1,7 +1,7 @@
 """`manage.py import_challenges FILE.json --as EMAIL`: create or update challenges from JSON.
 
 The file holds a list (or {"challenges": [...]}) of objects with lesson_id, slug (the
-import key; default: the title's), title, prompt, seed_code, reference_solution and
+import key; default: the title's), title, prompt, starter_source, reference_solution and
 tests [{description, kind, code | input + expected_output, hidden}] — the same shape as
 POST /api/v1/teacher/challenges/import/ (docs/challenges.md). The user named by --as
 must be allowed to edit each lesson's course. Every reference solution must pass all its
