@@ -31,32 +31,13 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from .models import Challenge, ChallengeTest
-from .rules import TEST_KINDS, challenge_test_problem, challenge_tests_problem, is_text
+from .rules import CHALLENGE_FIELDS, TEST_KINDS, challenge_test_problem, challenge_tests_problem, is_text
 from .sandbox.protocol import SUPPORTED_LANGUAGES
 
-ITEM_KEYS = {
-    "lesson_id",
-    "slug",
-    "title",
-    "prompt",
-    "language",
-    "starter_source",
-    "reference_solution",
-    "sort_order",
-    "tests",
-}
+FIELDS = ("lesson", *CHALLENGE_FIELDS)
+ITEM_KEYS = {"lesson_id", *CHALLENGE_FIELDS, "tests"}
 TEST_KEYS = {"description", "kind", "code", "input", "expected_output", "hidden"}
 SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
-FIELDS = (
-    "lesson",
-    "slug",
-    "title",
-    "prompt",
-    "language",
-    "starter_source",
-    "reference_solution",
-    "sort_order",
-)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,18 @@ def is_text(value: str) -> bool:
     return not any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value)
 
 
+# What an author sets on a challenge besides its lesson and tests (services, import).
+CHALLENGE_FIELDS = (
+    "title",
+    "slug",
+    "prompt",
+    "language",
+    "starter_source",
+    "reference_solution",
+    "sort_order",
+)
+
+
 # --- what a challenge's tests must be ------------------------------------------------
 
 TEST_KINDS = ("assert", "io")

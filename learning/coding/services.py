@@ -14,7 +14,7 @@ from django.utils import timezone
 from learning.events import CodeRun, ContentChange, ContentPublished, bus
 
 from .concurrency import Busy, CrashLimited, crash_gate, crash_record, run_slot
-from .rules import file_language, is_file_name, is_text, outcome_of
+from .rules import CHALLENGE_FIELDS, file_language, is_file_name, is_text, outcome_of
 from .sandbox import protocol
 from .sandbox.backends import PoolBusy, SandboxUnavailable, get_backend, job_limits, job_timeout_s
 
@@ -285,8 +285,7 @@ def challenge_tests_job(challenge) -> list[dict]:
 def _challenge_apply(*, challenge, data: dict) -> None:
     from .models import ChallengeTest
 
-    fields = ("title", "slug", "prompt", "language", "starter_source", "reference_solution", "sort_order")
-    for field in fields:
+    for field in CHALLENGE_FIELDS:
         if field in data:
             setattr(challenge, field, data[field])
     if "lesson" in data:
