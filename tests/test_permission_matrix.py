@@ -408,3 +408,24 @@ def test_unverified_account_gets_no_lesson_content(url, setup, status, callers, 
     unverified = UserFactory(email="unverified@example.test", role="student", email_verified=False)
     response = auth_client(unverified).get(url.format(**setup(callers)))
     assert_error(response, status)
+
+
+# Pages outside /api/ (HTML, not the API's error shape), with the same rule: a status per
+# caller. The built-in preview (docs/preview.md) is reached by its signed token alone, as
+# `/api/v1/preview/` is: who is signed in changes nothing.
+PAGES = [
+    ("GET", "/preview/?content_type=cms.lessonpage&token=forged", everyone(404)),
+    ("GET", "/preview/", everyone(400)),
+    ("POST", "/preview/?content_type=cms.lessonpage&token=forged", everyone(405)),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "url", "caller", "expected"),
+    [pytest.param(m, u, c, expect[c], id=f"{m} {u} as {c}") for m, u, expect in PAGES for c in CALLERS],
+)
+def test_page_matrix(method: str, url: str, caller: str, expected: int, callers, auth_client):
+    response = getattr(auth_client(callers.get(caller)), method.lower())(url)
+    assert response.status_code == expected, (response.status_code, response.content[:300])
+    assert response["Content-Type"].startswith("text/html")
