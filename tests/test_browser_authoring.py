@@ -129,16 +129,7 @@ def test_teacher_creates_and_submits_admin_approves_learner_sees(
 def test_teacher_finds_own_challenges_in_the_editor(
     live_server, browser, build_course, teacher, other_teacher
 ):
-    from cms.models import LessonPage
-    from learning.coding.models import Challenge, ChallengeTest
-
-    def challenge(course, title):
-        lesson = LessonPage.objects.descendant_of(course).order_by("path").first()
-        made = Challenge.objects.create(
-            lesson=lesson, title=title, prompt="p", reference_solution="let x = 1;"
-        )
-        ChallengeTest.objects.create(challenge=made, description="x is 1", code="assert.equal(x, 1);")
-        return made
+    from learning.coding.tests.helpers import challenge_on_first_lesson as challenge
 
     mine = challenge(build_course(title="Mine", owner=teacher), "My browser challenge")
     challenge(build_course(title="Theirs", owner=other_teacher), "Their browser challenge")

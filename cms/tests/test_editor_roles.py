@@ -11,21 +11,12 @@ import re
 import pytest
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
-from cms.models import LessonPage
-from learning.coding.models import Challenge, ChallengeTest
+from learning.coding.models import Challenge
+from learning.coding.tests.helpers import challenge_on_first_lesson as _challenge
 
 pytestmark = pytest.mark.django_db
 
 CHALLENGES = "/admin/snippets/coding/challenge/"
-
-
-def _challenge(course, title):
-    lesson = LessonPage.objects.descendant_of(course).order_by("path").first()
-    challenge = Challenge.objects.create(
-        lesson=lesson, title=title, prompt="Return 3.", reference_solution="const x = 3;"
-    )
-    ChallengeTest.objects.create(challenge=challenge, description="is 3", code="assert.equal(x, 3);")
-    return challenge
 
 
 @pytest.fixture
