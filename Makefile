@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres system install install-dev lint format migrate demo worker web bench check-deploy clean
+.PHONY: run test test-sqlite test-postgres system install install-dev lint format migrate demo worker web bench screenshots check-deploy clean
 # Prerequisites run in the order written: `system` must stop `make test` before anything else.
 .NOTPARALLEL:
 
@@ -75,6 +75,10 @@ check-deploy: install
 ## make bench: production-like server (gunicorn, PostgreSQL, Redis) under load from wrk.
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+## make screenshots: refresh docs/screenshots from the browser tests marked `screenshots`.
+screenshots: system install
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest -m screenshots -q
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

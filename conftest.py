@@ -6,7 +6,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 # Shared fixtures of the apps: content (course_index, build_course).
-pytest_plugins = ["cms.tests.fixtures"]
+pytest_plugins = ["cms.tests.fixtures", "tests.browser"]
 
 
 def pytest_collection_modifyitems(items):

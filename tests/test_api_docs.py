@@ -12,8 +12,6 @@ from bs4 import BeautifulSoup
 from django.conf import settings
 from django.contrib.staticfiles import finders
 
-from tests.test_browser_authoring import browser  # noqa: F401 (the Chromium fixture)
-
 DOCS_PAGES = ["/api/docs/", "/api/redoc/"]
 OUTSIDE_HOSTS = ("cdn.jsdelivr.net", "unpkg.com", "fonts.googleapis.com", "fonts.gstatic.com", "cdn.redoc.ly")
 
@@ -82,7 +80,7 @@ def test_docs_page_csp_allows_only_this_origin(client, path):
         ("/api/redoc/", "h1:has-text('Mr ICT API')"),
     ],
 )
-def test_docs_page_renders_offline_in_a_browser(live_server, browser, path, rendered):  # noqa: F811
+def test_docs_page_renders_offline_in_a_browser(live_server, browser, path, rendered):
     """Chromium with every request to another host cut: the UI still renders the schema,
     and the only outside loads the page attempts are ones its CSP refuses."""
     origin = live_server.url

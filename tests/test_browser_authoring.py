@@ -6,57 +6,13 @@ logs in and approves; the learner API then shows the lesson. The test runs its o
 server (pytest-django's live_server) and Debian's chromium (never a downloaded browser).
 """
 
-import os
-import shutil
-
 import pytest
 import requests
 
-from learning.accounts.tests.factories import DEFAULT_PASSWORD
 from learning.accounts.tokens import tokens_for_user
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.browser import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API keeps an asyncio loop in this thread; the ORM calls the test
-    # makes in between browser steps are ordinary synchronous code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        # Never a skip: a test that cannot run does not pass. `make test` installs it.
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}: run `make test` as root, or "
-            "`sudo apt-get update && sudo apt-get install -y chromium` (.ci/system-packages.txt)."
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def _login(browser, base_url, user):
-    context = browser.new_context()
-    context.set_default_timeout(30000)  # generous: CI machines are shared
-    page = context.new_page()
-    page.goto(f"{base_url}/admin/login/")
-    page.fill("input[name=username]", user.email)
-    page.fill("input[name=password]", DEFAULT_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/admin/")
-    return context, page
 
 
 def test_teacher_creates_and_submits_admin_approves_learner_sees(
@@ -75,7 +31,7 @@ def test_teacher_creates_and_submits_admin_approves_learner_sees(
     base = live_server.url
 
     # The teacher creates a lesson in the editor and submits it for review.
-    context, page = _login(browser, base, teacher)
+    context, page = login(browser, base, teacher)
     page.goto(f"{base}/admin/pages/add/cms/lessonpage/{module.pk}/")
     page.fill("#id_title", "Made in the browser")
     # Wagtail fills the slug from the title in the browser; under load the submit can win
@@ -95,7 +51,7 @@ def test_teacher_creates_and_submits_admin_approves_learner_sees(
     assert lesson.get_latest_revision().user == teacher
 
     # Another teacher may not add to (or edit in) this course.
-    context, page = _login(browser, base, other_teacher)
+    context, page = login(browser, base, other_teacher)
     page.goto(f"{base}/admin/pages/{lesson.pk}/edit/")
     assert "/edit/" not in page.url or page.locator("#id_title").count() == 0
     page.goto(f"{base}/admin/pages/add/cms/lessonpage/{module.pk}/")
@@ -107,7 +63,7 @@ def test_teacher_creates_and_submits_admin_approves_learner_sees(
     assert requests.get(f"{base}/api/v1/lessons/{lesson.pk}/", headers=headers, timeout=10).status_code == 404
 
     # The admin approves in the editor.
-    context, page = _login(browser, base, admin_user)
+    context, page = login(browser, base, admin_user)
     page.goto(f"{base}/admin/pages/{lesson.pk}/edit/")
     page.locator("footer button[aria-label='More actions'], footer .w-dropdown__toggle").first.click()
     with page.expect_navigation(timeout=30000):
@@ -135,7 +91,7 @@ def test_teacher_finds_own_challenges_in_the_editor(
     challenge(build_course(title="Theirs", owner=other_teacher), "Their browser challenge")
     base = live_server.url
 
-    context, page = _login(browser, base, teacher)
+    context, page = login(browser, base, teacher)
     page.locator("#wagtail-sidebar a", has_text="Challenges").click()
     page.wait_for_url(f"{base}/admin/snippets/coding/challenge/")
     listing = page.locator("main")

@@ -15,7 +15,7 @@ real front end does) to the live server's own address, through the setting.
 
 import pytest
 
-from tests.test_browser_authoring import _login, browser  # noqa: F401 (fixture)
+from tests.browser import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,14 +31,14 @@ def _preview_text(frame_owner) -> str:
     return inner.inner_text()
 
 
-def test_editor_preview_shows_the_draft(live_server, browser, build_course, teacher, settings):  # noqa: F811
+def test_editor_preview_shows_the_draft(live_server, browser, build_course, teacher, settings):
     from cms.models import LessonPage
 
     course = build_course(title="Preview course")
     lesson = LessonPage.objects.descendant_of(course).first()
     base = live_server.url
 
-    context, page = _login(browser, base, teacher)
+    context, page = login(browser, base, teacher)
     page.goto(f"{base}/admin/pages/{lesson.pk}/edit/")
     page.fill("#id_title", TYPED_TITLE)
     # The body's first rich text block (Draftail): type a sentence at its end.
