@@ -101,9 +101,9 @@ def rows_of(response, report: str) -> list[tuple[str, str]]:
     html = response.content.decode()
     section = html.split(f'data-check-report="{report}"', 1)[1].split("</section>", 1)[0]
     return [
-        (outcome, re.sub(r"\s+", " ", message).strip())
+        (outcome, re.sub(r"\s+", " ", re.sub(r"</?code>", "", message)).strip())
         for outcome, message in re.findall(
-            r'<tr data-outcome="([a-z_]+)">.*?<code>(.*?)</code>', section, flags=re.S
+            r'<tr data-outcome="([a-z_]+)">.*?<td data-message>(.*?)</td>', section, flags=re.S
         )
     ]
 
