@@ -58,7 +58,16 @@ def test_check_shows_the_failing_test_of_a_broken_reference_solution(
     screenshot(page, "challenge-check")
 
     # Fix the solution in the form (not saved) and check again: the form is what is checked.
-    page.fill("[name='reference_solution']", FIXED)
+    # Through the textarea's value, the field's submitted value: what a code editor widget
+    # over it writes back on every edit (and shows, when a script sets it).
+    page.evaluate(
+        """text => {
+            const field = document.querySelector("textarea[name='reference_solution']");
+            field.value = text;
+            field.dispatchEvent(new Event("input", { bubbles: true }));
+        }""",
+        FIXED,
+    )
     page.get_by_role("button", name="Check", exact=True).click()
     page.locator("[data-challenge-check-answer][data-verdict='ready']").wait_for(timeout=60000)
     assert "Ready." in page.locator("[data-challenge-check-answer]").inner_text()
