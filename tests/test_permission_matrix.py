@@ -429,3 +429,47 @@ def test_page_matrix(method: str, url: str, caller: str, expected: int, callers,
     response = getattr(auth_client(callers.get(caller)), method.lower())(url)
     assert response.status_code == expected, (response.status_code, response.content[:300])
     assert response["Content-Type"].startswith("text/html")
+
+
+# Editor (Wagtail admin) URLs of our own, with a session as the editor has: a status per
+# caller, "teacher" owning the course of {challenge} and "other" (another teacher) that
+# of {other_challenge}. The challenge Check (docs/authoring.md) is a CSRF-protected POST
+# of the edit form; these rows post an empty form (400 once the caller may check, before
+# anything runs) with the header its script sends, which makes Wagtail answer callers
+# without editor access with 403 instead of a redirect to the login page.
+CHECK = "/admin/snippets/coding/challenge/check/"
+XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
+EDITOR_PAGES = [
+    ("POST", CHECK + "{challenge}/", XHR, {"anonymous": 403, "student": 403, "teacher": 400, "admin": 400}),
+    (
+        "POST",
+        CHECK + "{other_challenge}/",
+        XHR,
+        {"anonymous": 403, "student": 403, "teacher": 404, "admin": 400},
+    ),
+    ("POST", CHECK, XHR, {"anonymous": 403, "student": 403, "teacher": 400, "admin": 400}),
+    ("POST", CHECK + "{challenge}/", {}, {"anonymous": 302, "student": 302, "teacher": 400, "admin": 400}),
+    ("GET", CHECK + "{challenge}/", XHR, {"anonymous": 403, "student": 403, "teacher": 405, "admin": 405}),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "url", "headers", "caller", "expected"),
+    [
+        pytest.param(m, u, h, c, expect[c], id=f"{m} {u}{' (xhr)' if h else ''} as {c}")
+        for m, u, h, expect in EDITOR_PAGES
+        for c in CALLERS
+    ],
+)
+def test_editor_page_matrix(method: str, url: str, headers: dict, caller: str, expected: int, callers):
+    from django.test import Client
+
+    values = coding_matrix.lesson_with_challenge(callers) | coding_matrix.others_challenge(callers)
+    client = Client()
+    if callers.get(caller) is not None:
+        client.force_login(callers[caller])
+    response = getattr(client, method.lower())(url.format(**values), **headers)
+    assert response.status_code == expected, (response.status_code, response.content[:300])
+    if expected == 302:
+        assert "/admin/login/" in response["Location"]

@@ -148,15 +148,22 @@ def staff_results(results: list[dict]) -> list[dict]:
 
 
 def check_results(*, tests: list, run: dict) -> list[dict]:
-    """The sandbox's verdicts on a reference solution (`run`, a tests result), one per
-    test in the tests' order, shaped like a submission's results (`test_id`,
-    `description`, `hidden`, `outcome`...). A test without a verdict (the job as a whole
-    failed) takes the job's status."""
-    by_id = {str(v.get("id")): v for v in run.get("tests") or () if isinstance(v, dict)}
+    """The sandbox's verdicts on an author's code (`run`, a tests result whose tests carry
+    their position as `id`: `services.challenge_check`), one per test in the tests'
+    order, shaped like a submission's results (`test_id`, `description`, `hidden`,
+    `outcome`...). The tests may be unsaved (the editor checks its form's contents):
+    `test_id` is then None. A test without a verdict (the job as a whole failed) takes
+    the job's status and error."""
+    by_position = {str(v.get("id")): v for v in run.get("tests") or () if isinstance(v, dict)}
+    whole = run.get("error") or {}
+    whole_message = f"{whole.get('name', 'Error')}: {whole.get('message', '')}".strip(": ") if whole else ""
     out = []
-    for test in tests:
-        verdict = by_id.get(str(test.pk), {})
+    for position, test in enumerate(tests):
+        verdict = by_position.get(str(position), {})
         passed = bool(verdict.get("passed"))
+        message = verdict.get("message", "")
+        if not verdict and not message:
+            message = whole_message or f"The run ended with status {run.get('status') or 'error'}."
         out.append(
             {
                 "test_id": test.pk,
@@ -166,12 +173,57 @@ def check_results(*, tests: list, run: dict) -> list[dict]:
                     passed=passed, status=verdict.get("status") or run.get("status") or "error"
                 ),
                 "passed": passed,
-                "message": verdict.get("message", ""),
+                "message": message,
                 "stdout": verdict.get("stdout") or [],
                 "wall_ms": float(verdict.get("wall_ms") or 0.0),
             }
         )
     return out
+
+
+def check_report(*, tests: list, run: dict) -> dict:
+    """One checked piece of code (the reference solution or the starter code): the run's
+    status, whether it passed every test, each test's result, the time. The teacher
+    check API answers this for the reference solution."""
+    results = check_results(tests=tests, run=run)
+    return {
+        "run_status": run.get("status"),
+        "passed": bool(results) and all(r["passed"] for r in results),
+        "passed_count": sum(1 for r in results if r["passed"]),
+        "results": results,
+        "wall_ms": float(run.get("wall_ms") or 0.0),
+    }
+
+
+# What a checked challenge must be before learners get it: the reference solution passes
+# every test (else no learner can pass), the starter code fails at least one (else a
+# learner passes by submitting it unchanged).
+SOLUTION_FAILS, STARTER_PASSES = "solution_fails", "starter_passes"
+
+
+def check_problems(*, solution: dict, starter: dict) -> list[tuple[str, str]]:
+    """What is wrong with a challenge, from the reports of its reference solution and its
+    starter code (check_report), as (code, message) pairs; empty when it is ready."""
+    problems = []
+    total = len(solution["results"])
+    if not solution["passed"]:
+        failing = total - solution["passed_count"]
+        problems.append(
+            (
+                SOLUTION_FAILS,
+                f"The reference solution fails {failing} of {total} tests: no learner could pass "
+                "this challenge. Fix the solution or the failing tests.",
+            )
+        )
+    if starter["passed"]:
+        problems.append(
+            (
+                STARTER_PASSES,
+                f"The starter code already passes all {total} tests: a learner could submit it "
+                "unchanged. Make the starter incomplete or add a test it fails.",
+            )
+        )
+    return problems
 
 
 def learner_wall_ms(*, wall_ms: float, results: list[dict]) -> float:

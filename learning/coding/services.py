@@ -14,7 +14,15 @@ from django.utils import timezone
 from learning.events import CodeRun, ContentChange, ContentPublished, bus
 
 from .concurrency import Busy, CrashLimited, crash_gate, crash_record, run_slot
-from .rules import CHALLENGE_FIELDS, file_language, is_file_name, is_text, outcome_of
+from .rules import (
+    CHALLENGE_FIELDS,
+    check_problems,
+    check_report,
+    file_language,
+    is_file_name,
+    is_text,
+    outcome_of,
+)
 from .sandbox import protocol
 from .sandbox.backends import PoolBusy, SandboxUnavailable, get_backend, job_limits, job_timeout_s
 
@@ -278,10 +286,6 @@ def draft_restore(*, user, lesson, version, base_version: int):
 # --- challenges --------------------------------------------------------------------
 
 
-def challenge_tests_job(challenge) -> list[dict]:
-    return [test.as_job() for test in challenge.tests.all()]
-
-
 def _challenge_apply(*, challenge, data: dict) -> None:
     from .models import ChallengeTest
 
@@ -387,11 +391,62 @@ def challenge_import(*, user, items, lesson=None, prefix: str = "challenges") ->
     return importing.challenge_import(user=user, items=items, lesson=lesson, prefix=prefix)
 
 
-def challenge_check(*, user, challenge) -> dict:
-    """Run the tests against the reference solution (authors: are my tests right?)."""
+def challenge_tests_for_check(challenge) -> list:
+    """The tests a check runs, in order: the challenge's (saved ones, or the ones the
+    editor's form holds in memory for an unsaved check)."""
+    return list(challenge.tests.all())
+
+
+def _check_job(tests: list) -> list[dict]:
+    # by position, not pk: the editor checks tests that are not saved yet
+    return [{**test.as_job(), "id": position} for position, test in enumerate(tests)]
+
+
+def challenge_check(*, user, challenge, tests: list | None = None) -> dict:
+    """Run the tests against the reference solution (authors: are my tests right?).
+    Returns the report (rules.check_report): what the teacher check API answers. The
+    author's run slots and crash backoff apply, as for every run."""
+    tests = challenge_tests_for_check(challenge) if tests is None else tests
     files = [SourceFile("solution.js", challenge.reference_solution, challenge.language)]
-    return code_run_tests(
-        user=user, language=challenge.language, files=files, tests=challenge_tests_job(challenge)
+    run = code_run_tests(user=user, language=challenge.language, files=files, tests=_check_job(tests))
+    return check_report(tests=tests, run=run)
+
+
+def challenge_check_starter(*, user, challenge, tests: list | None = None) -> dict:
+    """Run the tests against the starter code, as a learner would submit it unchanged
+    (`main.js`, what a learner's `source` is called; a blank starter runs as an empty
+    file). Returns the report (rules.check_report)."""
+    tests = challenge_tests_for_check(challenge) if tests is None else tests
+    files = [SourceFile(ENTRY_FILE, challenge.starter_source or "", challenge.language)]
+    run = code_run_tests(user=user, language=challenge.language, files=files, tests=_check_job(tests))
+    return check_report(tests=tests, run=run)
+
+
+@dataclass(frozen=True)
+class ChallengeCheck:
+    """Both halves of an author's check and its verdict (`problems` empty: ready)."""
+
+    solution: dict
+    starter: dict
+    problems: tuple[tuple[str, str], ...]
+
+    @property
+    def ready(self) -> bool:
+        return not self.problems
+
+
+def challenge_check_both(*, user, challenge, tests: list | None = None) -> ChallengeCheck:
+    """The editor's Check: the reference solution must pass every test and the starter
+    code fail at least one (rules.check_problems). `challenge` may be unsaved, with
+    `tests` the form's test cases; nothing is written. Raises the sandbox's admission
+    errors (SandboxBusyError...) like every run."""
+    tests = challenge_tests_for_check(challenge) if tests is None else tests
+    solution = challenge_check(user=user, challenge=challenge, tests=tests)
+    starter = challenge_check_starter(user=user, challenge=challenge, tests=tests)
+    return ChallengeCheck(
+        solution=solution,
+        starter=starter,
+        problems=tuple(check_problems(solution=solution, starter=starter)),
     )
 
 

@@ -8,8 +8,12 @@ The snippet views save challenges without our services, so their hooks announce 
 change the way the services do (`challenges_changed_announce`: ContentPublished,
 change "challenge", for live lessons): create, edit (the old and the new lesson, when
 the editor moves a challenge), delete and bulk delete.
+
+The add and edit screens carry a Check panel that runs the reference solution and the
+starter code of the form's current contents in the sandbox (editor_check.py).
 https://docs.wagtail.org/en/stable/reference/hooks.html#snippets"""
 
+from django.urls import path
 from wagtail import hooks
 from wagtail.admin.panels import ObjectList
 from wagtail.permissions import register_permission_policy
@@ -20,6 +24,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import services
 from .editor import ChallengeAdminForm, OwnCoursesOnly, challenge_policy
+from .editor_check import ChallengeCheckPanel, ChallengeCheckView
 from .models import Challenge
 
 # Before register_snippet: the viewset would otherwise create Wagtail's fallback policy.
@@ -97,7 +102,19 @@ class ChallengeViewSet(SnippetViewSet):
         ).select_related("lesson", "course")
 
     def get_edit_handler(self):
-        return ObjectList(Challenge.panels, base_form_class=ChallengeAdminForm).bind_to_model(Challenge)
+        # the Check panel (editor_check.py) under the test cases, on the add and edit screens
+        return ObjectList(
+            [*Challenge.panels, ChallengeCheckPanel()], base_form_class=ChallengeAdminForm
+        ).bind_to_model(Challenge)
+
+    def get_urlpatterns(self):
+        # POST the edit form to check what it holds: the same form class as a save
+        check = self.construct_view(ChallengeCheckView, form_class=self.get_form_class())
+        return [
+            *super().get_urlpatterns(),
+            path("check/", check, name="check_new"),
+            path(f"check/<{self.pk_path_converter}:pk>/", check, name="check"),
+        ]
 
 
 register_snippet(ChallengeViewSet)

@@ -23,3 +23,23 @@ def lesson_with_challenge(callers) -> dict:
         },
     )
     return values | {"challenge": challenge.pk}
+
+
+def others_challenge(callers) -> dict:
+    """A challenge on a lesson of a course owned by "other" (another teacher)."""
+    from cms.models import LessonPage
+
+    from ..services import challenge_create
+
+    values = cms_matrix.other_draft(callers)
+    challenge = challenge_create(
+        user=callers["other"],
+        data={
+            "lesson": LessonPage.objects.get(pk=values["other_lesson"]),
+            "title": "Theirs",
+            "prompt": "Print 1.",
+            "reference_solution": "console.log(1)",
+            "tests": [{"description": "prints", "kind": "io", "expected_output": "1"}],
+        },
+    )
+    return values | {"other_challenge": challenge.pk}
