@@ -170,12 +170,22 @@ def test_an_editing_session_asks_no_other_host(live_server, browser, build_cours
     submitted = workflow_state.current_task_state.revision
     assert TYPED_CODE in code_of_first_code_block(submitted.as_object())
     avatars += avatars_on(page)
+
+    # Where else avatars show: the page's history (each revision's author: the admin
+    # who published the course has none uploaded) and the account settings.
+    others = []
+    for path in (f"/admin/pages/{lesson.pk}/history/", "/admin/account/"):
+        response = page.goto(f"{base}{path}")
+        assert response.ok, (path, response.status)
+        others += avatars_on(page)
     context.close()
 
     assert any("/preview/?" in url for url in log.urls)  # the recording saw the iframes
     log.assert_nothing_outside()
-    # The editor shows the avatar the teacher uploaded, and it loads.
+    # The editor shows the avatar the teacher uploaded, and it loads; so do the others.
     assert_avatars_loaded(avatars, expected_path=teacher.avatar.url)
+    assert_avatars_loaded(others)
+    assert teacher.avatar.url in {urlsplit(a["src"]).path for a in others}
 
 
 def test_an_admins_session_asks_no_other_host(live_server, browser, admin_user):
