@@ -1,8 +1,9 @@
 """Browser test: the editor works offline, it asks no other host for anything.
 
 A teacher's whole editing session in a real headless Chromium (log in, open a lesson,
-type into its code block, open the preview panel, save a draft, submit for review) is
-recorded request by request, and the test fails listing every request that went to a
+type into its code block, open the preview panel, save a draft, submit for review, then
+the lesson's history and the account settings) and a superuser's (the editor home, the
+API docs) are recorded request by request, and each test fails listing every request that went to a
 host other than the live server's. School networks often have no route to the outside
 world, and a request that cannot leave the host is a broken avatar, a missing font or a
 hung page (docs/authoring.md, "Works offline").
