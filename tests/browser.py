@@ -49,9 +49,12 @@ def browser(monkeypatch):
         browser.close()
 
 
-def login(browser, base_url, user, **context_options):
-    """A new browser context logged into the Wagtail editor as `user`; (context, page)."""
+def login(browser, base_url, user, *, on_context=None, **context_options):
+    """A new browser context logged into the Wagtail editor as `user`; (context, page).
+    `on_context(context)` runs before the first page opens (e.g. to record requests)."""
     context = browser.new_context(**context_options)
+    if on_context is not None:
+        on_context(context)
     context.set_default_timeout(30000)  # generous: CI machines are shared
     page = context.new_page()
     page.goto(f"{base_url}/admin/login/")

@@ -14,3 +14,13 @@ def drop_cached_users_after_bulk_actions(request, action_type, objects, action_c
     for obj in objects:
         if isinstance(obj, User):
             user_cache.invalidate(obj.pk)
+
+
+@hooks.register("get_avatar_url")
+def avatar_uploaded_to_the_platform(user, size):
+    """The editor shows the avatar a user uploaded through the API (one square rendition,
+    shown at any size). Without one Wagtail goes on: an avatar uploaded in the editor's
+    account settings, then its default picture; never Gravatar, which is switched off
+    (WAGTAIL_GRAVATAR_PROVIDER_URL, docs/authoring.md "Works offline")."""
+    avatar = getattr(user, "avatar", None)
+    return avatar.url if avatar else None

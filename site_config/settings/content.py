@@ -44,6 +44,12 @@ CONTENT_STREAM_MAX_BLOCKS = env.int("CONTENT_STREAM_MAX_BLOCKS", default=300)
 CONTENT_STREAM_MAX_BYTES = env.int("CONTENT_STREAM_MAX_BYTES", default=512 * 1024)
 # Wagtail's workflow: publishing happens when the last review task approves.
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+# The editor asks no other host for anything (school networks often have no route out;
+# docs/authoring.md, "Works offline"): no Gravatar (avatars are the one uploaded to the
+# platform, else Wagtail's default: learning/accounts/wagtail_hooks.py), and no "new
+# Wagtail version" check against releases.wagtail.org on an admin's home page.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # Content cache (cms/content_cache, docs/content-cache.md): learner reads of published
 # content rendered once per publish. Entries of old versions expire after this many
