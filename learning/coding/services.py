@@ -14,7 +14,7 @@ from django.utils import timezone
 from learning.events import CodeRun, ContentChange, ContentPublished, bus
 
 from .concurrency import Busy, CrashLimited, crash_gate, crash_record, run_slot
-from .rules import CHALLENGE_FIELDS, file_language, is_file_name, is_text, outcome_of
+from .rules import CHALLENGE_FIELDS, check_results, file_language, is_file_name, is_text, outcome_of
 from .sandbox import protocol
 from .sandbox.backends import PoolBusy, SandboxUnavailable, get_backend, job_limits, job_timeout_s
 
@@ -388,11 +388,47 @@ def challenge_import(*, user, items, lesson=None, prefix: str = "challenges") ->
 
 
 def challenge_check(*, user, challenge) -> dict:
-    """Run the tests against the reference solution (authors: are my tests right?)."""
+    """Run the tests against the reference solution (authors: are my tests right?), and
+    record the outcome on the challenge (`challenge_check_record`). A run the sandbox
+    refused (busy, down) raises and records nothing."""
     files = [SourceFile("solution.js", challenge.reference_solution, challenge.language)]
-    return code_run_tests(
+    run = code_run_tests(
         user=user, language=challenge.language, files=files, tests=challenge_tests_job(challenge)
     )
+    results = check_results(tests=list(challenge.tests.all()), run=run)
+    challenge_check_record(
+        challenge=challenge,
+        passed=bool(results) and all(r["passed"] for r in results),
+        message=check_failure_message(results=results, run=run),
+    )
+    return run
+
+
+CHECK_MESSAGE_MAX = 500  # Challenge.last_check_message
+
+
+def check_failure_message(*, results: list[dict], run: dict) -> str:
+    """One line for the dashboard: the first failing test and its message ("" when all
+    pass)."""
+    for number, result in enumerate(results, start=1):
+        if not result["passed"]:
+            detail = result.get("message") or result.get("outcome") or "failed"
+            return f"Test {number} ({result['description']}): {detail}"[:CHECK_MESSAGE_MAX]
+    if not results:
+        return f"No test ran (run status {run.get('status')})."[:CHECK_MESSAGE_MAX]
+    return ""
+
+
+def challenge_check_record(*, challenge, passed: bool, message: str = "") -> None:
+    """Keep the outcome of the latest check of `challenge`'s reference solution. A
+    queryset update: `updated_at` is left alone, so a later edit makes the check stale."""
+    from .models import Challenge
+
+    now = timezone.now()
+    fields = {"last_check_passed": passed, "last_checked_at": now, "last_check_message": message}
+    Challenge.objects.filter(pk=challenge.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(challenge, name, value)
 
 
 # What a stored console line costs beyond its text: its JSON wrapping,
