@@ -44,6 +44,7 @@ class TeacherPagesInReviewPanel(_Panel):
             "needs_changes": WorkflowState.STATUS_NEEDS_CHANGES,
             "heading": "Your pages in review",
             "panel_id": "dashboard-pages-in-review",
+            "table": "pages",
             "empty": "None of your pages is waiting for review.",
         }
 
@@ -93,6 +94,7 @@ class ModerationQueuePanel(_Panel):
             "needs_changes": WorkflowState.STATUS_NEEDS_CHANGES,
             "heading": "Moderation queue",
             "panel_id": "dashboard-moderation-queue",
+            "table": "queue",
             "empty": "No page is waiting for review.",
             "show_submitter": True,
         }
