@@ -3,65 +3,24 @@ composes (learners, completions, average progress, pages in review, platform tot
 their constant query counts, and who sees what. Learners act through the real API;
 pages go through the real review workflow (cms services)."""
 
-import datetime as dt
-import uuid
-
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from wagtail.models import WorkflowState
 
 from cms import services as cms_services
 from cms.models import LessonPage
-from cms.selectors import moderation_items_for_user, pages_in_workflow, published_lessons_of_course
+from cms.selectors import pages_in_workflow
 from learning.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from learning.dashboard.overview import admin_overview, teacher_overview
 from learning.progress.selectors import course_learner_stats
 
+from .helpers import learners_in, reject, submit
+
 pytestmark = pytest.mark.django_db
 
 ACTIVE = (WorkflowState.STATUS_IN_PROGRESS, WorkflowState.STATUS_NEEDS_CHANGES)
-
-
-def learners_in(auth_client, course, done_counts, unenroll=False):
-    """One new student per entry, enrolled through the API, who completes that many of
-    the course's published lessons (in order) through the progress API."""
-    lessons = list(published_lessons_of_course(course))
-    students = []
-    for done in done_counts:
-        student = UserFactory(role="student")
-        client = auth_client(student)
-        assert client.post(f"/api/v1/courses/{course.pk}/enrollment/").status_code == 201
-        if done:
-            occurred = (timezone.now() - dt.timedelta(seconds=5)).isoformat()
-            events = [
-                {
-                    "event_id": str(uuid.uuid4()),
-                    "type": "lesson_completed",
-                    "lesson_id": lesson.pk,
-                    "occurred_at": occurred,
-                }
-                for lesson in lessons[:done]
-            ]
-            response = client.post("/api/v1/progress/events/", {"events": events}, format="json")
-            assert response.status_code == 200 and response.json()["accepted"] == done, response.content
-        if unenroll:
-            assert client.delete(f"/api/v1/courses/{course.pk}/enrollment/").status_code == 204
-        students.append(student)
-    return students
-
-
-def submit(page, user):
-    cms_services.page_submit_for_review(user=user, page=page)
-
-
-def reject(page, admin, comment):
-    item = next(
-        i for i in moderation_items_for_user(user=admin) if int(i.workflow_state.object_id) == page.pk
-    )
-    cms_services.moderation_reject(user=admin, task_state_id=item.pk, comment=comment)
 
 
 # --- numbers ------------------------------------------------------------------------
