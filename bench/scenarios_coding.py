@@ -3,7 +3,7 @@ script, next to spawning `node -e` per run on the same machine
 (bench/coding_node_baseline.py, printed by the first coding scenario's setup and saved
 to bench/results/node_baseline.json).
 
-Target (README, coding section): hello-world p50 end-to-end under 15 ms at a load of at
+Target (docs/coding.md): hello-world p50 end-to-end under 15 ms at a load of at
 least 100 runs/s on the 2-core machine while the attack payloads run. So there are two
 kinds of rows: throughput (8 connections back to back: how many runs/s the machine
 gives, latency is mostly queueing) and latency at a fixed rate of 100 runs/s (wrk paced

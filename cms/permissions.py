@@ -11,7 +11,13 @@ teacher's course. Instead:
   `CoursePermissionTester`, which gives a teacher `add` + `change` inside courses they
   own and nothing at all elsewhere;
 * the "admin" group holds add/change/publish/lock/unlock/bulk_delete on the root and
-  moderates the "Course review" workflow.
+  moderates the "Course review" workflow;
+* what the editor LISTS (explorer, page search, page choosers, the sidebar's page
+  menu, Site history, workflow reports) comes from Wagtail's page permission policy,
+  not from the tester: `CoursePagePermissionPolicy` (registered for Page in
+  cms/wagtail_hooks.py) gives the same answer as the tester, so a teacher sees the
+  levels above courses and their own courses, and another teacher's course, drafts
+  and draft titles are not there at all (docs/editor-roles.md).
 
 Ownership is `CoursePage.owners` mirrored by a django-guardian object permission
 (`cms.change_coursepage`) on the course; `cms.services.course_owners_set` keeps the two
@@ -20,8 +26,10 @@ in step. https://docs.wagtail.org/en/stable/topics/permissions.html
 
 from __future__ import annotations
 
+from django.db.models import Q
 from guardian.shortcuts import get_perms
 from wagtail.models import Page, PagePermissionTester
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from learning.accounts.roles import Role, user_has_role
 
@@ -90,3 +98,48 @@ class CoursePermissionTester(PagePermissionTester):
             self.permissions = set(self.TEACHER_ACTIONS)
         else:
             self.permissions = set()
+
+
+def scoped_to_own_courses(user) -> bool:
+    """Whether the editor narrows this user to their own courses: everyone below an
+    admin (a student never reaches the editor; a teacher edits owned courses only)."""
+    return not (user.is_superuser or user_is_content_admin(user))
+
+
+def own_courses_q(user) -> Q:
+    """Pages the user may see in the editor: the levels above courses, and every page
+    of a course the user may edit (one query for the course paths)."""
+    from .selectors import courses_editable_by
+
+    allowed = Q(depth__lt=COURSE_DEPTH)
+    for path in courses_editable_by(user=user).values_list("path", flat=True):
+        allowed |= Q(path__startswith=path)
+    return allowed
+
+
+class CoursePagePermissionPolicy(PagePermissionPolicy):
+    """Wagtail's page policy, answering like CoursePermissionTester for a teacher.
+
+    Wagtail's own answer comes from group page permissions, which propagate down the
+    tree: the teacher group's `add` on the root would make every course, draft and
+    draft title explorable by every teacher, and would hide a teacher's own pages from
+    the reports that ask who may `change` what. Here a teacher's rights inside courses
+    are exactly the tester's: TEACHER_ACTIONS in owned courses, nothing in others."""
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        pages = super().instances_user_has_any_permission_for(user, actions)
+        if not user.is_active or not scoped_to_own_courses(user):
+            return pages
+        above_courses = pages.filter(depth__lt=COURSE_DEPTH)
+        if not set(actions) & CoursePermissionTester.TEACHER_ACTIONS or not user_has_role(user, Role.TEACHER):
+            return above_courses
+        return above_courses | Page.objects.filter(own_courses_q(user)).filter(depth__gte=COURSE_DEPTH)
+
+    def explorable_instances(self, user):
+        pages = super().explorable_instances(user)
+        if not user.is_active or not scoped_to_own_courses(user):
+            return pages
+        return pages.filter(own_courses_q(user))
+
+
+course_page_policy = CoursePagePermissionPolicy(Page)

@@ -57,7 +57,7 @@ def user_may_learn(user) -> bool:
 
 class IsVerified(BasePermission):
     """Learning endpoints add this: an account whose email is not verified yet may log
-    in, read and edit its profile, but not learn (see README, accounts section)."""
+    in, read and edit its profile, but not learn (see docs/accounts.md)."""
 
     message = "Verify your email address first (POST /api/v1/auth/verify-email/)."
     code = "email_not_verified"

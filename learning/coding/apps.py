@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class CodingConfig(AppConfig):
-    """Drafts, the JavaScript sandbox and challenges (see the README's coding section)."""
+    """Drafts, the JavaScript sandbox and challenges (see docs/coding.md)."""
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "learning.coding"

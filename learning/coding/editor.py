@@ -10,19 +10,19 @@ Two layers, as for course pages (cms.permissions):
   policy; the edit/delete/copy/usage/history views and the snippet chooser look the
   object up through it (`OwnCoursesOnly`), so another teacher's challenge is a 404
   there, exactly as in the teacher API; ChallengeAdminForm refuses a lesson of a
-  course the user may not edit, and the lesson chooser offers only owned courses.
+  course the user may not edit, and the lesson chooser offers only owned courses (as
+every page chooser does for a teacher: cms/wagtail_hooks.py).
 https://docs.wagtail.org/en/stable/extending/permission_policies.html
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from cms.permissions import COURSE_DEPTH, course_of_page, user_can_edit_course, user_is_content_admin
+from cms.permissions import course_of_page, user_can_edit_course
 from cms.selectors import courses_editable_by
 
 from .models import Challenge
@@ -73,18 +73,6 @@ class ChallengeAdminForm(WagtailAdminModelForm):
         if lesson is not None and not user_can_edit_course(self.for_user, course_of_page(lesson)):
             raise ValidationError("Choose a lesson of a course you may edit.", code="not_your_course")
         return lesson
-
-
-def lesson_chooser_pages(pages, request):
-    """The page chooser opened for a challenge's lesson (page_type=cms.lessonpage) offers
-    a teacher only the lessons of courses they own (the levels above courses stay, to
-    browse down from). Other choosers (links in rich text...) are left alone."""
-    if request.GET.get("page_type", "").lower() != "cms.lessonpage" or user_is_content_admin(request.user):
-        return pages
-    allowed = Q(depth__lt=COURSE_DEPTH)
-    for path in courses_editable_by(user=request.user).values_list("path", flat=True):
-        allowed |= Q(path__startswith=path)
-    return pages.filter(allowed)
 
 
 challenge_policy = ChallengePermissionPolicy(Challenge)

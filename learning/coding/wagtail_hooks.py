@@ -19,7 +19,7 @@ from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import services
-from .editor import ChallengeAdminForm, OwnCoursesOnly, challenge_policy, lesson_chooser_pages
+from .editor import ChallengeAdminForm, OwnCoursesOnly, challenge_policy
 from .models import Challenge
 
 # Before register_snippet: the viewset would otherwise create Wagtail's fallback policy.
@@ -101,7 +101,6 @@ class ChallengeViewSet(SnippetViewSet):
 
 
 register_snippet(ChallengeViewSet)
-hooks.register("construct_page_chooser_queryset", lesson_chooser_pages)
 
 
 _PLACEMENT_BEFORE_EDIT = "_challenge_placement_before_edit"

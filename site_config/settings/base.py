@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "site_config.middleware.AuditlogMiddleware",
     # One content-events scope per write request: one event per course, not per page (cms/events.py).
     "cms.events.ContentChangesMiddleware",
+    # A teacher's editor URLs that name another teacher's page are a 404 (cms/editor_scope.py).
+    "cms.editor_scope.EditorScopeMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Turns a login refused by the lockout into its answer (learning/accounts/lockout.py).
     "axes.middleware.AxesMiddleware",

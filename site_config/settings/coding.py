@@ -1,7 +1,7 @@
 """Interactive coding: the JavaScript sandbox, drafts and challenges.
 
 Every limit of the sandbox is here so an operator can tighten it without a release.
-See the README's coding section for the security model these numbers belong to."""
+See docs/coding.md for the security model these numbers belong to."""
 
 import os
 
