@@ -16,6 +16,7 @@ from .overview import AdminOverview, TeacherOverview
 
 class _Panel(Component):
     def __init__(self, overview):
+        super().__init__()
         self.overview = overview
 
 

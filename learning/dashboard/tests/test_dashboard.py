@@ -202,6 +202,14 @@ def test_each_teacher_sees_only_their_courses_and_pages(
     assert "Alpha lesson in review" not in queue  # changes requested: back with its author
 
 
+def test_a_teacher_without_courses_is_told_so(build_course, teacher, other_teacher):
+    build_course(title="Someone else's", owner=other_teacher)
+    page = _editor(teacher).get("/admin/").content.decode()
+    assert "You do not own a course yet." in page and "Someone else" not in page
+    assert "None of your pages is waiting for review." in page
+    assert 'data-dashboard="challenges"' not in page  # no course, no challenge panel
+
+
 def test_student_cannot_reach_the_editor(student):
     client = Client()
     client.post("/admin/login/", {"username": student.email, "password": DEFAULT_PASSWORD})
