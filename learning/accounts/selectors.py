@@ -31,3 +31,10 @@ def objects_with_permission(*, user, permission: str, queryset):
     from guardian.shortcuts import get_objects_for_user
 
     return get_objects_for_user(user, permission, klass=queryset, accept_global_perms=True)
+
+
+def learner_count() -> int:
+    """Active accounts with the student role (platform totals for admins). One query."""
+    from .roles import Role
+
+    return User.objects.filter(is_active=True, groups__name=Role.STUDENT).distinct().count()

@@ -252,6 +252,7 @@ def _write(
 ) -> list[ImportedChallenge]:
     """All or nothing: update the challenge of the same lesson and slug, or create one."""
     from .services import (
+        challenge_check_record,
         challenge_create,
         challenge_placements,
         challenge_update,
@@ -275,6 +276,9 @@ def _write(
                     placements |= challenge_placements([existing])
                     challenge = challenge_update(user=user, challenge=existing, data=data, announce=False)
                 placements |= challenge_placements([challenge])
+                # challenge_items_verify ran this reference solution against these tests
+                # and every one passed (any failure stops the import before writing).
+                challenge_check_record(challenge=challenge, passed=True)
                 imported.append(
                     ImportedChallenge(challenge=challenge, created=existing is None, warnings=notes)
                 )

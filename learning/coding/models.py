@@ -95,6 +95,14 @@ class Challenge(ClusterableModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The last check of the reference solution against the tests (the teacher check API,
+    # an import's verification), written by services.challenge_check_record: the
+    # teacher's dashboard lists the challenges whose last check failed, never ran, or
+    # is older than the last edit (`updated_at`). Written with a queryset update, so
+    # recording a check is not an edit.
+    last_check_passed = models.BooleanField(null=True, editable=False)
+    last_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_check_message = models.CharField(max_length=500, blank=True, editable=False)
 
     panels = [
         FieldPanel("lesson"),

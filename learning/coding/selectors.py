@@ -4,7 +4,10 @@ lesson, a course the teacher does not own), never 403."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from cms.selectors import courses_editable_by, lesson_get_for_user
@@ -94,3 +97,96 @@ def submissions_for_teacher(
     if user_id:
         queryset = queryset.filter(user_id=user_id)
     return queryset.select_related("user", "challenge").order_by("-created_at", "-pk")
+
+
+# --- the teacher's dashboard ------------------------------------------------------
+
+
+class CheckState:
+    """Where a challenge's last check leaves it (the dashboard's words)."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    NEVER_CHECKED = "never_checked"
+    CHANGED = "changed"  # edited after its last check: the outcome may no longer hold
+
+
+STATE_ORDER = (CheckState.FAILED, CheckState.CHANGED, CheckState.NEVER_CHECKED, CheckState.PASSED)
+
+
+@dataclass(frozen=True)
+class ChallengeCheckRow:
+    id: int
+    title: str
+    course_id: int
+    lesson_title: str
+    state: str
+    checked_at: datetime | None
+    message: str
+
+
+def challenge_check_overview(*, course_ids) -> tuple[dict[int, dict[str, int]], list[ChallengeCheckRow]]:
+    """For these courses: per course, how many challenges are in each CheckState; and the
+    challenges that need the author (failed, never checked, changed since), failed first.
+    Two queries, whatever the number of courses and challenges."""
+    ids = list(course_ids)
+    never = Q(last_checked_at__isnull=True)
+    changed = Q(last_checked_at__lt=F("updated_at"))
+    failed = Q(last_check_passed=False) & ~never & ~changed
+    passed = Q(last_check_passed=True) & ~never & ~changed
+    counts = {
+        row["course_id"]: {key: row[key] for key in ("total", *STATE_ORDER)}
+        for row in Challenge.objects.filter(course__in=ids)
+        .order_by()
+        .values("course_id")
+        .annotate(
+            total=Count("pk"),
+            failed=Count("pk", filter=failed),
+            never_checked=Count("pk", filter=never),
+            changed=Count("pk", filter=changed & ~never),
+            passed=Count("pk", filter=passed),
+        )
+    }
+    rows = []
+    for row in (
+        Challenge.objects.filter(course__in=ids)
+        .exclude(passed)
+        .order_by("course_id", "lesson__path", "sort_order", "pk")
+        .values(
+            "pk",
+            "title",
+            "course_id",
+            "lesson__title",
+            "last_check_passed",
+            "last_checked_at",
+            "last_check_message",
+            "updated_at",
+        )
+    ):
+        if row["last_checked_at"] is None:
+            state = CheckState.NEVER_CHECKED
+        elif row["last_checked_at"] < row["updated_at"]:
+            state = CheckState.CHANGED
+        else:
+            state = CheckState.FAILED
+        rows.append(
+            ChallengeCheckRow(
+                id=row["pk"],
+                title=row["title"],
+                course_id=row["course_id"],
+                lesson_title=row["lesson__title"],
+                state=state,
+                checked_at=row["last_checked_at"],
+                message=row["last_check_message"] if state == CheckState.FAILED else "",
+            )
+        )
+    rows.sort(key=lambda r: STATE_ORDER.index(r.state))  # stable: course order within a state
+    return counts, rows
+
+
+def submission_totals(*, since: datetime) -> dict[str, int]:
+    """Platform totals for admins: submissions and passing submissions since `since`.
+    One query."""
+    return Submission.objects.filter(created_at__gte=since).aggregate(
+        submissions=Count("pk"), passed=Count("pk", filter=Q(passed=True))
+    )

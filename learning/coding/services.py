@@ -405,11 +405,23 @@ def _check_job(tests: list) -> list[dict]:
 def challenge_check(*, user, challenge, tests: list | None = None) -> dict:
     """Run the tests against the reference solution (authors: are my tests right?).
     Returns the report (rules.check_report): what the teacher check API answers. The
-    author's run slots and crash backoff apply, as for every run."""
-    tests = challenge_tests_for_check(challenge) if tests is None else tests
+    author's run slots and crash backoff apply, as for every run. A check of the saved
+    challenge (`tests` None) is recorded on it for the dashboard
+    (`challenge_check_record`); a check of unsaved form contents (the editor's Check
+    with `tests`) is not, since what was checked is not what is stored. A run the
+    sandbox refused (busy, down) raises and records nothing."""
+    saved = tests is None
+    tests = challenge_tests_for_check(challenge) if saved else tests
     files = [SourceFile("solution.js", challenge.reference_solution, challenge.language)]
     run = code_run_tests(user=user, language=challenge.language, files=files, tests=_check_job(tests))
-    return check_report(tests=tests, run=run)
+    report = check_report(tests=tests, run=run)
+    if saved and challenge.pk:
+        challenge_check_record(
+            challenge=challenge,
+            passed=report["passed"],
+            message=check_failure_message(results=report["results"], run=run),
+        )
+    return report
 
 
 def challenge_check_starter(*, user, challenge, tests: list | None = None) -> dict:
@@ -448,6 +460,33 @@ def challenge_check_both(*, user, challenge, tests: list | None = None) -> Chall
         starter=starter,
         problems=tuple(check_problems(solution=solution, starter=starter)),
     )
+
+
+CHECK_MESSAGE_MAX = 500  # Challenge.last_check_message
+
+
+def check_failure_message(*, results: list[dict], run: dict) -> str:
+    """One line for the dashboard: the first failing test and its message ("" when all
+    pass)."""
+    for number, result in enumerate(results, start=1):
+        if not result["passed"]:
+            detail = result.get("message") or result.get("outcome") or "failed"
+            return f"Test {number} ({result['description']}): {detail}"[:CHECK_MESSAGE_MAX]
+    if not results:
+        return f"No test ran (run status {run.get('status')})."[:CHECK_MESSAGE_MAX]
+    return ""
+
+
+def challenge_check_record(*, challenge, passed: bool, message: str = "") -> None:
+    """Keep the outcome of the latest check of `challenge`'s reference solution. A
+    queryset update: `updated_at` is left alone, so a later edit makes the check stale."""
+    from .models import Challenge
+
+    now = timezone.now()
+    fields = {"last_check_passed": passed, "last_checked_at": now, "last_check_message": message}
+    Challenge.objects.filter(pk=challenge.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(challenge, name, value)
 
 
 # What a stored console line costs beyond its text: its JSON wrapping,

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.http import Http404
 from wagtail.models import Page
@@ -50,9 +50,7 @@ def visible_lessons_by_course(course_paths: list[str]) -> dict[str, list[LessonR
     if not course_paths:
         return {}
     rows = (
-        with_live_ancestors(LessonPage.objects.live().filter(depth=LESSON_DEPTH), LESSON_DEPTH)
-        .alias(_course_path=Substr("path", 1, COURSE_PATH_LEN))
-        .filter(_course_path__in=course_paths)
+        _visible_lessons_queryset(course_paths)
         .order_by("path")
         .values_list("id", "path", "title", "slug", "required")
     )
@@ -61,6 +59,14 @@ def visible_lessons_by_course(course_paths: list[str]) -> dict[str, list[LessonR
         ref = LessonRef(*row)
         grouped[ref.course_path].append(ref)
     return grouped
+
+
+def _visible_lessons_queryset(course_paths: list[str]) -> QuerySet[LessonPage]:
+    return (
+        with_live_ancestors(LessonPage.objects.live().filter(depth=LESSON_DEPTH), LESSON_DEPTH)
+        .alias(_course_path=Substr("path", 1, COURSE_PATH_LEN))
+        .filter(_course_path__in=course_paths)
+    )
 
 
 @dataclass(frozen=True)
@@ -360,3 +366,70 @@ def learner_progress_rows(*, course: CoursePage, enrollments: list[Enrollment]) 
         }
         for e in enrollments
     ]
+
+
+# --- the teacher's dashboard -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CourseLearnerStats:
+    """How a course's current learners are doing. `learners`: active enrolments;
+    `completed`: of them, those who completed the course; `average_percent`: their mean
+    share of the published required lessons done (None without learners or without a
+    published required lesson)."""
+
+    learners: int
+    completed: int
+    required_lessons: int
+    average_percent: float | None
+
+
+def course_learner_stats(*, courses: list[CoursePage | CourseRef]) -> dict[int, CourseLearnerStats]:
+    """CourseLearnerStats per course, in four queries whatever the number of courses,
+    learners and lessons (the required lessons are a subquery, not a list)."""
+    if not courses:
+        return {}
+    ids = [course.pk for course in courses]
+    required = _visible_lessons_queryset([course.path for course in courses]).filter(required=True)
+    required_count: dict[str, int] = defaultdict(int)
+    for path in required.values_list("path", flat=True):
+        required_count[path[:COURSE_PATH_LEN]] += 1
+    learner_enrolled = Enrollment.objects.filter(
+        user=OuterRef("user"), course=OuterRef("course"), active=True
+    )
+    learners = _count_by_course(Enrollment.objects.filter(course__in=ids, active=True))
+    completed = _count_by_course(
+        CourseCompletion.objects.filter(course__in=ids).filter(Exists(learner_enrolled))
+    )
+    done = _count_by_course(
+        LessonProgress.objects.filter(
+            course__in=ids, completed_at__isnull=False, lesson__in=required.values("pk")
+        ).filter(Exists(learner_enrolled))
+    )
+    stats = {}
+    for course in courses:
+        n, total = learners.get(course.pk, 0), required_count.get(course.path, 0)
+        stats[course.pk] = CourseLearnerStats(
+            learners=n,
+            completed=completed.get(course.pk, 0),
+            required_lessons=total,
+            average_percent=round(100 * done.get(course.pk, 0) / (n * total), 1) if n and total else None,
+        )
+    return stats
+
+
+def _count_by_course(queryset) -> dict[int, int]:
+    return dict(queryset.order_by().values("course_id").annotate(n=Count("pk")).values_list("course_id", "n"))
+
+
+def platform_progress_totals(*, since) -> dict[str, int]:
+    """Platform totals for admins: active enrolments, enrolments since `since`, course
+    completions, completions since `since`. Two queries."""
+    enrolments = Enrollment.objects.aggregate(
+        enrolments=Count("pk", filter=Q(active=True)),
+        enrolments_since=Count("pk", filter=Q(active=True, enrolled_at__gte=since)),
+    )
+    completions = CourseCompletion.objects.aggregate(
+        completions=Count("pk"), completions_since=Count("pk", filter=Q(completed_at__gte=since))
+    )
+    return enrolments | completions

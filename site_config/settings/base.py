@@ -69,6 +69,7 @@ LOCAL_APPS = [
     "cms",
     "learning.progress",
     "learning.coding",
+    "learning.dashboard",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
