@@ -18,6 +18,8 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.rich_text import expand_db_html
 
+from .code_editor import CodeTextBlock
+
 CODE_LANGUAGES = [
     ("html", "HTML"),
     ("css", "CSS"),
@@ -107,7 +109,7 @@ class CodeBlock(blocks.StructBlock):
     """A code sample shown to the learner (not runnable: runnable code is `starter_code`)."""
 
     language = blocks.ChoiceBlock(choices=CODE_LANGUAGES, default="html")
-    code = blocks.TextBlock()
+    code = CodeTextBlock(language="html", language_field="language")
     caption = blocks.CharBlock(required=False, max_length=255)
 
     class Meta:
@@ -244,7 +246,7 @@ class StarterFileBlock(blocks.StructBlock):
 
     name = blocks.CharBlock(max_length=100, validators=[starter_file_name_validator])
     language = blocks.ChoiceBlock(choices=CODE_LANGUAGES, default="html")
-    content = blocks.TextBlock(required=False)
+    content = CodeTextBlock(required=False, language="html", language_field="language")
 
     class Meta:
         icon = "code"

@@ -17,6 +17,8 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
+from cms.code_editor import CodeTextField
+
 
 class Draft(models.Model):
     """The learner's files for one lesson, auto-saved. `version` increases by one per
@@ -82,8 +84,18 @@ class Challenge(ClusterableModel):
     )
     prompt = models.TextField(help_text="What the learner must do (Markdown).")
     language = models.CharField(max_length=20, choices=Language.choices, default=Language.JAVASCRIPT)
-    starter_source = models.TextField(blank=True, help_text="The code the learner starts from.")
-    reference_solution = models.TextField(help_text="Never shown to learners; used to check the tests.")
+    # Code fields keep whitespace as typed and store LF line endings (cms.code_editor).
+    starter_source = CodeTextField(
+        blank=True,
+        language="javascript",
+        language_field="language",
+        help_text="The code the learner starts from.",
+    )
+    reference_solution = CodeTextField(
+        language="javascript",
+        language_field="language",
+        help_text="Never shown to learners; used to check the tests.",
+    )
     sort_order = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -151,12 +163,14 @@ class ChallengeTest(Orderable):
     challenge = ParentalKey(Challenge, on_delete=models.CASCADE, related_name="tests")
     description = models.CharField(max_length=300)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ASSERT)
-    code = models.TextField(
-        blank=True, help_text="For assertion tests, e.g. assert.strictEqual(sum([1, 2]), 3);"
+    code = CodeTextField(
+        blank=True,
+        language="javascript",
+        help_text="For assertion tests, e.g. assert.strictEqual(sum([1, 2]), 3);",
     )
-    input = models.TextField(blank=True, help_text="For input/output tests: stdin.")
-    expected_output = models.TextField(
-        blank=True, help_text="For input/output tests: the expected console output."
+    input = CodeTextField(blank=True, editor=False, help_text="For input/output tests: stdin.")
+    expected_output = CodeTextField(
+        blank=True, editor=False, help_text="For input/output tests: the expected console output."
     )
     hidden = models.BooleanField(default=False, help_text="Learners see only whether it passed.")
 

@@ -55,6 +55,7 @@ THIRD_PARTY_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and ReDoc as static files (no CDN)
+    "django_ace",  # the Ace editor's static files, for cms.code_editor (no CDN)
     "drf_standardized_errors",
     "django_filters",
     "corsheaders",
