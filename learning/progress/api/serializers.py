@@ -45,6 +45,9 @@ class ProgressEventSerializer(api.Serializer):
 EVENT_TYPES = frozenset(EventType.values)
 
 
+EVENT_KEYS = frozenset({"event_id", "type", "lesson_id", "occurred_at", "position"})
+
+
 def event_parse(item: dict, validator: ProgressEventSerializer) -> dict:
     """One event's fields as ProgressEventSerializer validates them, with `position`
     as JSON text (or None). Raises the serializer's ValidationError.
@@ -52,7 +55,9 @@ def event_parse(item: dict, validator: ProgressEventSerializer) -> dict:
     A batch is mostly well-formed events, and the serializer's per-field machinery
     costs more than the rest of an ingest, so the common shape (string id, known type,
     positive integer lesson id, string time, small position) is checked directly here,
-    with the serializer's own datetime field. Anything else goes through the serializer,
+    with the serializer's own datetime field; an item with a key the serializer does not
+    take (it refuses those: site_config.api.serializers) is not the common shape. Anything
+    else goes through the serializer,
     which accepts or rejects it with its exact messages: both paths give the same
     answer for every input."""
     event_id = item.get("event_id")
@@ -60,7 +65,8 @@ def event_parse(item: dict, validator: ProgressEventSerializer) -> dict:
     lesson_id = item.get("lesson_id")
     occurred_at = item.get("occurred_at")
     if (
-        type(event_id) is str
+        item.keys() <= EVENT_KEYS
+        and type(event_id) is str
         and type(type_) is str
         and type_ in EVENT_TYPES
         and type(lesson_id) is int
