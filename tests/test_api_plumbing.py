@@ -171,3 +171,71 @@ def test_every_429_code_is_in_the_schema():
     codes = {sub.default_code for sub in subclasses(TryLater)}
     assert codes >= {"login_locked_out", "avatar_busy", "sandbox_busy", "sandbox_crash_limit"}
     assert codes | {"throttled"} == set(ErrorCode429Enum.values)
+
+
+# --- unknown input fields are a 400, never silently dropped (site_config/api/serializers.py)
+
+
+def _api_serializer_classes():
+    """Every serializer class defined in an `api` package of ours (URLconf loaded first,
+    so every view module and its serializers are imported)."""
+    from django.urls import get_resolver
+    from rest_framework.serializers import BaseSerializer
+
+    get_resolver().url_patterns  # noqa: B018 (imports every view module)
+    seen, stack = set(), [BaseSerializer]
+    while stack:
+        for sub in stack.pop().__subclasses__():
+            if sub not in seen:
+                seen.add(sub)
+                stack.append(sub)
+    ours = ("cms.", "learning.", "tutor.")
+    return [cls for cls in seen if cls.__module__.startswith(ours) and ".api." in f"{cls.__module__}."]
+
+
+def test_every_api_serializer_refuses_unknown_fields():
+    from site_config.api.serializers import StrictInput
+
+    classes = _api_serializer_classes()
+    assert len(classes) > 40, "the walk found too few serializers to mean anything"
+    loose = sorted(f"{c.__module__}.{c.__qualname__}" for c in classes if not issubclass(c, StrictInput))
+    assert not loose, f"derive these from site_config.api.serializers.Serializer/ModelSerializer: {loose}"
+
+
+def _unknown(response, attr="non_field_errors", code="unknown_field"):
+    body = assert_error_shape(response, 400, code)
+    assert any(e["attr"] == attr and e["code"] == code for e in body["errors"]), body
+    return body
+
+
+def test_a_mistyped_field_is_a_400_and_nothing_is_written(auth_client, student):
+    client = auth_client(student)
+    before = client.get("/api/v1/auth/me/").json()
+    body = _unknown(client.patch("/api/v1/auth/me/", {"display_name": "New name", "dispaly_name": "x"}))
+    assert "`dispaly_name`" in body["errors"][0]["detail"]
+    assert client.get("/api/v1/auth/me/").json()["display_name"] == before["display_name"]
+    # Echoing a field the endpoint only returns is refused too, and says so.
+    body = _unknown(client.patch("/api/v1/auth/me/", {"email": "x@example.test"}), code="read_only_field")
+    assert "`email`" in body["errors"][0]["detail"]
+    # The fields it takes still work.
+    assert client.patch("/api/v1/auth/me/", {"display_name": "New name"}).json()["display_name"] == "New name"
+
+
+def test_unknown_fields_inside_nested_objects_are_refused_too(auth_client, student):
+    client = auth_client(student)
+    files = [{"name": "main.js", "content": "console.log(1)", "colour": "red"}]
+    _unknown(client.post("/api/v1/code/run/", {"files": files}), attr="files.0.non_field_errors")
+    _unknown(client.post("/api/v1/code/run/", {"language": "javascript", "source": "1", "langauge": "js"}))
+    # Unauthenticated callers learn nothing about fields: 401 before any parsing.
+    assert auth_client(None).post("/api/v1/code/run/", {"x": 1}).status_code == 401
+
+
+def test_the_schema_says_request_bodies_take_no_other_fields(client):
+    import yaml
+
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    components = schema["components"]["schemas"]
+    assert components["PatchedMeRequest"]["additionalProperties"] is False
+    run = components["CodeRunInputRequest"]
+    assert run["additionalProperties"] is False
+    assert "unknown_field" in yaml.safe_dump(components["AuthMePartialUpdateNonFieldErrorsErrorComponent"])

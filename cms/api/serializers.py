@@ -9,18 +9,19 @@ from wagtail.rich_text import expand_db_html
 from cms.blocks import CODE_LANGUAGE_VALUES, LESSON_BODY_BLOCK_TYPES, image_api_representation
 from cms.models import CourseLevel
 from learning.accounts.api.serializers import StaffUserSummarySerializer, UserSummarySerializer
+from site_config.api import serializers as api
 from site_config.api.ids import IdField
 
 # --- small shared pieces ------------------------------------------------------------
 
 
-class RenditionSerializer(serializers.Serializer):
+class RenditionSerializer(api.Serializer):
     url = serializers.CharField()
     width = serializers.IntegerField()
     height = serializers.IntegerField()
 
 
-class ImageOutSerializer(serializers.Serializer):
+class ImageOutSerializer(api.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     width = serializers.IntegerField()
@@ -28,19 +29,19 @@ class ImageOutSerializer(serializers.Serializer):
     renditions = serializers.DictField(child=RenditionSerializer(), help_text="thumbnail, medium, large")
 
 
-class PageRefSerializer(serializers.Serializer):
+class PageRefSerializer(api.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     slug = serializers.CharField()
 
 
-class StarterFileSerializer(serializers.Serializer):
+class StarterFileSerializer(api.Serializer):
     name = serializers.CharField(max_length=100)
     language = serializers.ChoiceField(choices=CODE_LANGUAGE_VALUES)
     content = serializers.CharField(allow_blank=True, required=False, default="", trim_whitespace=False)
 
 
-class BlockSerializer(serializers.Serializer):
+class BlockSerializer(api.Serializer):
     type = serializers.ChoiceField(choices=LESSON_BODY_BLOCK_TYPES)
     id = serializers.CharField(required=False)
     value = serializers.JSONField(
@@ -55,7 +56,7 @@ class BlockSerializer(serializers.Serializer):
 # --- learner: catalog, course, lesson ---------------------------------------------------
 
 
-class CourseCardSerializer(serializers.Serializer):
+class CourseCardSerializer(api.Serializer):
     """One course in the catalog."""
 
     id = serializers.IntegerField()
@@ -76,7 +77,7 @@ class CourseCardSerializer(serializers.Serializer):
         return image_api_representation(course.cover_image)
 
 
-class OutlineLessonSerializer(serializers.Serializer):
+class OutlineLessonSerializer(api.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     slug = serializers.CharField()
@@ -90,7 +91,7 @@ class OutlineLessonSerializer(serializers.Serializer):
         return len(lesson.starter_code) > 0
 
 
-class OutlineModuleSerializer(serializers.Serializer):
+class OutlineModuleSerializer(api.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     slug = serializers.CharField()
@@ -119,7 +120,7 @@ class CourseDetailSerializer(CourseCardSerializer):
         return expand_db_html(course.prerequisites) if course.prerequisites else ""
 
 
-class LessonDetailSerializer(serializers.Serializer):
+class LessonDetailSerializer(api.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     slug = serializers.CharField()
@@ -137,7 +138,7 @@ class LessonDetailSerializer(serializers.Serializer):
 # --- preview -----------------------------------------------------------------------------
 
 
-class PreviewSerializer(serializers.Serializer):
+class PreviewSerializer(api.Serializer):
     content_type = serializers.CharField(help_text="e.g. cms.lessonpage")
     id = serializers.IntegerField(allow_null=True, help_text="null for a page not saved yet")
     title = serializers.CharField()
@@ -153,7 +154,7 @@ class PreviewSerializer(serializers.Serializer):
 # --- moderation ----------------------------------------------------------------------------
 
 
-class ModerationItemSerializer(serializers.Serializer):
+class ModerationItemSerializer(api.Serializer):
     id = serializers.IntegerField(help_text="The review task's id (use it to approve or reject).")
     page = serializers.DictField(help_text="{id, title, type, live}")
     workflow = serializers.CharField()
@@ -165,18 +166,18 @@ class ModerationItemSerializer(serializers.Serializer):
     started_at = serializers.DateTimeField()
 
 
-class ModerationActionSerializer(serializers.Serializer):
+class ModerationActionSerializer(api.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
 
 
-class ModerationRejectSerializer(serializers.Serializer):
+class ModerationRejectSerializer(api.Serializer):
     comment = serializers.CharField(max_length=5000, help_text="What the author must change.")
 
 
 # --- authoring ----------------------------------------------------------------------------
 
 
-class AuthoringPageSerializer(serializers.Serializer):
+class AuthoringPageSerializer(api.Serializer):
     """Any page as an editor sees it: the latest revision (draft) and its status."""
 
     id = serializers.IntegerField()
@@ -204,7 +205,7 @@ class CourseImportResultSerializer(AuthoringPageSerializer):
     )
 
 
-class _WriteBase(serializers.Serializer):
+class _WriteBase(api.Serializer):
     slug = serializers.SlugField(required=False, max_length=255)
     submit = serializers.BooleanField(
         required=False, default=False, help_text="Also submit the new draft to the Course review workflow."
@@ -240,35 +241,35 @@ class LessonWriteSerializer(_WriteBase):
     estimated_minutes = serializers.IntegerField(min_value=1, max_value=600, required=False)
 
 
-class OwnersSerializer(serializers.Serializer):
+class OwnersSerializer(api.Serializer):
     owners = serializers.ListField(child=IdField(), max_length=50, help_text="User ids (teachers)")
 
 
-class SubmitSerializer(serializers.Serializer):
+class SubmitSerializer(api.Serializer):
     include_descendants = serializers.BooleanField(required=False, default=False)
 
 
-class PublishSerializer(serializers.Serializer):
+class PublishSerializer(api.Serializer):
     include_descendants = serializers.BooleanField(required=False, default=False)
     go_live_at = serializers.DateTimeField(
         required=False, allow_null=True, help_text="Schedule instead of publishing now (ISO 8601, future)."
     )
 
 
-class UnpublishSerializer(serializers.Serializer):
+class UnpublishSerializer(api.Serializer):
     include_descendants = serializers.BooleanField(required=False, default=True)
 
 
-class SubmitResultSerializer(serializers.Serializer):
+class SubmitResultSerializer(api.Serializer):
     submitted = serializers.ListField(child=serializers.IntegerField(), help_text="Page ids now in review")
 
 
-class UploadSerializer(serializers.Serializer):
+class UploadSerializer(api.Serializer):
     file = serializers.FileField()
     title = serializers.CharField(max_length=255, required=False)
 
 
-class MediaOutSerializer(serializers.Serializer):
+class MediaOutSerializer(api.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     url = serializers.CharField(required=False)

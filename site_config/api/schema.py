@@ -4,9 +4,14 @@ the error shapes it can answer with (drf-standardized-errors does 400-500; we ad
 views returning conflicts declare with `extend_schema(responses={409: ConflictErrorResponse})`)."""
 
 from django.db import models
+from drf_spectacular.plumbing import force_instance
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ParseErrorResponseSerializer
 from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+from .serializers import CODES as UNKNOWN_FIELD_CODES
+from .serializers import StrictInput
 
 
 class _Error(serializers.Serializer):
@@ -88,6 +93,26 @@ ParseErrorResponse = coded_error_response(
 
 
 class AutoSchema(StandardizedErrorsAutoSchema):
+    def _get_validation_error_codes_by_field(self, data_fields):
+        # Every object of a strict request body can answer `unknown_field` and
+        # `read_only_field` on its non-field key (site_config.api.serializers).
+        codes = super()._get_validation_error_codes_by_field(data_fields)
+        if self.method in ("POST", "PUT", "PATCH") and isinstance(
+            force_instance(self.get_request_serializer()), StrictInput
+        ):
+            codes[api_settings.NON_FIELD_ERRORS_KEY].update(UNKNOWN_FIELD_CODES)
+            for name in list(codes):
+                if name.endswith(f".{api_settings.NON_FIELD_ERRORS_KEY}"):
+                    codes[name].update(UNKNOWN_FIELD_CODES)
+        return codes
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        # Our serializers refuse keys they do not take (site_config.api.serializers).
+        if direction == "request" and isinstance(force_instance(serializer), StrictInput):
+            schema["additionalProperties"] = False
+        return schema
+
     def _get_allowed_error_status_codes(self) -> list[str]:
         codes = super()._get_allowed_error_status_codes()
         if self.method in ("POST", "PUT", "PATCH"):

@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from site_config.api import serializers as api
+
 from ..emails import validate_email_ascii
 from ..models import validate_locale, validate_time_zone
 from ..roles import Role, user_roles
@@ -39,7 +41,7 @@ class _AvatarUrl(serializers.Field):
 _AvatarUrl = extend_schema_field({"type": "string", "format": "uri", "nullable": True})(_AvatarUrl)
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(api.ModelSerializer):
     """The signed-in user's own account: private fields included."""
 
     avatar_url = _AvatarUrl()
@@ -70,7 +72,7 @@ class MeSerializer(serializers.ModelSerializer):
         return user_roles(user)
 
 
-class UserSummarySerializer(serializers.Serializer):
+class UserSummarySerializer(api.Serializer):
     """A user wherever another object names one (a course's owners, a review's
     submitter, a submission's learner): the same `id` and `display_name` as the public
     profile (/api/v1/auth/profiles/{id}/), blank when the user set none. Never the
@@ -87,7 +89,7 @@ class StaffUserSummarySerializer(UserSummarySerializer):
     email = serializers.EmailField()
 
 
-class PublicProfileSerializer(serializers.ModelSerializer):
+class PublicProfileSerializer(api.ModelSerializer):
     """What anyone signed in may see of another user: no email, locale or time zone."""
 
     avatar_url = _AvatarUrl()
@@ -98,7 +100,7 @@ class PublicProfileSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TokenPairSerializer(serializers.Serializer):
+class TokenPairSerializer(api.Serializer):
     access = serializers.CharField(help_text="Access JWT: send as `Authorization: Bearer <access>`.")
     refresh = serializers.CharField(help_text="Refresh JWT: single use, exchange at /auth/refresh/.")
 
@@ -107,18 +109,18 @@ class SessionSerializer(TokenPairSerializer):
     user = MeSerializer()
 
 
-class SignupSerializer(serializers.Serializer):
+class SignupSerializer(api.Serializer):
     email = serializers.EmailField(**_email)
     password = serializers.CharField(**_password)
     display_name = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
 
 
-class LoginSerializer(serializers.Serializer):
+class LoginSerializer(api.Serializer):
     email = serializers.EmailField(**_email)
     password = serializers.CharField(**_password)
 
 
-class RefreshSerializer(serializers.Serializer):
+class RefreshSerializer(api.Serializer):
     refresh = serializers.CharField(max_length=4096)
 
 
@@ -128,7 +130,7 @@ class LogoutSerializer(RefreshSerializer):
     )
 
 
-class EmailSerializer(serializers.Serializer):
+class EmailSerializer(api.Serializer):
     email = serializers.EmailField(**_email)
 
 
@@ -141,16 +143,16 @@ class PasswordResetConfirmSerializer(EmailSerializer):
     new_password = serializers.CharField(**_password)
 
 
-class PasswordChangeSerializer(serializers.Serializer):
+class PasswordChangeSerializer(api.Serializer):
     current_password = serializers.CharField(**_password)
     new_password = serializers.CharField(**_password)
 
 
-class AvatarUploadSerializer(serializers.Serializer):
+class AvatarUploadSerializer(api.Serializer):
     avatar = serializers.FileField(
         help_text="JPEG, PNG, WebP or GIF; checked by decoding, stored as a square WebP without metadata."
     )
 
 
-class AcceptedSerializer(serializers.Serializer):
+class AcceptedSerializer(api.Serializer):
     detail = serializers.CharField()

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from learning.accounts.api.serializers import StaffUserSummarySerializer
+from site_config.api import serializers as api
 from site_config.api.ids import IdField
 
 from ..rules import (
@@ -32,7 +33,7 @@ def validate_text(value: str, *, what: str) -> str:
     return value
 
 
-class SourceFileSerializer(serializers.Serializer):
+class SourceFileSerializer(api.Serializer):
     name = serializers.CharField(max_length=400, help_text="e.g. `main.js`; letters, digits, `_.-/`.")
     content = serializers.CharField(allow_blank=True, trim_whitespace=False)
     language = serializers.CharField(required=False, allow_blank=True, max_length=30)
@@ -46,7 +47,7 @@ class SourceFileSerializer(serializers.Serializer):
         return validate_text(value, what="File content")
 
 
-class CodeInputSerializer(serializers.Serializer):
+class CodeInputSerializer(api.Serializer):
     """Learner code, as `source` (one script) or `files`, never both; the same rules
     (text only, file count and names, total size) for runs and challenge submissions."""
 
@@ -135,12 +136,12 @@ class CodeRunInputSerializer(CodeInputSerializer):
         return attrs
 
 
-class OutputEntrySerializer(serializers.Serializer):
+class OutputEntrySerializer(api.Serializer):
     level = serializers.ChoiceField(choices=["log", "info", "warn", "error"])
     text = serializers.CharField(allow_blank=True, trim_whitespace=False)
 
 
-class RunErrorSerializer(serializers.Serializer):
+class RunErrorSerializer(api.Serializer):
     name = serializers.CharField(help_text="e.g. TypeError, SyntaxError, Timeout, MemoryLimit, OutputLimit")
     message = serializers.CharField(allow_blank=True)
     file = serializers.CharField(allow_null=True)
@@ -148,7 +149,7 @@ class RunErrorSerializer(serializers.Serializer):
     column = serializers.IntegerField(allow_null=True)
 
 
-class CodeRunResultSerializer(serializers.Serializer):
+class CodeRunResultSerializer(api.Serializer):
     language = serializers.CharField()
     status = serializers.ChoiceField(
         choices=list(STATUSES),
@@ -180,20 +181,20 @@ def run_result_body(result: dict, *, language: str) -> dict:
 # --- drafts ------------------------------------------------------------------------
 
 
-class DraftFileSerializer(serializers.Serializer):
+class DraftFileSerializer(api.Serializer):
     name = serializers.CharField()
     language = serializers.CharField(allow_blank=True, required=False)
     content = serializers.CharField(allow_blank=True, trim_whitespace=False)
 
 
-class DraftSaveSerializer(serializers.Serializer):
+class DraftSaveSerializer(api.Serializer):
     files = serializers.ListField(child=serializers.DictField(), allow_empty=True)
     version = serializers.IntegerField(
         min_value=0, help_text="The version this save is based on (0 = none yet)."
     )
 
 
-class DraftBaseVersionSerializer(serializers.Serializer):
+class DraftBaseVersionSerializer(api.Serializer):
     version = serializers.IntegerField(min_value=0, help_text="The current version you are replacing.")
 
 
@@ -201,7 +202,7 @@ class DraftRestoreSerializer(DraftBaseVersionSerializer):
     version_id = IdField(help_text="The id of a kept version (from the versions list).")
 
 
-class DraftSerializer(serializers.Serializer):
+class DraftSerializer(api.Serializer):
     lesson_id = serializers.IntegerField()
     version = serializers.IntegerField()
     files = DraftFileSerializer(many=True)
@@ -211,7 +212,7 @@ class DraftSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(allow_null=True)
 
 
-class DraftVersionSerializer(serializers.Serializer):
+class DraftVersionSerializer(api.Serializer):
     id = serializers.IntegerField()
     version = serializers.IntegerField()
     origin = serializers.CharField()
@@ -219,7 +220,7 @@ class DraftVersionSerializer(serializers.Serializer):
     files = DraftFileSerializer(many=True)
 
 
-class DraftConflictSerializer(serializers.Serializer):
+class DraftConflictSerializer(api.Serializer):
     type = serializers.CharField()
     errors = serializers.ListField(child=serializers.DictField())
     current_version = serializers.IntegerField()
@@ -242,7 +243,7 @@ def _only_fields_of_kind(data: dict) -> dict:
     return data
 
 
-class LearnerTestSerializer(serializers.Serializer):
+class LearnerTestSerializer(api.Serializer):
     """A visible test with its body; hidden ones are only counted."""
 
     id = serializers.IntegerField()
@@ -262,7 +263,7 @@ class LearnerTestSerializer(serializers.Serializer):
         return _only_fields_of_kind(super().to_representation(instance))
 
 
-class LearnerChallengeSerializer(serializers.Serializer):
+class LearnerChallengeSerializer(api.Serializer):
     id = serializers.IntegerField()
     lesson_id = serializers.IntegerField()
     title = serializers.CharField()
@@ -298,7 +299,7 @@ _RUN_STATUS_HELP = (
 )
 
 
-class LearnerTestResultSerializer(serializers.Serializer):
+class LearnerTestResultSerializer(api.Serializer):
     test_id = serializers.IntegerField()
     hidden = serializers.BooleanField()
     outcome = serializers.ChoiceField(
@@ -315,7 +316,7 @@ class LearnerTestResultSerializer(serializers.Serializer):
     )
 
 
-class _SubmissionBase(serializers.Serializer):
+class _SubmissionBase(api.Serializer):
     id = serializers.IntegerField()
     challenge_id = serializers.IntegerField()
     run_status = serializers.ChoiceField(choices=list(STATUSES), source="status", help_text=_RUN_STATUS_HELP)
@@ -347,7 +348,7 @@ class LearnerSubmissionSerializer(_SubmissionBase):
 # --- challenges: what authors see and write ----------------------------------------
 
 
-class TeacherTestSerializer(serializers.Serializer):
+class TeacherTestSerializer(api.Serializer):
     id = serializers.IntegerField(read_only=True)
     description = serializers.CharField(max_length=300)
     kind = serializers.ChoiceField(choices=["assert", "io"], default="assert")
@@ -368,7 +369,7 @@ class TeacherTestSerializer(serializers.Serializer):
         return attrs
 
 
-class ChallengeWriteSerializer(serializers.Serializer):
+class ChallengeWriteSerializer(api.Serializer):
     lesson_id = IdField()
     title = serializers.CharField(max_length=200)
     prompt = serializers.CharField()
@@ -407,7 +408,7 @@ class ChallengeWriteSerializer(serializers.Serializer):
         return attrs
 
 
-class TeacherChallengeSerializer(serializers.Serializer):
+class TeacherChallengeSerializer(api.Serializer):
     id = serializers.IntegerField()
     lesson_id = serializers.IntegerField()
     course_id = serializers.IntegerField()
@@ -442,7 +443,7 @@ class ChallengeImportResultSerializer(TeacherChallengeSerializer):
     )
 
 
-class TeacherTestResultSerializer(serializers.Serializer):
+class TeacherTestResultSerializer(api.Serializer):
     """One test's result as the course's teachers see it: hidden tests in full."""
 
     test_id = serializers.IntegerField()
@@ -468,7 +469,7 @@ class TeacherSubmissionSerializer(_SubmissionBase):
         return TeacherTestResultSerializer(staff_results(obj.results), many=True).data
 
 
-class ChallengeCheckSerializer(serializers.Serializer):
+class ChallengeCheckSerializer(api.Serializer):
     """The reference solution graded against the challenge's tests."""
 
     run_status = serializers.ChoiceField(choices=list(STATUSES), help_text=_RUN_STATUS_HELP)

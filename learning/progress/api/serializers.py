@@ -5,6 +5,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from learning.accounts.api.serializers import StaffUserSummarySerializer
+from site_config.api import serializers as api
 from site_config.api.ids import MAX_ID, IdField
 
 from ..models import EventType
@@ -20,7 +21,7 @@ class AwareDateTimeField(serializers.DateTimeField):
         return super().enforce_timezone(value)
 
 
-class ProgressEventSerializer(serializers.Serializer):
+class ProgressEventSerializer(api.Serializer):
     """One event. Validated on its own so a bad item is rejected without failing the batch."""
 
     event_id = serializers.UUIDField(help_text="Client-generated UUID; the idempotency key.")
@@ -44,6 +45,9 @@ class ProgressEventSerializer(serializers.Serializer):
 EVENT_TYPES = frozenset(EventType.values)
 
 
+EVENT_KEYS = frozenset({"event_id", "type", "lesson_id", "occurred_at", "position"})
+
+
 def event_parse(item: dict, validator: ProgressEventSerializer) -> dict:
     """One event's fields as ProgressEventSerializer validates them, with `position`
     as JSON text (or None). Raises the serializer's ValidationError.
@@ -51,7 +55,9 @@ def event_parse(item: dict, validator: ProgressEventSerializer) -> dict:
     A batch is mostly well-formed events, and the serializer's per-field machinery
     costs more than the rest of an ingest, so the common shape (string id, known type,
     positive integer lesson id, string time, small position) is checked directly here,
-    with the serializer's own datetime field. Anything else goes through the serializer,
+    with the serializer's own datetime field; an item with a key the serializer does not
+    take (it refuses those: site_config.api.serializers) is not the common shape. Anything
+    else goes through the serializer,
     which accepts or rejects it with its exact messages: both paths give the same
     answer for every input."""
     event_id = item.get("event_id")
@@ -59,7 +65,8 @@ def event_parse(item: dict, validator: ProgressEventSerializer) -> dict:
     lesson_id = item.get("lesson_id")
     occurred_at = item.get("occurred_at")
     if (
-        type(event_id) is str
+        item.keys() <= EVENT_KEYS
+        and type(event_id) is str
         and type(type_) is str
         and type_ in EVENT_TYPES
         and type(lesson_id) is int
@@ -87,7 +94,7 @@ def event_parse(item: dict, validator: ProgressEventSerializer) -> dict:
     return {**data, "position": None if position is None else json.dumps(position)}
 
 
-class EventResultSerializer(serializers.Serializer):
+class EventResultSerializer(api.Serializer):
     index = serializers.IntegerField(help_text="Position of the event in the submitted batch.")
     event_id = serializers.CharField(allow_null=True)
     status = serializers.ChoiceField(choices=["accepted", "duplicate", "rejected"])
@@ -98,20 +105,20 @@ class EventResultSerializer(serializers.Serializer):
     detail = serializers.JSONField(required=False)
 
 
-class IngestResponseSerializer(serializers.Serializer):
+class IngestResponseSerializer(api.Serializer):
     accepted = serializers.IntegerField(help_text="Events of the batch recorded now.")
     duplicates = serializers.IntegerField(help_text="Events already recorded earlier (same event_id).")
     rejected = serializers.IntegerField(help_text="Events refused (see their results[i].code).")
     results = EventResultSerializer(many=True)
 
 
-class LessonRefSerializer(serializers.Serializer):
+class LessonRefSerializer(api.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     slug = serializers.CharField()
 
 
-class ResumeSerializer(serializers.Serializer):
+class ResumeSerializer(api.Serializer):
     course_id = serializers.IntegerField()
     state = serializers.ChoiceField(choices=["not_started", "in_progress", "completed", "empty"])
     reason = serializers.ChoiceField(choices=["last_started", "next_uncompleted", "course_complete"])
@@ -119,7 +126,7 @@ class ResumeSerializer(serializers.Serializer):
     position = serializers.JSONField(allow_null=True)
 
 
-class CourseRefSerializer(serializers.Serializer):
+class CourseRefSerializer(api.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     slug = serializers.CharField()
@@ -145,7 +152,7 @@ def _percent_field():
     return serializers.FloatField(help_text=_PERCENT)
 
 
-class EnrollmentSerializer(serializers.Serializer):
+class EnrollmentSerializer(api.Serializer):
     course = CourseRefSerializer()
     enrolled_at = serializers.DateTimeField()
     last_activity_at = serializers.DateTimeField(allow_null=True)
@@ -156,14 +163,14 @@ class EnrollmentSerializer(serializers.Serializer):
     resume = ResumeSerializer()
 
 
-class ModuleProgressSerializer(serializers.Serializer):
+class ModuleProgressSerializer(api.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     required_completed_count = _required_completed_count_field()
     required_lesson_count = _required_lesson_count_field("module")
 
 
-class CompletionStatsSerializer(serializers.Serializer):
+class CompletionStatsSerializer(api.Serializer):
     """Kept with the course's completion record, as of the moment it was completed."""
 
     required_lesson_count = serializers.IntegerField(
@@ -180,7 +187,7 @@ class CompletionStatsSerializer(serializers.Serializer):
     )
 
 
-class CourseProgressSerializer(serializers.Serializer):
+class CourseProgressSerializer(api.Serializer):
     course_id = serializers.IntegerField()
     enrolled = serializers.BooleanField()
     required_completed_count = _required_completed_count_field()
@@ -192,7 +199,7 @@ class CourseProgressSerializer(serializers.Serializer):
     completed_lesson_ids = serializers.ListField(child=serializers.IntegerField())
 
 
-class LearnerProgressSerializer(serializers.Serializer):
+class LearnerProgressSerializer(api.Serializer):
     user = StaffUserSummarySerializer()
     active = serializers.BooleanField()
     enrolled_at = serializers.DateTimeField()
@@ -203,7 +210,7 @@ class LearnerProgressSerializer(serializers.Serializer):
     completed_at = serializers.DateTimeField(allow_null=True)
 
 
-class EnrollResponseSerializer(serializers.Serializer):
+class EnrollResponseSerializer(api.Serializer):
     course_id = serializers.IntegerField()
     active = serializers.BooleanField()
     enrolled_at = serializers.DateTimeField()

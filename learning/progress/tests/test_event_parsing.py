@@ -73,7 +73,7 @@ def parse_answer(item):
         {"position": {"block": 2, "seconds": [1, 2]}},
         {"position": "x" * 2000},
         {"position": {"k": "é" * 600}},
-        {"extra": "ignored"},
+        {"extra": "refused"},
     ],
 )
 def test_direct_checks_answer_as_the_serializer(changes, settings):
