@@ -94,7 +94,14 @@ def prepare_database(env: dict[str, str], fresh: bool) -> None:
 
 
 @contextlib.contextmanager
-def running_server(env: dict[str, str], port: int, workers: int, log_path: Path):
+def running_server(
+    env: dict[str, str], port: int, workers: int, log_path: Path, worker_connections: int = 1000
+):
+    """gunicorn (gthread) + a qcluster worker. `worker_connections` caps the connections
+    one worker holds: wrk's keep-alive connections stay with the worker that accepted
+    them for the whole row, and without a cap one worker sometimes accepted all of them
+    while the other sat idle (rows at half speed, server CPU ~10 s of 20). With the cap
+    a worker stops accepting when full and the rest go to the others."""
     log = log_path.open("w")
     gunicorn = [
         PY,
@@ -109,6 +116,8 @@ def running_server(env: dict[str, str], port: int, workers: int, log_path: Path)
         "gthread",
         "--threads",
         "4",
+        "--worker-connections",
+        str(worker_connections),
         "--access-logfile",
         "-" if env.get("BENCH_ACCESS_LOG") else "/dev/null",
     ]
@@ -124,7 +133,10 @@ def running_server(env: dict[str, str], port: int, workers: int, log_path: Path)
             if time.monotonic() > deadline or procs[0].poll() is not None:
                 sys.exit(f"gunicorn did not come up; see {log_path}")
             time.sleep(0.3)
-        say(f"gunicorn ({workers} workers x 4 threads) + qcluster on 127.0.0.1:{port}; log: {log_path}")
+        say(
+            f"gunicorn ({workers} workers x 4 threads, at most {worker_connections} connections each) "
+            f"+ qcluster on 127.0.0.1:{port}; log: {log_path}"
+        )
         settle(port)
         yield
     finally:
@@ -280,7 +292,12 @@ def main() -> None:
     results_dir.mkdir(exist_ok=True)
     ctx = Context(base_url=f"http://127.0.0.1:{args.port}")
     rows = []
-    with running_server(env, args.port, args.workers, results_dir / "server.log"):
+    # Each worker takes at most its share of the most connections a row opens, plus
+    # room for a row's extra clients (`during` load, the runner's own API calls): no
+    # worker can hold every connection of a row (running_server).
+    spare = 4
+    worker_connections = -(-max(s.connections for s in scenarios) // args.workers) + spare
+    with running_server(env, args.port, args.workers, results_dir / "server.log", worker_connections):
         ctx.tokens = mint_tokens(env)
         for i, scenario in enumerate(scenarios, 1):
             if scenario.setup:
