@@ -145,7 +145,7 @@ def main() -> None:
         if args.cprofile:
             profile.disable()
             print(f"=== {name}: {status}")
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+            pstats.Stats(profile).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(45)
         if args.callgrind:
             out = subprocess.run(
                 ["callgrind_control", "-d", name.replace(" ", "_"), str(os.getpid())],
