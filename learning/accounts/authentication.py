@@ -20,7 +20,8 @@ forgotten all at once), and a later request with the same bytes skips recomputin
 HMAC and decoding. Everything that can change is still checked on every request: the
 expiry (an expired token falls back to the full check and its error), the user row
 (active, password, generation, revoked sessions). The same bytes verify the same way
-for as long as the signing key is the same, and a new key means a new process.
+for as long as the signing key is the same: a new key means a new process (a settings
+change in process, as tests make, forgets every token).
 
 simplejwt raises errors whose detail is a dict (detail, code, messages); they are
 re-raised as plain AuthenticationFailed so the client sees one error with one code.
@@ -28,6 +29,7 @@ re-raised as plain AuthenticationFailed so the client sees one error with one co
 
 import time
 
+from django.core.signals import setting_changed
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.authentication import JWTAuthentication as SimpleJWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken
@@ -57,6 +59,15 @@ def token_error(message: str = "The token is invalid or expired.", code: str = "
 # active learner of a worker; past that the dict is emptied (cheaper than an LRU).
 VERIFIED_TOKENS_KEPT = 4096
 _verified: dict[bytes, dict] = {}
+
+
+def _forget_verified(setting, **kwargs) -> None:
+    """A new signing key (tests change settings in process) forgets every token."""
+    if setting in ("SIMPLE_JWT", "SECRET_KEY"):
+        _verified.clear()
+
+
+setting_changed.connect(_forget_verified, dispatch_uid="accounts_forget_verified_tokens")
 
 
 class JWTAuthentication(SimpleJWTAuthentication):
