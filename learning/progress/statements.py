@@ -216,11 +216,9 @@ COMPLETIONS = CourseCompletion._meta.db_table
 
 
 def _json(value):
-    """A JSON column read through a raw cursor: decoded by psycopg on PostgreSQL, text
-    on SQLite."""
-    if value is None or connection.vendor == "postgresql":
-        return value
-    return json.loads(value)
+    """A JSON column read through a raw cursor: JSON text on both backends (Django has
+    psycopg hand jsonb over undecoded, for JSONField to decode)."""
+    return json.loads(value) if isinstance(value, str | bytes) else value
 
 
 def _datetime(value):
