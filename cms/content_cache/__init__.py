@@ -237,6 +237,8 @@ def lesson_response(request, *, lesson_id: int):
         if course_id is None:
             raise Http404("No such lesson.")
         raw = lesson_entry(lesson_id, course_id)
+        if store.enabled():  # the entry was there but not its pointer (evicted, older code)
+            store.put_lesson_course(lesson_id, course_id)
     etag, mark, body = _unpack(raw)
     if mark != _NO_MARK:
         user_id = request.user.pk

@@ -135,6 +135,30 @@ def test_a_lesson_entry_is_kept_only_if_the_lesson_is_still_in_that_course(
     assert store.peek_lesson(lesson.pk) is not None
 
 
+def test_a_lesson_whose_pointer_was_lost_gets_it_back(build_course, auth_client, student):
+    """An entry without its pointer (evicted, or cached by older code) is found by the
+    slow path, which puts the pointer back: the read after is a hit again."""
+    from django.core.cache import cache
+
+    course = build_course()
+    lesson = LessonPage.objects.descendant_of(course).first()
+    client = auth_client(student)
+    url = f"/api/v1/lessons/{lesson.pk}/"
+    first = client.get(url)
+    if _redis():
+        from site_config.redis import redis_client
+
+        redis_client().delete(store._redis_key(store._lesson_course_key(lesson.pk)))
+    else:
+        cache.delete(f"content:{store._lesson_course_key(lesson.pk)}")
+    assert store.peek_lesson(lesson.pk) is None
+    response, queries = _count(client, url)
+    assert response.content == first.content
+    assert any("wagtailcore_page" in sql for sql in queries)  # the visibility check
+    response, queries = _count(client, url)
+    assert response.content == first.content and len(queries) == _overhead(), queries
+
+
 def _hide_lesson(admin, course, lesson):
     services.page_unpublish(user=admin, page=lesson)
 
