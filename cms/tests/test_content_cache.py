@@ -142,6 +142,7 @@ def test_a_lesson_whose_pointer_was_lost_gets_it_back(build_course, auth_client,
 
     course = build_course()
     lesson = LessonPage.objects.descendant_of(course).first()
+    _fresh_caches()
     client = auth_client(student)
     url = f"/api/v1/lessons/{lesson.pk}/"
     first = client.get(url)
