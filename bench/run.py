@@ -94,14 +94,15 @@ def prepare_database(env: dict[str, str], fresh: bool) -> None:
 
 
 @contextlib.contextmanager
-def running_server(
-    env: dict[str, str], port: int, workers: int, log_path: Path, worker_connections: int = 1000
-):
-    """gunicorn (gthread) + a qcluster worker. `worker_connections` caps the connections
-    one worker holds: wrk's keep-alive connections stay with the worker that accepted
-    them for the whole row, and without a cap one worker sometimes accepted all of them
-    while the other sat idle (rows at half speed, server CPU ~10 s of 20). With the cap
-    a worker stops accepting when full and the rest go to the others."""
+def running_server(env: dict[str, str], port: int, workers: int, log_path: Path):
+    """gunicorn (gthread) + a qcluster worker. wrk's keep-alive connections stay with
+    the worker that accepted them for the whole row; on one shared listening socket one
+    worker sometimes accepted all of them while the other sat idle (rows at half speed,
+    server CPU ~10 s of 20). With `--reuse-port` each worker listens on its own socket
+    (SO_REUSEPORT) and the kernel spreads new connections over them by a hash of their
+    addresses, whichever worker happens to be awake. (Capping `--worker-connections`
+    was tried first: it bounds the split only for rows with more connections than the
+    cap, and an 8-connection row still landed on one worker.)"""
     log = log_path.open("w")
     gunicorn = [
         PY,
@@ -116,8 +117,7 @@ def running_server(
         "gthread",
         "--threads",
         "4",
-        "--worker-connections",
-        str(worker_connections),
+        "--reuse-port",
         "--access-logfile",
         "-" if env.get("BENCH_ACCESS_LOG") else "/dev/null",
     ]
@@ -134,7 +134,7 @@ def running_server(
                 sys.exit(f"gunicorn did not come up; see {log_path}")
             time.sleep(0.3)
         say(
-            f"gunicorn ({workers} workers x 4 threads, at most {worker_connections} connections each) "
+            f"gunicorn ({workers} workers x 4 threads, a listening socket each) "
             f"+ qcluster on 127.0.0.1:{port}; log: {log_path}"
         )
         settle(port)
@@ -292,12 +292,7 @@ def main() -> None:
     results_dir.mkdir(exist_ok=True)
     ctx = Context(base_url=f"http://127.0.0.1:{args.port}")
     rows = []
-    # Each worker takes at most its share of the most connections a row opens, plus
-    # room for a row's extra clients (`during` load, the runner's own API calls): no
-    # worker can hold every connection of a row (running_server).
-    spare = 4
-    worker_connections = -(-max(s.connections for s in scenarios) // args.workers) + spare
-    with running_server(env, args.port, args.workers, results_dir / "server.log", worker_connections):
+    with running_server(env, args.port, args.workers, results_dir / "server.log"):
         ctx.tokens = mint_tokens(env)
         for i, scenario in enumerate(scenarios, 1):
             if scenario.setup:
