@@ -39,6 +39,12 @@ def _proc_stat(pid: int) -> tuple[int, list[str]] | None:
 def server_seconds(port: str) -> float:
     """CPU seconds so far of the server (gunicorn on `port`, its threads, its sandbox
     workers, reaped children included)."""
+    return sum(server_seconds_by_worker(port).values())
+
+
+def server_seconds_by_worker(port: str) -> dict[int, float]:
+    """CPU seconds so far of each process right under the gunicorn master(s) on `port`
+    (the workers, each with its own children), the master(s) under their own pid."""
     stats, children = {}, {}
     for name in os.listdir("/proc"):
         if name.isdigit() and (found := _proc_stat(int(name))):
@@ -50,27 +56,44 @@ def server_seconds(port: str) -> float:
             cmd = f.read()
             if b"gunicorn" in cmd and f"127.0.0.1:{port}".encode() in cmd:
                 roots.append(pid)
-    server, todo, seen = 0, list(roots), set()
-    while todo:
-        pid = todo.pop()
-        if pid in seen or pid not in stats:
-            continue
-        seen.add(pid)
-        server += sum(int(x) for x in stats[pid][11:15])  # utime, stime, cutime, cstime
-        todo += children.get(pid, [])
-    return server / TICK
+    roots = [pid for pid in roots if stats[pid][0] not in roots]  # masters, not their workers
+    seen: set[int] = set()
+
+    def tree(pid: int) -> int:
+        ticks, todo = 0, [pid]
+        while todo:
+            pid = todo.pop()
+            if pid in seen or pid not in stats:
+                continue
+            seen.add(pid)
+            ticks += sum(int(x) for x in stats[pid][11:15])  # utime, stime, cutime, cstime
+            todo += children.get(pid, [])
+        return ticks
+
+    found = {}
+    for root in roots:
+        seen.add(root)
+        for worker in children.get(root, []):
+            found[worker] = tree(worker) / TICK
+        found[root] = sum(int(x) for x in stats[root][11:15]) / TICK
+    return found
 
 
 @contextlib.contextmanager
 def cpu_meter(base_url: str):
     """Print the server's and everything else's CPU over the block."""
     port = base_url.rsplit(":", 1)[1]
-    server0, machine0, started = server_seconds(port), machine_busy_seconds(), time.monotonic()
+    workers0, machine0, started = server_seconds_by_worker(port), machine_busy_seconds(), time.monotonic()
     yield
-    server, machine = server_seconds(port) - server0, machine_busy_seconds() - machine0
+    workers1, machine = server_seconds_by_worker(port), machine_busy_seconds() - machine0
+    per_worker = {pid: seconds - workers0.get(pid, 0.0) for pid, seconds in workers1.items()}
+    server = sum(per_worker.values())
     wall = time.monotonic() - started
+    # One worker holding every connection shows here as one busy worker and idle others.
+    spread = ", ".join(f"{s:.1f}" for s in sorted(per_worker.values(), reverse=True) if s >= 0.05)
     print(
-        f"[bench]   CPU over {wall:.1f} s: server {server:.1f} s, everything else (wrk, postgres, "
+        f"[bench]   CPU over {wall:.1f} s: server {server:.1f} s (per process: {spread}), "
+        f"everything else (wrk, postgres, "
         f"redis, extra load, other jobs) {max(0.0, machine - server):.1f} s, "
         f"of {wall * (os.cpu_count() or 1):.1f} s on {os.cpu_count()} cores",
         flush=True,

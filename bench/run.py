@@ -95,6 +95,14 @@ def prepare_database(env: dict[str, str], fresh: bool) -> None:
 
 @contextlib.contextmanager
 def running_server(env: dict[str, str], port: int, workers: int, log_path: Path):
+    """gunicorn (gthread) + a qcluster worker. wrk's keep-alive connections stay with
+    the worker that accepted them for the whole row; on one shared listening socket one
+    worker sometimes accepted all of them while the other sat idle (rows at half speed,
+    server CPU ~10 s of 20). With `--reuse-port` each worker listens on its own socket
+    (SO_REUSEPORT) and the kernel spreads new connections over them by a hash of their
+    addresses, whichever worker happens to be awake. (Capping `--worker-connections`
+    was tried first: it bounds the split only for rows with more connections than the
+    cap, and an 8-connection row still landed on one worker.)"""
     log = log_path.open("w")
     gunicorn = [
         PY,
@@ -109,6 +117,7 @@ def running_server(env: dict[str, str], port: int, workers: int, log_path: Path)
         "gthread",
         "--threads",
         "4",
+        "--reuse-port",
         "--access-logfile",
         "-" if env.get("BENCH_ACCESS_LOG") else "/dev/null",
     ]
@@ -124,7 +133,10 @@ def running_server(env: dict[str, str], port: int, workers: int, log_path: Path)
             if time.monotonic() > deadline or procs[0].poll() is not None:
                 sys.exit(f"gunicorn did not come up; see {log_path}")
             time.sleep(0.3)
-        say(f"gunicorn ({workers} workers x 4 threads) + qcluster on 127.0.0.1:{port}; log: {log_path}")
+        say(
+            f"gunicorn ({workers} workers x 4 threads, a listening socket each) "
+            f"+ qcluster on 127.0.0.1:{port}; log: {log_path}"
+        )
         settle(port)
         yield
     finally:

@@ -15,8 +15,10 @@ goes through the learner selectors (404 for drafts and unpublished pages), and p
 never pass through here.
 
 Who may read is checked on every request, hit or not: the view's permission classes
-(signed in; lessons: verified email) and, for a course or a lesson, one query that it
-is still visible (`cms.selectors.visible_course_id`). Docs: docs/content-cache.md.
+(signed in; lessons: verified email). That the content is still visible is proven on a
+hit by the entry itself (it exists under the current version token only if nothing hid
+the content since it was rendered) and checked by one query on a miss
+(`cms.selectors.visible_course_id`). Docs: docs/content-cache.md.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ __all__ = [
 
 _RENDERER = JSONRenderer()
 _NO_MARK = b"-"
+MAX_PAGE_ID = 2**31 - 1  # page ids are 32-bit integers
 
 
 def _pack(body: bytes, mark: bytes = _NO_MARK) -> bytes:
@@ -57,16 +60,20 @@ def _unpack(raw: bytes) -> tuple[str, bytes, bytes]:
     return etag.decode(), mark, body
 
 
-def _entry(name: str, scopes: list[str], render: Callable[[], bytes]) -> bytes:
+def _entry(
+    name: str, scopes: list[str], render: Callable[[], bytes], keep: Callable[[], bool] | None = None
+) -> bytes:
     """The packed entry `name` under the current versions of `scopes`, rendered and
     stored on a miss. The versions are read before rendering: if a publish lands while
-    we render, the entry goes under the old token and is never read again."""
+    we render, the entry goes under the old token and is never read again. `keep()`,
+    asked after rendering, can refuse to store it."""
     if not store.enabled():
         return render()
     tokens, raw = store.get_versioned(name, scopes)
     if raw is None:
         raw = render()
-        store.put(f"{name}:{':'.join(tokens)}", raw)
+        if keep is None or keep():
+            store.put(f"{name}:{':'.join(tokens)}", raw)
     return raw
 
 
@@ -152,13 +159,26 @@ def course_entry(course_id: int) -> bytes:
 
 
 def course_response(request, *, course_id: int):
-    """A course with its outline. Visibility is checked first (one query), hit or not."""
+    """A course with its outline.
+
+    A hit runs no query: an entry under the course's current token was rendered, by the
+    learner selectors, after that token was made, so the course was visible then; and
+    every change that can hide it since (unpublish, expiry, delete or move of the course
+    or of a page above it) replaces the token before the changing request answers (the
+    events, cms/events.py; docs/content-cache.md "A hit needs no visibility query"). A
+    miss checks visibility first (one query), so an id that names no visible course is
+    a 404 that leaves no token behind."""
     from cms.models import CoursePage
     from cms.selectors import visible_course_id
 
-    if visible_course_id(page_id=course_id, model=CoursePage) is None:
-        raise Http404("No such course.")
-    etag, _, body = _unpack(course_entry(course_id))
+    raw = None
+    if store.enabled() and 0 < course_id <= MAX_PAGE_ID:
+        raw = store.peek(f"course:{course_id}", [course_scope(course_id)])
+    if raw is None:
+        if visible_course_id(page_id=course_id, model=CoursePage) is None:
+            raise Http404("No such course.")
+        raw = course_entry(course_id)
+    etag, _, body = _unpack(raw)
     return http.json_response(request, body, etag=etag)
 
 
@@ -180,19 +200,46 @@ def lesson_entry(lesson_id: int, course_id: int) -> bytes:
         body = _RENDERER.render(renders.lesson_data(lesson_id, document_url=marker))
         return _pack(body, nonce.encode() if marked else _NO_MARK)
 
-    return _entry(f"lesson:{lesson_id}", [course_scope(course_id)], render_entry)
+    def still_in_course() -> bool:
+        """Stored under the course's token only if, after the render, the lesson is
+        still visible in that course (asked again: it may have moved to another course
+        between the caller's check and our reading the token). Then every change that
+        hides it or takes it out of the course later bumps that token, so the entry is
+        valid for as long as the token is current, whatever course the pointer names."""
+        from cms.models import LessonPage
+        from cms.selectors import visible_course_id
+
+        if visible_course_id(page_id=lesson_id, model=LessonPage) != course_id:
+            return False
+        store.put_lesson_course(lesson_id, course_id)
+        return True
+
+    return _entry(f"lesson:{lesson_id}", [course_scope(course_id)], render_entry, keep=still_in_course)
 
 
 def lesson_response(request, *, lesson_id: int):
-    """A lesson; the caller's token goes into its attachment links, per request."""
+    """A lesson; the caller's token goes into its attachment links, per request.
+
+    A hit runs no query, as for a course (course_response): the lesson's course comes
+    from a pointer kept beside the entries, and an entry under that course's current
+    token exists only if the lesson was visible in it when rendered and nothing hid it
+    or moved it out since (each of those bumps the course). A miss checks visibility
+    first (one query) and once more after rendering (lesson_entry)."""
     from cms.documents import document_token_query
     from cms.models import LessonPage
     from cms.selectors import visible_course_id
 
-    course_id = visible_course_id(page_id=lesson_id, model=LessonPage)
-    if course_id is None:
-        raise Http404("No such lesson.")
-    etag, mark, body = _unpack(lesson_entry(lesson_id, course_id))
+    raw = None
+    if store.enabled() and 0 < lesson_id <= MAX_PAGE_ID:
+        raw = store.peek_lesson(lesson_id)
+    if raw is None:
+        course_id = visible_course_id(page_id=lesson_id, model=LessonPage)
+        if course_id is None:
+            raise Http404("No such lesson.")
+        raw = lesson_entry(lesson_id, course_id)
+        if store.enabled():  # the entry was there but not its pointer (evicted, older code)
+            store.put_lesson_course(lesson_id, course_id)
+    etag, mark, body = _unpack(raw)
     if mark != _NO_MARK:
         user_id = request.user.pk
 

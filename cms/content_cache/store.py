@@ -117,6 +117,85 @@ def get_versioned(name: str, scopes: list[str]) -> tuple[list[str], bytes | None
     return tokens, get(f"{name}:{':'.join(tokens)}")
 
 
+# The entry under the current tokens, or nil when it or any token is missing: a read
+# that never creates a token (peek).
+_PEEK = """
+local tokens = redis.call('MGET', unpack(KEYS))
+for i = 1, #tokens do
+  if not tokens[i] then return false end
+end
+return redis.call('GET', ARGV[1] .. table.concat(tokens, ':'))
+"""
+
+
+@functools.cache
+def _peek_script(client):
+    return client.register_script(_PEEK)
+
+
+def peek(name: str, scopes: list[str]) -> bytes | None:
+    """The entry `name` under the current tokens of `scopes`, or None; unlike
+    get_versioned it never creates a missing token, so a request for an id that names
+    nothing leaves no trace (no token key, no ContentVersion row)."""
+    client = redis_client()
+    if client is not None:
+        return _peek_script(client)(
+            keys=[_redis_key(f"v:{scope}") for scope in scopes], args=[_redis_key(f"e:{name}:")]
+        )
+    from cms.models import ContentVersion
+
+    found = dict(ContentVersion.objects.filter(scope__in=scopes).values_list("scope", "token"))
+    if len(found) < len(scopes):
+        return None
+    return get(f"{name}:{':'.join(found[scope] for scope in scopes)}")
+
+
+# A lesson's entry through the pointer to its course: pointer, the course's token, the
+# entry, in one round trip (nil when any is missing).
+_PEEK_LESSON = """
+local course = redis.call('GET', KEYS[1])
+if not course then return false end
+local token = redis.call('GET', ARGV[1] .. course)
+if not token then return false end
+return redis.call('GET', ARGV[2] .. token)
+"""
+
+
+@functools.cache
+def _peek_lesson_script(client):
+    return client.register_script(_PEEK_LESSON)
+
+
+def _lesson_course_key(lesson_id: int) -> str:
+    return f"lesson-course:{lesson_id}"
+
+
+def put_lesson_course(lesson_id: int, course_id: int) -> None:
+    """Which course a lesson was last rendered in (content_cache.lesson_entry). Only a
+    hint for finding the entry: an entry found through a stale pointer is still valid
+    (see lesson_entry), so the pointer needs no invalidation."""
+    client = redis_client()
+    if client is not None:
+        client.set(_redis_key(_lesson_course_key(lesson_id)), course_id, ex=settings.CONTENT_CACHE_SECONDS)
+        return
+    cache.set(f"content:{_lesson_course_key(lesson_id)}", course_id, settings.CONTENT_CACHE_SECONDS)
+
+
+def peek_lesson(lesson_id: int) -> bytes | None:
+    """The lesson's entry under its (pointed-to) course's current token, or None. Never
+    creates a token."""
+    client = redis_client()
+    if client is not None:
+        return _peek_lesson_script(client)(
+            keys=[_redis_key(_lesson_course_key(lesson_id))],
+            args=[_redis_key("v:course:"), _redis_key(f"e:lesson:{lesson_id}:")],
+        )
+    course_id = cache.get(f"content:{_lesson_course_key(lesson_id)}")
+    if course_id is None:
+        return None
+    return peek(f"lesson:{lesson_id}", [course_scope(course_id)])
+
+
 def get(name: str) -> bytes | None:
     client = redis_client()
     if client is not None:

@@ -14,15 +14,28 @@ the user row (`revoked_sessions`) for as long as its tokens could live.
 The row comes through user_cache (shared cache, dropped on every write to the user),
 not a query per request.
 
+A token's signature is checked once per process: the claims of a token whose HMAC
+verified are kept (by the exact token bytes, at most VERIFIED_TOKENS_KEPT, then
+forgotten all at once), and a later request with the same bytes skips recomputing the
+HMAC and decoding. Everything that can change is still checked on every request: the
+expiry (an expired token falls back to the full check and its error), the user row
+(active, password, generation, revoked sessions). The same bytes verify the same way
+for as long as the signing key is the same: a new key means a new process (a settings
+change in process, as tests make, forgets every token).
+
 simplejwt raises errors whose detail is a dict (detail, code, messages); they are
 re-raised as plain AuthenticationFailed so the client sees one error with one code.
 """
 
+import time
+
+from django.core.signals import setting_changed
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.authentication import JWTAuthentication as SimpleJWTAuthentication
 from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.settings import api_settings
-from rest_framework_simplejwt.utils import get_md5_hash_password
+from rest_framework_simplejwt.tokens import AccessToken
+from rest_framework_simplejwt.utils import aware_utcnow, get_md5_hash_password
 
 from .user_cache import user_get
 
@@ -41,7 +54,40 @@ def token_error(message: str = "The token is invalid or expired.", code: str = "
     return AuthenticationFailed(message, code=code)
 
 
+# Tokens whose signature verified in this process: raw bytes -> claims. A learner keeps
+# one access token for its lifetime (15 min by default), so a few thousand cover every
+# active learner of a worker; past that the dict is emptied (cheaper than an LRU).
+VERIFIED_TOKENS_KEPT = 4096
+_verified: dict[bytes, dict] = {}
+
+
+def _forget_verified(setting, **kwargs) -> None:
+    """A new signing key (tests change settings in process) forgets every token."""
+    if setting in ("SIMPLE_JWT", "SECRET_KEY"):
+        _verified.clear()
+
+
+setting_changed.connect(_forget_verified, dispatch_uid="accounts_forget_verified_tokens")
+
+
 class JWTAuthentication(SimpleJWTAuthentication):
+    def get_validated_token(self, raw_token: bytes):
+        payload = _verified.get(raw_token)
+        if payload is not None:
+            leeway = api_settings.LEEWAY
+            leeway = leeway.total_seconds() if hasattr(leeway, "total_seconds") else leeway
+            if payload["exp"] + leeway > time.time():
+                token = AccessToken.__new__(AccessToken)
+                token.token, token.current_time, token.payload = raw_token, aware_utcnow(), dict(payload)
+                return token
+            _verified.pop(raw_token, None)  # expired: the full check below gives its error
+        token = super().get_validated_token(raw_token)
+        if type(token) is AccessToken:
+            if len(_verified) >= VERIFIED_TOKENS_KEPT:
+                _verified.clear()
+            _verified[raw_token] = dict(token.payload)
+        return token
+
     def authenticate(self, request):
         try:
             return super().authenticate(request)

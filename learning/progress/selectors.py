@@ -17,6 +17,7 @@ from cms.models import CoursePage, LessonPage
 from cms.permissions import COURSE_DEPTH, LESSON_DEPTH, MODULE_DEPTH
 from cms.selectors import courses_editable_by, with_live_ancestors
 
+from . import statements
 from .models import CourseCompletion, Enrollment, LessonProgress
 
 COURSE_PATH_LEN = COURSE_DEPTH * Page.steplen
@@ -163,14 +164,32 @@ def _visible_lesson_courses_sql(count: int) -> tuple[str, tuple, tuple[tuple[int
     return sql, tuple(params), slots
 
 
+@dataclass(frozen=True)
+class LessonState:
+    """What progress reads need of a learner's state in one lesson (LessonProgress)."""
+
+    lesson_id: int
+    completed_at: object
+    last_event_at: object
+    position: object
+
+
+@dataclass(frozen=True)
+class Completion:
+    """What progress reads need of a course completion (CourseCompletion)."""
+
+    completed_at: object
+    stats: dict
+
+
 @dataclass
 class CourseProgress:
     """Progress of one user in one course, computed from preloaded rows."""
 
-    course: CoursePage
+    course: CoursePage | CourseRef
     lessons: list[LessonRef]
-    states: dict[int, LessonProgress]
-    completion: CourseCompletion | None = None
+    states: dict[int, LessonState]
+    completion: Completion | None = None
     modules: list[dict] = field(default_factory=list)
 
     @property
@@ -239,20 +258,16 @@ class CourseProgress:
 
 def progress_for_courses(*, user, courses: list[CoursePage | CourseRef]) -> dict[int, CourseProgress]:
     """Progress of `user` in each course: the outlines from the content cache (two
-    queries when not cached), then the learner's own rows, two queries, whatever the
-    counts."""
+    queries when not cached), then the learner's own rows (lesson states and
+    completions), one hand-written statement, whatever the counts."""
     outlines = course_outlines(courses)
     ids = [course.pk for course in courses]
-    states: dict[int, dict[int, LessonProgress]] = defaultdict(dict)
-    for row in LessonProgress.objects.filter(user=user, course__in=ids).only(
-        "lesson_id", "course_id", "completed_at", "last_event_at", "position"
-    ):
-        states[row.course_id][row.lesson_id] = row
+    state_rows, completion_rows = statements.learner_rows(user_id=user.pk, course_ids=ids)
+    states: dict[int, dict[int, LessonState]] = defaultdict(dict)
+    for course_id, lesson_id, completed_at, last_event_at, position in state_rows:
+        states[course_id][lesson_id] = LessonState(lesson_id, completed_at, last_event_at, position)
     completions = {
-        c.course_id: c
-        for c in CourseCompletion.objects.filter(user=user, course__in=ids).only(
-            "course_id", "completed_at", "stats"
-        )
+        course_id: Completion(completed_at, stats) for course_id, completed_at, stats in completion_rows
     }
     progress = {}
     for course in courses:
@@ -290,6 +305,70 @@ def course_visible_get(*, user, course_id: int) -> CoursePage:
     if course is None:
         raise Http404("No such course.")
     return course
+
+
+@dataclass(frozen=True)
+class EnrolledCourse:
+    """A course of my courses: its id, tree path (for its outline), title and slug."""
+
+    pk: int
+    path: str
+    title: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class EnrollmentRow:
+    course: EnrolledCourse
+    enrolled_at: object
+    last_activity_at: object
+
+    @property
+    def course_id(self) -> int:
+        return self.course.pk
+
+
+def enrollment_page_for_user(*, user, offset: int, limit: int) -> tuple[list[EnrollmentRow], int]:
+    """One page of enrollment_list_for_user and the number of them all, in one query
+    (`COUNT(*) OVER ()`), its SQL compiled by the ORM once: building it per request cost
+    more CPU than running it. An empty page says nothing of the total (0 is returned)."""
+    from .statements import _aware
+
+    sql, params = _enrollment_page_sql()
+    params = [user.pk if p == _USER_PLACEHOLDER else p for p in params]
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset])
+        rows = cursor.fetchall()
+    page = [
+        EnrollmentRow(EnrolledCourse(course_id, path, title, slug), _aware(enrolled), _aware(last))
+        for enrolled, last, course_id, path, title, slug, _ in rows
+    ]
+    return page, (rows[0][-1] if rows else 0)
+
+
+_USER_PLACEHOLDER = -424242  # no user has a negative id
+
+
+@functools.cache
+def _enrollment_page_sql() -> tuple[str, tuple]:
+    from django.db.models import Window
+
+    queryset = (
+        enrollment_list_for_user(user=_USER_PLACEHOLDER)
+        .annotate(_total=Window(Count("pk")))
+        .values_list(
+            "enrolled_at",
+            "last_activity_at",
+            "course_id",
+            "course__path",
+            "course__title",
+            "course__slug",
+            "_total",
+        )
+    )
+    sql, params = queryset.query.sql_with_params()
+    assert list(params).count(_USER_PLACEHOLDER) == 1
+    return sql, tuple(params)
 
 
 def enrollment_list_for_user(*, user) -> QuerySet[Enrollment]:

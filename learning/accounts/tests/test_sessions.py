@@ -286,3 +286,35 @@ def test_simplejwt_password_claim_is_checked_when_turned_on(make_api, student, s
     student.set_password("an-entirely-new-Passphrase-42")
     student.save()
     assert_error(client.get(ME), 401, "password_changed")
+
+
+def test_a_token_seen_before_is_refused_once_it_expires(make_api, student):
+    """Each process remembers the tokens whose signature it verified (authentication.py):
+    that must never stretch a token's life. The same bytes, accepted a moment ago, are
+    refused the moment they expire, with the error a fresh check gives."""
+    import time
+
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from learning.accounts.authentication import GENERATION_CLAIM
+
+    token = AccessToken.for_user(student)
+    token[GENERATION_CLAIM] = student.token_generation
+    token["exp"] = int(time.time()) + 2
+    raw = str(token)
+    client = make_api().bearer(raw)
+    assert client.get(ME).status_code == 200
+    assert client.get(ME).status_code == 200  # remembered now
+    time.sleep(max(0.0, token["exp"] - time.time()) + 0.2)
+    assert_error(client.get(ME), 401, "token_not_valid")
+    assert_error(make_api().bearer(raw).get(ME), 401, "token_not_valid")
+
+
+def test_a_remembered_token_with_its_signature_changed_is_refused(make_api, student):
+    """Remembered by the exact bytes: the same claims under another signature are a
+    different token and get the full check."""
+    raw = tokens_for_user(student)["access"]
+    assert make_api().bearer(raw).get(ME).status_code == 200
+    header, payload, signature = raw.split(".")
+    tampered = f"{header}.{payload}.{signature[:-4]}{'AAAA' if signature[-4:] != 'AAAA' else 'BBBB'}"
+    assert_error(make_api().bearer(tampered).get(ME), 401, "token_not_valid")

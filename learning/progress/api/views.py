@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from cms.content_cache.http import json_response
 from learning.accounts.permissions import IsTeacherOrAdmin, IsVerified
+from site_config.api.pagination import WindowPageNumberPagination
 
 from .. import selectors, services
 from ..models import Enrollment
@@ -130,6 +131,7 @@ class MyCoursesView(GenericAPIView):
     permission_classes = [IsAuthenticated, IsVerified]
     serializer_class = s.EnrollmentSerializer
     queryset = Enrollment.objects.none()  # the schema's model; get() reads through the selectors
+    pagination_class = WindowPageNumberPagination
 
     @extend_schema(
         summary="My courses with progress and the lesson to resume",
@@ -137,7 +139,11 @@ class MyCoursesView(GenericAPIView):
         responses=s.EnrollmentSerializer(many=True),
     )
     def get(self, request):
-        page = self.paginate_queryset(selectors.enrollment_list_for_user(user=request.user))
+        # The page and the count in one query, compiled once (selectors.enrollment_page_for_user).
+        def fetch(offset, limit):
+            return selectors.enrollment_page_for_user(user=request.user, offset=offset, limit=limit)
+
+        page = self.paginator.paginate_window(fetch, request)
         progress = selectors.progress_for_courses(user=request.user, courses=[e.course for e in page])
         rows = []
         for enrollment in page:
@@ -206,6 +212,7 @@ class TeacherCourseProgressView(GenericAPIView):
     permission_classes = [IsAuthenticated, IsTeacherOrAdmin]
     serializer_class = s.LearnerProgressSerializer
     queryset = Enrollment.objects.none()  # the schema's model; get() reads through the selectors
+    pagination_class = WindowPageNumberPagination
 
     @extend_schema(
         summary="Progress of the learners in a course I teach",

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cms.models import LessonPage
+from learning.accounts.tests.helpers import assert_error
 from learning.progress.api import serializers as s
 
 pytestmark = pytest.mark.django_db
@@ -50,9 +51,9 @@ def _extra() -> int:
 @pytest.mark.parametrize(
     ("path", "own_rows", "serializer"),
     [
-        ("/api/v1/courses/{id}/resume/", 2, s.ResumeSerializer),  # lesson states, completion
-        ("/api/v1/courses/{id}/progress/", 3, s.CourseProgressSerializer),  # + enrolled
-        ("/api/v1/me/courses/", 4, s.EnrollmentSerializer),  # enrollments, count, states, completions
+        ("/api/v1/courses/{id}/resume/", 1, s.ResumeSerializer),  # lesson states + completion (one)
+        ("/api/v1/courses/{id}/progress/", 2, s.CourseProgressSerializer),  # + enrolled
+        ("/api/v1/me/courses/", 2, s.EnrollmentSerializer),  # enrollments with their count; states
     ],
 )
 def test_lean_private_and_in_the_documented_shape(learner, path, own_rows, serializer):
@@ -91,3 +92,38 @@ def test_progress_numbers_through_the_cached_outline(learner):
             2,
             2,
         ]
+
+
+def test_my_courses_pages_like_every_list(build_course, auth_client, student, teacher):
+    """My courses reads a page and the count in one query (COUNT(*) OVER ()), through
+    the same `page`/`page_size` parameters, links and errors as every paginated list."""
+    client = auth_client(student)
+    courses = [build_course(title=f"Course {n}") for n in range(3)]
+    for course in courses:
+        assert client.post(f"/api/v1/courses/{course.pk}/enrollment/").status_code == 201
+    cache.clear()
+    for url in ("/api/v1/me/courses/?page_size=2", "/api/v1/me/courses/?page_size=2&page=2"):
+        client.get(url)  # outlines cached (and the user, with Redis)
+    first, count = _queries(client, "/api/v1/me/courses/?page_size=2")
+    second, count_2 = _queries(client, "/api/v1/me/courses/?page_size=2&page=2")
+    assert count == count_2 == 2 + _extra() - 1
+    first, second = first.json(), second.json()
+    assert first["count"] == second["count"] == 3
+    assert len(first["results"]) == 2 and len(second["results"]) == 1
+    assert first["previous"] is None and first["next"].endswith("?page=2&page_size=2")
+    assert second["next"] is None and second["previous"].endswith("/api/v1/me/courses/?page_size=2")
+    seen = [row["course"]["id"] for row in first["results"] + second["results"]]
+    assert sorted(seen) == sorted(c.pk for c in courses)
+    assert client.get("/api/v1/me/courses/?page_size=2&page=last").json() == second
+    for page in ("3", "0", "-1", "abc", "1.0", "99999999999999999999"):
+        body = assert_error(client.get(f"/api/v1/me/courses/?page_size=2&page={page}"), 404, "not_found")
+        assert body["errors"][0]["detail"] == "Invalid page."
+    # nobody enrolled: an empty first page (not a 404), a 404 past it
+    empty = auth_client(teacher)
+    assert empty.get("/api/v1/me/courses/").json() == {
+        "count": 0,
+        "next": None,
+        "previous": None,
+        "results": [],
+    }
+    assert_error(empty.get("/api/v1/me/courses/?page=2"), 404, "not_found")
