@@ -94,3 +94,21 @@ def submissions_for_teacher(
     if user_id:
         queryset = queryset.filter(user_id=user_id)
     return queryset.select_related("user", "challenge").order_by("-created_at", "-pk")
+
+
+def reference_solutions_not_passed(*, user, challenge_ids, lesson_ids) -> list[tuple[int, str]]:
+    """(challenge id, reference solution) of the given challenges and of every challenge
+    of the given lessons that `user` has not passed yet: what the tutor's output check
+    must not give away (tutor/guardrails.py). Two queries, whatever the number."""
+    from django.db.models import Q
+
+    query = Q(pk__in=list(challenge_ids)) | Q(lesson_id__in=list(lesson_ids))
+    rows = list(Challenge.objects.filter(query).values_list("pk", "reference_solution"))
+    if not rows:
+        return []
+    passed = set(
+        Submission.objects.filter(user=user, passed=True, challenge_id__in=[pk for pk, _ in rows])
+        .values_list("challenge_id", flat=True)
+        .distinct()
+    )
+    return [(pk, source) for pk, source in rows if pk not in passed]
