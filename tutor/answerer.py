@@ -13,13 +13,12 @@ from .guardrails import HintDecision
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _WORD = re.compile(r"[a-z0-9]+")
-_STOP = frozenset(
+_STOP_WORDS = """
+    a an and are as at be but by can could do does for from how i if in into is it its me my of on
+    or so that the their them then there these this to was what when where which who why will with
+    would you your yours please explain tell about use using used get make work works mean means
     """
-    a an and are as at be but by can could do does for from how i if in into is it its me my of on or
-    so that the their them then there these this to was what when where which who why will with would
-    you your yours please explain tell about use using used get make work works mean means
-    """.split()
-)
+_STOP = frozenset(_STOP_WORDS.split())
 QUOTED_SENTENCES = 2
 MAX_SENTENCE_CHARS = 320
 
@@ -101,7 +100,12 @@ OPENINGS = {
         "but I can help you get there step by step."
     ),
     "solution_withheld": (
-        "My answer would have given away too much of the solution, so here is the hint you are ready for instead."
+        "My answer would have given away too much of the solution, so here is the hint you are "
+        "ready for instead."
+    ),
+    "solution_withheld_no_hint": (
+        "My answer would have given away the solution of a challenge, so I will not show it. Try it yourself "
+        "and ask me about the part you are stuck on."
     ),
 }
 
@@ -119,7 +123,9 @@ def compose(
     if reason == "off_topic":
         return OPENINGS["off_topic"], []
     parts: list[str] = []
-    if reason in OPENINGS:
+    if reason == "solution_withheld" and not (hint and hint.decision.level):
+        parts.append(OPENINGS["solution_withheld_no_hint"])
+    elif reason in OPENINGS:
         parts.append(OPENINGS[reason])
     if findings:
         parts.append("Here is what I notice in your code:\n" + "\n".join(f"- {f}" for f in findings))

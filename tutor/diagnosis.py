@@ -34,7 +34,9 @@ def function_names(code: str) -> list[str]:
 
 
 def _strip_strings_and_comments(code: str) -> str:
-    return re.sub(r"//[^\n]*|/\*[\s\S]*?\*/|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`", "", code)
+    return re.sub(
+        r"//[^\n]*|/\*[\s\S]*?\*/|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`", "", code
+    )
 
 
 def unbalanced_bracket(code: str) -> str | None:
@@ -72,13 +74,16 @@ def diagnose(attempt: Attempt) -> list[str]:
             "that never ends, or recursion without a stopping case)."
         )
     elif attempt.status == "output_limit":
-        findings.append("Your program printed too much: is a `console.log` inside a loop that runs too often?")
+        findings.append(
+            "Your program printed too much: is a `console.log` inside a loop that runs too often?"
+        )
     if attempt.error_name or attempt.error_message:
         where = f" on line {attempt.error_line}" if attempt.error_line else ""
         name, message = attempt.error_name or "Error", attempt.error_message
         if name == "SyntaxError":
             findings.append(
-                f"JavaScript cannot read your code{where}: {message}. Check brackets, quotes and commas there."
+                f"JavaScript cannot read your code{where}: {message}. "
+                "Check brackets, quotes and commas there."
             )
         elif name == "ReferenceError":
             findings.append(
@@ -87,7 +92,8 @@ def diagnose(attempt: Attempt) -> list[str]:
             )
         elif name == "TypeError":
             findings.append(
-                f"{message}{where}: a value is not what the code expects (is it undefined, or not a function?)."
+                f"{message}{where}: a value is not what the code expects "
+                "(is it undefined, or not a function?)."
             )
         else:
             findings.append(f"{name}{where}: {message}.")
@@ -147,5 +153,7 @@ def attempt_from(*, code: str, starter: str, run: dict | None, submission) -> tu
                     {"description": result.get("description", ""), "message": result.get("message", "")}
                 )
         report.append(f"submission: {submission.passed_count} of {submission.total_count} tests passed")
-        report += [f"failed: {t['description']}: {t['message']}" for t in attempt.failed_tests if not t.get("hidden")]
+        report += [
+            f"failed: {t['description']}: {t['message']}" for t in attempt.failed_tests if not t.get("hidden")
+        ]
     return attempt, "\n".join(report)

@@ -20,6 +20,7 @@ behind
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -60,8 +61,7 @@ def next_hint_level(*, given: int, attempted_since: bool, ladder_size: int) -> H
 # --- scope -----------------------------------------------------------------------------
 
 # Words a question about the course's subjects (the web, programming) almost always has.
-_VOCABULARY = frozenset(
-    """
+_VOCABULARY_WORDS = """
     html css javascript js node dom element elements tag tags attribute attributes selector selectors
     class classes id ids style styles styling stylesheet flex flexbox grid margin padding border color
     colour font layout responsive media query div span link href src img image form input button
@@ -77,8 +77,8 @@ _VOCABULARY = frozenset(
     submit submission assert expected recursion algorithm iterate iteration sum count math random
     regex regexp template literal concatenate concatenation semicolon bracket brackets brace
     braces parenthesis indentation comment comments editor sandbox
-    """.split()
-)
+    """
+_VOCABULARY = frozenset(_VOCABULARY_WORDS.split())
 _WORD = re.compile(r"[a-z][a-z0-9]*")
 _CODE_SIGN = re.compile(r"[{};]|=>|===|\w\(|\(\)|</?[a-z]+[^>]*>|\w\.\w")
 
@@ -152,8 +152,46 @@ def code_text(reply: str) -> str:
     return "".join(out)
 
 
+_INLINE_CODE = re.compile(r"`([^`\n]+)`")
+_FENCED = re.compile(r"^\s*(?:```|~~~)[^\n]*\n(.*?)^\s*(?:```|~~~)\s*$", re.MULTILINE | re.DOTALL)
+_STRING = re.compile(r'"((?:\\.|[^"\\])*)"|\'((?:\\.|[^\'\\])*)\'')
+_CODE_LINE = re.compile(r"[{};]\s*$|^\s*[})\]]|=>|\b(function|return|const|let|var|for|while|if)\b.*[({=;]")
+MIN_STRING_CHARS = 20
+
+
+def _unescape(literal: str) -> str:
+    try:
+        return json.loads(f'"{literal}"')
+    except ValueError:
+        return literal.replace("\\n", "\n").replace('\\"', '"').replace("\\'", "'")
+
+
+def reply_views(text: str) -> list[str]:
+    """The ways a reply can carry code, each fingerprinted: the whole text (Markdown
+    removed); its code alone (fenced blocks and inline spans joined, so prose between
+    one line of code and the next does not break the k-grams); its code-looking lines
+    joined; and the contents of its string literals (code smuggled inside JSON or a
+    quoted string)."""
+    views = [code_text(text)]
+    spans = [m.group(1) for m in _FENCED.finditer(text or "")]
+    spans += [m.group(1) for m in _INLINE_CODE.finditer(_FENCED.sub("", text or ""))]
+    if spans:
+        views.append("\n".join(spans))
+    lines = [line for line in (text or "").splitlines() if _CODE_LINE.search(line)]
+    if lines:
+        views.append("\n".join(lines))
+    for match in _STRING.finditer(text or ""):
+        literal = match.group(1) if match.group(1) is not None else match.group(2)
+        if len(literal) >= MIN_STRING_CHARS:
+            views.append(_unescape(literal))
+    return views
+
+
 def reply_fingerprints(text: str) -> set[int]:
-    return fingerprints(code_text(text))
+    found: set[int] = set()
+    for view in reply_views(text):
+        found |= fingerprints(view)
+    return found
 
 
 @dataclass(frozen=True)
@@ -186,10 +224,10 @@ def leaks_solution(
     for text in earlier:
         together |= reply_fingerprints(text)
     for reference in references:
-        if containment(set(reference.fingerprints), together) >= threshold:
-            # only the reply that tips the balance is refused: it must add to the leak
-            if not current or containment(set(reference.fingerprints), current) > 0:
-                return reference.challenge_id
+        # only a reply that adds to the leak is refused (an empty one adds nothing)
+        adds = not current or containment(set(reference.fingerprints), current) > 0
+        if adds and containment(set(reference.fingerprints), together) >= threshold:
+            return reference.challenge_id
     return None
 
 

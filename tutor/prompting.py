@@ -26,7 +26,9 @@ in one sentence and offer to help with the course.
 5. Keep replies short: at most a few paragraphs and a small code example that is not \
 the solution."""
 
-_OUR_TAGS = re.compile(r"<(\s*/?\s*)(learner_message|learner_code|run_result|system|assistant)", re.IGNORECASE)
+_OUR_TAGS = re.compile(
+    r"<(\s*/?\s*)(learner_message|learner_code|run_result|system|assistant)", re.IGNORECASE
+)
 
 
 def neutralise(text: str) -> str:
@@ -90,7 +92,12 @@ def learner_message(*, question: str, code: str = "", run_result: str = "") -> s
 
 
 def chat_messages(
-    *, context: PromptContext, history: list[tuple[str, str]], question: str, code: str = "", run_result: str = ""
+    *,
+    context: PromptContext,
+    history: list[tuple[str, str]],
+    question: str,
+    code: str = "",
+    run_result: str = "",
 ) -> list[dict]:
     """[{role, content}] for an OpenAI-compatible chat: the system message, earlier turns
     (`history`: (role, text) with role "learner" or "tutor"), then this turn."""

@@ -46,9 +46,7 @@ def conversations_for_teacher(
 
 
 def conversation_get_for_teacher(*, user, conversation_id: int) -> Conversation:
-    conversation = _with_messages(
-        conversations_for_teacher(user=user).filter(pk=conversation_id)
-    ).first()
+    conversation = _with_messages(conversations_for_teacher(user=user).filter(pk=conversation_id)).first()
     if conversation is None:
         raise Http404("No such conversation.")
     return conversation

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from learning.events import HintRequested, bus
@@ -200,8 +201,9 @@ def tutor_turn_open(*, user, data: TurnInput) -> Turn:
             lesson=lesson,
             challenge=data.challenge,
         )
-        conversation.turn_count += 1
-        conversation.save(update_fields=["course", "turn_count", "updated_at"])
+        Conversation.objects.filter(pk=conversation.pk).update(
+            course_id=conversation.course_id, turn_count=F("turn_count") + 1, updated_at=timezone.now()
+        )
 
     earlier = list(
         TutorMessage.objects.filter(conversation=conversation)
@@ -240,11 +242,17 @@ def _leak(turn: Turn, text: str) -> int | None:
 
 def _built_in(turn: Turn, reason: str) -> tuple[str, list[Source], str]:
     text, cited = compose(
-        question=turn.input.question, sources=turn.sources, hint=turn.hint, findings=turn.findings, reason=reason
+        question=turn.input.question,
+        sources=turn.sources,
+        hint=turn.hint,
+        findings=turn.findings,
+        reason=reason,
     )
     if _leak(turn, text) is not None:
         # Course passages or an authored hint too close to a solution: say less.
-        text, cited = compose(question="", sources=[], hint=None, findings=turn.findings, reason="solution_withheld")
+        text, cited = compose(
+            question="", sources=[], hint=None, findings=turn.findings, reason="solution_withheld"
+        )
         reason = "solution_withheld"
     return text, cited, reason
 

@@ -30,21 +30,19 @@ from collections.abc import Iterable
 KGRAM = 5
 WINDOW = 4
 
-KEYWORDS = frozenset(
-    """
+_KEYWORDS_WORDS = """
     async await break case catch class const continue debugger default delete do else export
     extends false finally for function if import in instanceof let new null of return static
     super switch this throw true try typeof undefined var void while with yield
-    """.split()
-)
+    """
+KEYWORDS = frozenset(_KEYWORDS_WORDS.split())
 
 # Names of the platform a solution calls by name; renaming them changes the program.
-GLOBALS = frozenset(
-    """
+_GLOBALS_WORDS = """
     Array Boolean Date Error JSON Map Math Number Object Promise RegExp Set String Symbol
     console document window parseInt parseFloat isNaN prompt readline require module exports
-    """.split()
-)
+    """
+GLOBALS = frozenset(_GLOBALS_WORDS.split())
 
 _TOKEN = re.compile(
     r"""

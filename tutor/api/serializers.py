@@ -42,7 +42,8 @@ class _CodeField(serializers.CharField):
         size = len(value.encode())
         if size > settings.TUTOR_MAX_CODE_BYTES:
             raise serializers.ValidationError(
-                f"The code is {size} bytes; the limit is {settings.TUTOR_MAX_CODE_BYTES} (TUTOR_MAX_CODE_BYTES).",
+                f"The code is {size} bytes; the limit is {settings.TUTOR_MAX_CODE_BYTES} "
+                "(TUTOR_MAX_CODE_BYTES).",
                 code="too_large",
             )
         return value
@@ -56,7 +57,9 @@ class AskSerializer(serializers.Serializer):
     challenge_id = IdField(
         required=False, help_text="The challenge the learner is working on: its hint ladder applies."
     )
-    conversation_id = IdField(required=False, help_text="Continue this conversation of mine; omit to start one.")
+    conversation_id = IdField(
+        required=False, help_text="Continue this conversation of mine; omit to start one."
+    )
 
 
 class RunErrorSerializer(serializers.Serializer):
@@ -124,7 +127,9 @@ class AnswerSerializer(serializers.Serializer):
     hint_level = serializers.IntegerField(allow_null=True, help_text="The hint rung given, if any.")
     hint = HintSerializer(allow_null=True)
     citations = CitationSerializer(many=True)
-    guardrail = serializers.ChoiceField(choices=[("", "none"), *[(g, g) for g in GUARDRAILS]], help_text=_GUARDRAIL_HELP)
+    guardrail = serializers.ChoiceField(
+        choices=[("", "none"), *[(g, g) for g in GUARDRAILS]], help_text=_GUARDRAIL_HELP
+    )
     created_at = serializers.DateTimeField()
 
 

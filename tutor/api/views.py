@@ -55,7 +55,9 @@ class EventStreamRenderer(BaseRenderer):
 
 
 class TutorDailyLimit(TryLater):
-    default_detail = "You have asked the tutor as many questions as a day allows; it will answer again tomorrow."
+    default_detail = (
+        "You have asked the tutor as many questions as a day allows; it will answer again tomorrow."
+    )
     default_code = "tutor_daily_limit"
 
 
@@ -115,7 +117,8 @@ def index_missing_response(exc: IndexNotBuilt) -> Response:
 
 _ERRORS_DOC = {
     429: OpenApiResponse(
-        description="`throttled` (TUTOR_THROTTLE) or `tutor_daily_limit` (TUTOR_DAILY_LIMIT), with Retry-After."
+        description="`throttled` (TUTOR_THROTTLE) or `tutor_daily_limit` (TUTOR_DAILY_LIMIT), "
+        "with Retry-After."
     ),
     503: OpenApiResponse(
         description="`tutor_index_missing`: no tutor index yet (`python manage.py build_tutor_index`)."
@@ -181,12 +184,14 @@ class _TurnView(APIView):
         except IndexNotBuilt as exc:
             return index_missing_response(exc)
         if isinstance(request.accepted_renderer, EventStreamRenderer):
-            response = StreamingHttpResponse(self._stream(turn), content_type="text/event-stream; charset=utf-8")
+            response = StreamingHttpResponse(
+                self._stream(turn), content_type="text/event-stream; charset=utf-8"
+            )
             response["Cache-Control"] = "no-cache"
             response["X-Accel-Buffering"] = "no"  # nginx: pass events on as they come
             return response
         reply = services.tutor_turn_answer(turn=turn)
-        return Response(answer_payload(turn, reply))
+        return Response(AnswerSerializer(answer_payload(turn, reply)).data)
 
     def _stream(self, turn: services.Turn):
         yield sse(
@@ -201,7 +206,9 @@ class _TurnView(APIView):
                 "error",
                 {
                     "type": "server_error",
-                    "errors": [{"code": "error", "detail": "The tutor failed to answer; try again.", "attr": None}],
+                    "errors": [
+                        {"code": "error", "detail": "The tutor failed to answer; try again.", "attr": None}
+                    ],
                 },
             )
             return
@@ -253,7 +260,11 @@ class AskView(_TurnView):
             raise _not_found("challenge_id", "challenge") from exc
         if lesson is not None and challenge is not None and challenge.lesson_id != lesson.pk:
             raise ValidationError(
-                {"challenge_id": [drf_serializers.ErrorDetail("Not a challenge of that lesson.", code="invalid")]}
+                {
+                    "challenge_id": [
+                        drf_serializers.ErrorDetail("Not a challenge of that lesson.", code="invalid")
+                    ]
+                }
             )
         return self.answer(
             request,
@@ -300,7 +311,9 @@ class CodeUpdateView(_TurnView):
         submission = None
         if v.get("submission_id"):
             submission = (
-                submissions_for_learner(user=request.user, challenge=challenge).filter(pk=v["submission_id"]).first()
+                submissions_for_learner(user=request.user, challenge=challenge)
+                .filter(pk=v["submission_id"])
+                .first()
             )
             if submission is None:
                 raise _not_found("submission_id", "submission of yours to this challenge")
@@ -328,7 +341,9 @@ class ConversationListView(GenericAPIView):
     serializer_class = ConversationSerializer
     queryset = Conversation.objects.none()  # the schema's model; get() reads through the selectors
 
-    @extend_schema(operation_id="tutor_conversations", summary="My conversations with the tutor, newest first")
+    @extend_schema(
+        operation_id="tutor_conversations", summary="My conversations with the tutor, newest first"
+    )
     def get(self, request):
         page = self.paginate_queryset(selectors.conversations_for_learner(user=request.user))
         return self.get_paginated_response(ConversationSerializer(page, many=True).data)
@@ -341,7 +356,9 @@ class ConversationDetailView(GenericAPIView):
 
     @extend_schema(operation_id="tutor_conversation", summary="One of my conversations, with its messages")
     def get(self, request, conversation_id):
-        conversation = selectors.conversation_get_for_learner(user=request.user, conversation_id=conversation_id)
+        conversation = selectors.conversation_get_for_learner(
+            user=request.user, conversation_id=conversation_id
+        )
         return Response(ConversationDetailSerializer(conversation).data)
 
 
@@ -375,5 +392,7 @@ class TeacherConversationDetailView(GenericAPIView):
 
     @extend_schema(operation_id="teacher_tutor_conversation", summary="A tutor conversation of my course")
     def get(self, request, conversation_id):
-        conversation = selectors.conversation_get_for_teacher(user=request.user, conversation_id=conversation_id)
+        conversation = selectors.conversation_get_for_teacher(
+            user=request.user, conversation_id=conversation_id
+        )
         return Response(TeacherConversationDetailSerializer(conversation).data)

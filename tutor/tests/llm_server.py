@@ -10,6 +10,7 @@ client's timeout. Every request body it received is kept in `requests`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -25,6 +26,7 @@ class FakeLLM:
         self.fail_times: int | None = None  # ... only this many times, then reply
         self.delay = 0.0  # seconds before answering (a timeout when above the client's)
         self.requests: list[dict] = []
+        self.headers: list[dict] = []
         self.calls = 0
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -59,10 +61,8 @@ class FakeLLM:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up
                     self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (its timeout)
 
             def do_GET(self):
                 if self.path.rstrip("/").endswith("/models"):
@@ -78,6 +78,7 @@ class FakeLLM:
                     return
                 fake.calls += 1
                 fake.requests.append(body)
+                fake.headers.append({k.lower(): v for k, v in self.headers.items()})
                 if fake.delay:
                     time.sleep(fake.delay)
                 if fake.fail_status and (fake.fail_times is None or fake.calls <= fake.fail_times):
