@@ -15,6 +15,8 @@ PYTEST_ARGS ?=
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
+	# torch first, the CPU build pinned in requirements.txt (never PyPI's CUDA one)
+	$(PIP) install --quiet --find-links /opt/wheels "$$(grep -E '^torch==' requirements.txt)"
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@
 

@@ -69,6 +69,7 @@ LOCAL_APPS = [
     "cms",
     "learning.progress",
     "learning.coding",
+    "tutor",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -199,6 +200,7 @@ from .mail import *  # noqa: E402,F403
 from .progress import *  # noqa: E402,F403
 from .sentry import *  # noqa: E402,F403
 from .storage import *  # noqa: E402,F403
+from .tutor import *  # noqa: E402,F403
 
 # Demo content builders run in order by `manage.py load_demo`; each app adds its own.
 DEMO_LOADERS = [
