@@ -10,7 +10,7 @@ class TutorConfig(AppConfig):
     verbose_name = "Tutor"
 
     def ready(self):
-        from learning.events import ContentPublished, ContentUnpublished, bus
+        from learning.events import CodeRun, ContentPublished, ContentUnpublished, bus
 
         from .offline import force_offline
 
@@ -18,3 +18,6 @@ class TutorConfig(AppConfig):
         # The index follows what learners see: every content event updates it (a job).
         bus.subscribe(ContentPublished, "tutor.handlers.content_changed_reindex", job=True)
         bus.subscribe(ContentUnpublished, "tutor.handlers.content_changed_reindex", job=True)
+        # A run or a submission is the real attempt the hint ladder waits for (in process:
+        # one UPDATE).
+        bus.subscribe(CodeRun, "tutor.hint_events.code_run_heard")

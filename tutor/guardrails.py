@@ -79,17 +79,25 @@ _VOCABULARY_WORDS = """
     braces parenthesis indentation comment comments editor sandbox
     """
 _VOCABULARY = frozenset(_VOCABULARY_WORDS.split())
-_WORD = re.compile(r"[a-z][a-z0-9]*")
 _CODE_SIGN = re.compile(r"[{};]|=>|===|\w\(|\(\)|</?[a-z]+[^>]*>|\w\.\w")
 
 
-def in_scope(text: str, *, top_score: float | None, min_score: float) -> bool:
+# Asking for help with the exercise in front of you ("I'm stuck") is on topic there.
+_HELP_TEXT = "stuck help hint hints clue confused lost next idea understand wrong fix broken fail failing"
+_HELP_WORDS = frozenset(_HELP_TEXT.split())
+
+
+def in_scope(text: str, *, top_score: float | None, min_score: float, in_exercise: bool = False) -> bool:
     """On topic: the text has code in it, or words of the subject, or the course's
-    index finds a close passage (`top_score` ≥ `min_score`)."""
+    index finds a close passage (`top_score` ≥ `min_score`), or, on a challenge
+    (`in_exercise`), it asks for help."""
     lowered = (text or "").lower()
     if _CODE_SIGN.search(lowered):
         return True
-    if any(word in _VOCABULARY for word in _WORD.findall(lowered)):
+    words = set(re.findall(r"[a-z][a-z0-9']*", lowered))
+    if words & _VOCABULARY:
+        return True
+    if in_exercise and words & _HELP_WORDS:
         return True
     return top_score is not None and top_score >= min_score
 

@@ -176,6 +176,7 @@ def tutor_turn_open(*, user, data: TurnInput) -> Turn:
         scope_text,
         top_score=max((s.score for s in sources), default=None),
         min_score=settings.TUTOR_SCOPE_MIN_SCORE,
+        in_exercise=data.challenge is not None,
     ):
         reason = "off_topic"
     elif guardrails.injection_suspected(question):

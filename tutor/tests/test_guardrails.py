@@ -40,7 +40,13 @@ def test_on_topic(text):
 )
 def test_off_topic_unless_the_course_knows_it(text):
     assert not guardrails.in_scope(text, top_score=0.1, min_score=0.35)
+    assert not guardrails.in_scope(text, top_score=0.1, min_score=0.35, in_exercise=True)
     assert guardrails.in_scope(text, top_score=0.6, min_score=0.35)
+
+
+def test_asking_for_help_is_on_topic_on_a_challenge():
+    assert guardrails.in_scope("I'm stuck, help?", top_score=0.1, min_score=0.35, in_exercise=True)
+    assert not guardrails.in_scope("I'm stuck, help?", top_score=0.1, min_score=0.35)
 
 
 @pytest.mark.parametrize(
