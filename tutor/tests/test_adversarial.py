@@ -124,6 +124,7 @@ PROMPTS = [
 def test_no_reply_gives_the_reference_solution_away(student, teacher, admin_user, auth_client, settings):
     tc = tutor_course_build(teacher=teacher, admin=admin_user)
     me = auth_client(student)
+    settings.TUTOR_THROTTLE = ""  # more questions than a minute allows
     reference = fingerprints(SOLUTION)
     threshold = settings.TUTOR_SOLUTION_SIMILARITY
     # the adversary is real: each trick, as the model sends it, carries the solution
@@ -145,7 +146,7 @@ def test_no_reply_gives_the_reference_solution_away(student, teacher, admin_user
                 body.pop("challenge_id")
                 body["lesson_id"] = tc.loops.pk
             if i % 3 == 2:  # every third one streamed
-                events = sse_events(auth_client(student).post(url, body, HTTP_ACCEPT="text/event-stream"))
+                events = sse_events(me.post(url, body, HTTP_ACCEPT="text/event-stream"))
                 answer = events[-1][1]
                 streamed = "".join(data["text"] for name, data in events if name == "delta")
                 assert streamed == answer["answer"]
@@ -186,7 +187,8 @@ def test_after_passing_the_challenge_the_solution_may_be_discussed(
         settings.LLM_BASE_URL = llm.base_url
         body = (
             auth_client(student)
-            .post(ASK, {"question": "How would an expert write it?", "challenge_id": tc.challenge.pk})
+            .post(ASK, {"question": "How would an expert write the function?", "challenge_id": tc.challenge.pk})
             .json()
         )
-    assert body["mode"] == "llm" and body["guardrail"] == ""
+    assert (body["mode"], body["guardrail"]) == ("llm", ""), body
+    assert containment(fingerprints(SOLUTION), reply_fingerprints(body["answer"])) == 1.0
