@@ -136,7 +136,7 @@ class AnswerSerializer(serializers.Serializer):
 class MessageSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     role = serializers.ChoiceField(choices=TutorMessage.Role.choices)
-    kind = serializers.ChoiceField(choices=TutorMessage.Kind.choices)
+    kind = serializers.CharField(help_text="`ask` (a question) or `code_update`.")
     text = serializers.CharField()
     code = serializers.CharField(allow_blank=True)
     lesson_id = serializers.IntegerField(allow_null=True)
