@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from learning.accounts.permissions import IsTeacherOrAdmin, IsVerified
 from site_config.api.errors import TryLater
 from site_config.api.ids import id_param
+from site_config.api.schema import AutoSchema
 
 from .. import selectors, services
 from ..diagnosis import attempt_from
@@ -134,7 +135,16 @@ _STREAM_DOC = (
 )
 
 
+class _TurnSchema(AutoSchema):
+    """Errors are JSON even when the client asked for a stream; only the 200 has an
+    event-stream body (declared on each operation)."""
+
+    def map_renderers(self, attribute):
+        return [r for r in super().map_renderers(attribute) if r not in ("text/event-stream", "event-stream")]
+
+
 class _TurnView(APIView):
+    schema = _TurnSchema()
     permission_classes = [IsAuthenticated, IsVerified]
     throttle_classes = [TutorThrottle]
     renderer_classes = [JSONRenderer, EventStreamRenderer]
