@@ -185,10 +185,7 @@ def test_after_passing_the_challenge_the_solution_may_be_discussed(
     ).passed
     with FakeLLM(reply=leaking_reply) as llm:
         settings.LLM_BASE_URL = llm.base_url
-        body = (
-            auth_client(student)
-            .post(ASK, {"question": "How would an expert write the function?", "challenge_id": tc.challenge.pk})
-            .json()
-        )
+        question = {"question": "How would an expert write the function?", "challenge_id": tc.challenge.pk}
+        body = auth_client(student).post(ASK, question).json()
     assert (body["mode"], body["guardrail"]) == ("llm", ""), body
     assert containment(fingerprints(SOLUTION), reply_fingerprints(body["answer"])) == 1.0
