@@ -30,6 +30,15 @@ def model_path() -> str:
     return str(get_model_path())
 
 
+def torch_threads(threads: int | None = None) -> None:
+    """Set torch's CPU threads for this process (TUTOR_TORCH_THREADS by default)."""
+    import torch
+
+    threads = settings.TUTOR_TORCH_THREADS if threads is None else threads
+    if threads > 0:
+        torch.set_num_threads(threads)
+
+
 def _kwargs() -> dict:
     from haystack.utils import ComponentDevice
 
@@ -49,6 +58,7 @@ def text_embedder():
     )
 
     with _lock:
+        torch_threads()
         embedder = SentenceTransformersTextEmbedder(**_kwargs())
         embedder.warm_up()
     return embedder
@@ -61,6 +71,7 @@ def document_embedder():
     )
 
     with _lock:
+        torch_threads()
         embedder = SentenceTransformersDocumentEmbedder(
             batch_size=settings.TUTOR_EMBED_BATCH_SIZE, **_kwargs()
         )

