@@ -13,6 +13,7 @@ LLM_TEMPERATURE = env.float("LLM_TEMPERATURE", default=0.2)
 
 # --- the tutor API ---------------------------------------------------------------------
 TUTOR_THROTTLE = env("TUTOR_THROTTLE", default="20/min")
+TUTOR_READ_THROTTLE = env("TUTOR_READ_THROTTLE", default="120/min")
 TUTOR_DAILY_LIMIT = env.int("TUTOR_DAILY_LIMIT", default=100)
 TUTOR_MAX_QUESTION_CHARS = env.int("TUTOR_MAX_QUESTION_CHARS", default=2000)
 TUTOR_MAX_CODE_BYTES = env.int("TUTOR_MAX_CODE_BYTES", default=65536)

@@ -15,3 +15,12 @@ class TutorThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+
+
+class TutorReadThrottle(TutorThrottle):
+    """Reads of conversations per user (TUTOR_READ_THROTTLE)."""
+
+    scope = "tutor_read"
+
+    def get_rate(self):
+        return settings.TUTOR_READ_THROTTLE or None

@@ -36,7 +36,7 @@ from .serializers import (
     TeacherConversationDetailSerializer,
     TeacherConversationSerializer,
 )
-from .throttles import TutorThrottle
+from .throttles import TutorReadThrottle, TutorThrottle
 
 log = logging.getLogger("mrict.tutor")
 
@@ -348,6 +348,7 @@ class CodeUpdateView(_TurnView):
 
 class ConversationListView(GenericAPIView):
     permission_classes = [IsAuthenticated, IsVerified]
+    throttle_classes = [TutorReadThrottle]
     serializer_class = ConversationSerializer
     queryset = Conversation.objects.none()  # the schema's model; get() reads through the selectors
 
@@ -361,6 +362,7 @@ class ConversationListView(GenericAPIView):
 
 class ConversationDetailView(GenericAPIView):
     permission_classes = [IsAuthenticated, IsVerified]
+    throttle_classes = [TutorReadThrottle]
     serializer_class = ConversationDetailSerializer
     queryset = Conversation.objects.none()
 
@@ -374,6 +376,7 @@ class ConversationDetailView(GenericAPIView):
 
 class TeacherConversationListView(GenericAPIView):
     permission_classes = [IsTeacherOrAdmin]
+    throttle_classes = [TutorReadThrottle]
     serializer_class = TeacherConversationSerializer
     queryset = Conversation.objects.none()
 
@@ -397,6 +400,7 @@ class TeacherConversationListView(GenericAPIView):
 
 class TeacherConversationDetailView(GenericAPIView):
     permission_classes = [IsTeacherOrAdmin]
+    throttle_classes = [TutorReadThrottle]
     serializer_class = TeacherConversationDetailSerializer
     queryset = Conversation.objects.none()
 

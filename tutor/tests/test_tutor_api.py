@@ -208,6 +208,9 @@ def test_throttle(tc, me, settings):
     response = me.post(ASK, {"question": "What is a loop?"})
     assert_error(response, 429)
     assert response.json()["errors"][0]["code"] == "throttled"
+    settings.TUTOR_READ_THROTTLE = "1/min"
+    assert me.get("/api/v1/tutor/conversations/").status_code == 200
+    assert_error(me.get("/api/v1/tutor/conversations/"), 429)
 
 
 @pytest.mark.django_db
