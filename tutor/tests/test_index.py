@@ -96,6 +96,19 @@ def test_private_content_and_hints_are_never_embedded(curriculum_file):
         assert all("zebraAcc" not in p.text and "pangolin" not in p.text for p in retrieve(query, k=10))
 
 
+def test_an_active_version_whose_files_are_gone_is_a_clear_error(curriculum_file):
+    row = build(curriculum_file())
+    retrieval.loaded_index()
+    default_storage.delete(f"tutor-index/{row.version}/index.faiss")
+    row.delete()
+    lost = IndexVersion.objects.create(version="lost-1", kind="full", embedding_model="m", is_active=True)
+    with pytest.raises(
+        IndexNotBuilt, match=r"The active tutor index lost-1 cannot be read .*build_tutor_index"
+    ):
+        retrieve("what is DNS?")
+    lost.delete()
+
+
 def test_unchanged_passages_keep_their_embeddings(curriculum_file):
     first = build(curriculum_file())
     again = build(curriculum_file())
