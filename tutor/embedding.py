@@ -85,6 +85,8 @@ def embed_query(text: str) -> list[float]:
 
 def embed_documents(documents: list, *, progress: Callable[[int], None] | None = None) -> list:
     """Haystack Documents with `embedding` set, in batches (`progress(n)` after each)."""
+    if not documents:
+        return []  # no model load for nothing
     embedder = document_embedder()
     size = max(1, settings.TUTOR_EMBED_BATCH_SIZE)
     out = []

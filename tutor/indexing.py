@@ -12,6 +12,7 @@ gone and starts again from the new one (compare-and-swap on the active row)."""
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import tempfile
@@ -115,6 +116,10 @@ def _documents(chunks: list[Chunk], reusable: dict[str, list[float]]):
         if doc.embedding is None:
             missing.append(doc)
     return docs, missing
+
+
+def _signature(doc_id: str, meta: dict) -> tuple[str, str]:
+    return doc_id, json.dumps(meta, sort_keys=True, default=str)
 
 
 def _reusable(base_store) -> dict[str, list[float]]:
@@ -230,7 +235,8 @@ def index_update_course(*, course_id: int, progress: Progress | None = None) -> 
     """After a content change in `course_id`: the active index with that course's
     chunks replaced by its published content now (none when it is no longer
     published). With no index yet, builds the first one from all published content
-    when TUTOR_INDEX_BUILD_IF_MISSING, else does nothing. Returns the new version."""
+    when TUTOR_INDEX_BUILD_IF_MISSING, else does nothing. Returns the version active
+    afterwards: the same one when the course's passages did not change."""
     from .curriculum.export import course_export, curriculum_export, published_courses
 
     for _attempt in range(MAX_ATTEMPTS):
@@ -250,7 +256,21 @@ def index_update_course(*, course_id: int, progress: Progress | None = None) -> 
             base_store = _load_for_reuse(base) or store_load(base.version)
             courses = published_courses([course_id])
             chunks = course_chunks(course_export(courses[0], include_private=False)) if courses else []
-            kept = [doc for doc in base_store.documents.values() if doc.meta.get("course_id") != course_id]
+            kept, before = [], set()
+            for doc in base_store.documents.values():
+                if doc.meta.get("course_id") == course_id:
+                    before.add(_signature(doc.id, doc.meta))
+                else:
+                    kept.append(doc)
+            after = {
+                _signature(c.chunk_id, c.meta | {"chunk_id": c.chunk_id, "content_hash": c.content_hash})
+                for c in chunks
+            }
+            if before == after:
+                # Nothing the index holds changed (an image title, a challenge's hidden
+                # test, a republish of the same text): keep the active version.
+                log.info("tutor index: course unchanged", extra={"course_id": course_id})
+                return base
             new_docs, missing = _documents(chunks, _reusable(base_store))
             docs = kept + new_docs
             kind = IndexVersion.Kind.INCREMENTAL

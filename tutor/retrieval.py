@@ -153,7 +153,14 @@ def loaded_index() -> _LoadedIndex:
         if _loaded is None or _loaded.version != version:
             from .indexing import store_load
 
-            _loaded = _LoadedIndex(version, store_load(version))
+            try:
+                store = store_load(version)
+            except (OSError, ValueError) as exc:  # its files are gone from storage
+                raise IndexNotBuilt(
+                    f"The active tutor index {version} cannot be read ({exc}): rebuild it with "
+                    "`python manage.py build_tutor_index`."
+                ) from exc
+            _loaded = _LoadedIndex(version, store)
         return _loaded
 
 

@@ -96,6 +96,19 @@ def test_private_content_and_hints_are_never_embedded(curriculum_file):
         assert all("zebraAcc" not in p.text and "pangolin" not in p.text for p in retrieve(query, k=10))
 
 
+def test_an_active_version_whose_files_are_gone_is_a_clear_error(curriculum_file):
+    row = build(curriculum_file())
+    retrieval.loaded_index()
+    default_storage.delete(f"tutor-index/{row.version}/index.faiss")
+    row.delete()
+    lost = IndexVersion.objects.create(version="lost-1", kind="full", embedding_model="m", is_active=True)
+    with pytest.raises(
+        IndexNotBuilt, match=r"The active tutor index lost-1 cannot be read .*build_tutor_index"
+    ):
+        retrieve("what is DNS?")
+    lost.delete()
+
+
 def test_unchanged_passages_keep_their_embeddings(curriculum_file):
     first = build(curriculum_file())
     again = build(curriculum_file())
@@ -166,3 +179,18 @@ def test_build_refuses_an_invalid_file_and_keeps_the_active_index(curriculum_fil
             "build_tutor_index", "--from", str(curriculum_file(bad, "bad.json")), stdout=io.StringIO()
         )
     assert IndexVersion.objects.get(is_active=True) == good
+
+
+def test_query_embeddings_are_kept_in_a_bounded_lru_cache(curriculum_file, settings):
+    build(curriculum_file())
+    settings.TUTOR_QUERY_CACHE_SIZE = 2
+    retrieval._cache.clear()
+    first = retrieval.query_vector("what is DNS?")
+    assert retrieval.query_vector("what is DNS?") is first  # the cached array, not a new embedding
+    # whitespace is normalised before the cache: the same question hits it
+    retrieve("  what   is DNS? ", k=1)
+    assert list(retrieval._cache) == ["what is DNS?"]
+    retrieve("what is a subnet?", k=1)
+    retrieve("what is a router?", k=1)
+    assert list(retrieval._cache) == ["what is a subnet?", "what is a router?"]
+    assert retrieval.query_vector("what is DNS?") is not first  # evicted, embedded again

@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from tutor.evaluation import evaluate, questions_load
 
@@ -27,3 +27,10 @@ def test_demo_questions_find_their_lesson_in_the_top_3(capsys):
         for question, expected, got in result.misses:
             print(f"  miss: {question!r}: expected {expected}, got {got}")
     assert result.top3_rate >= 0.9, result.summary()
+
+    # the same measure from the command line (for another question set or course)
+    out = io.StringIO()
+    call_command("evaluate_tutor_retrieval", str(QUESTIONS), "--min-top3", "0.9", stdout=out)
+    assert result.summary() in out.getvalue()
+    with pytest.raises(CommandError, match="top-3 .* is below 100%"):
+        call_command("evaluate_tutor_retrieval", str(QUESTIONS), "--min-top3", "1.0", stdout=io.StringIO())

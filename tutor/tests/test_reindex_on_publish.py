@@ -184,6 +184,25 @@ def test_one_lesson_published_later_is_added_without_embedding_the_rest_again(
     assert after.embedded_count == 1  # only the new lesson's passage
     assert retrieve("why does 5 o'clock plus ten hours give three?", k=1)[0].lesson_id == lesson_id
 
+    # published again with nothing changed: the job keeps the active version
+    with django_capture_on_commit_callbacks(execute=True):
+        response = auth_client(admin_user).post(f"/api/v1/authoring/pages/{lesson_id}/publish/", {})
+    assert response.status_code == 200, response.content
+    assert IndexVersion.objects.get(is_active=True) == after
+    # renamed: a new version, the passage's title follows
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            client.patch(f"/api/v1/authoring/lessons/{lesson_id}/", {"title": "Clock maths"}).status_code
+            == 200
+        )
+        assert (
+            auth_client(admin_user).post(f"/api/v1/authoring/pages/{lesson_id}/publish/", {}).status_code
+            == 200
+        )
+    renamed = retrieve("why does 5 o'clock plus ten hours give three?", k=1)[0]
+    assert (renamed.lesson_id, renamed.lesson_title) == (lesson_id, "Clock maths")
+    assert IndexVersion.objects.get(is_active=True).embedded_count == 1
+
 
 def test_first_publish_builds_the_index_when_none_exists(
     auth_client, teacher, admin_user, course_index, settings, django_capture_on_commit_callbacks
