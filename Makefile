@@ -15,6 +15,8 @@ PYTEST_ARGS ?=
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
+	# torch first, the CPU build pinned in requirements.txt (never PyPI's CUDA one)
+	$(PIP) install --quiet --find-links /opt/wheels "$$(grep -E '^torch==' requirements.txt)"
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@
 
@@ -25,6 +27,7 @@ run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py setup_schedules
 	$(PY) manage.py load_demo
+	$(PY) manage.py build_tutor_index
 	@echo "Starting the job worker and the web server on http://$(HOST):$(PORT)/ (Ctrl-C stops both)"
 	@echo "  API docs: http://$(HOST):$(PORT)/api/docs/   editor: http://$(HOST):$(PORT)/admin/   health: http://$(HOST):$(PORT)/health/ready"
 	@exec $(PY) -m site_config.devrun \

@@ -70,6 +70,10 @@ def server_env(port: int) -> dict[str, str]:
         "MEDIA_ROOT": str(Path(tempfile.gettempdir()) / "mrict-bench-media"),
         "DEMO_PASSWORD": "bench-pass-1234",
         "PYTHONUNBUFFERED": "1",
+        # the tutor rows measure the built-in answerer, without the per-user limits
+        "LLM_BASE_URL": "",
+        "TUTOR_THROTTLE": "",
+        "TUTOR_DAILY_LIMIT": "0",
     }
 
 

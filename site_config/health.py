@@ -83,12 +83,24 @@ def check_llm() -> str:
     return settings.LLM_MODEL or "configured"
 
 
+def check_tutor_index() -> str:
+    """The tutor's active index version (not required: without one the tutor answers
+    503 and says how to build it)."""
+    from tutor.models import IndexVersion
+
+    row = IndexVersion.objects.filter(is_active=True).values("version", "chunk_count").first()
+    if row is None:
+        raise CheckFailed("no tutor index yet: run `python manage.py build_tutor_index`")
+    return f"{row['version']} ({row['chunk_count']} passages)"
+
+
 def readiness_checks() -> list[Check]:
     checks = [
         Check("database", check_database),
         Check("cache", check_cache),
         Check("jobs", check_jobs, required=settings.JOBS_REQUIRED),
         Check("storage", check_storage),
+        Check("tutor_index", check_tutor_index, required=False),
     ]
     if settings.LLM_BASE_URL:
         checks.append(Check("llm", check_llm, required=False))

@@ -79,7 +79,7 @@ def _still_running(pids: dict[int, str]) -> dict[int, str]:
 class MakeRun:
     """`make run` in a pseudo-terminal whose output is collected by a reader thread."""
 
-    def __init__(self, database: Path, port: int):
+    def __init__(self, database: Path, port: int, **extra_env: str):
         self.port = port
         env = {
             key: value
@@ -94,6 +94,7 @@ class MakeRun:
             Q_WORKERS="1",
             MEDIA_ROOT=str(database.parent / "media"),
             PYTHONUNBUFFERED="1",
+            **extra_env,
         )
         master, replica = os.openpty()
 
@@ -229,3 +230,53 @@ def test_sigterm_to_the_process_group_stops_every_process(database):
     _stop_cleanly(
         database, lambda run: os.killpg(os.getpgid(run.proc.pid), signal.SIGTERM), make_status=-signal.SIGTERM
     )
+
+
+def _api(port: int, path: str, body: dict, token: str | None = None) -> tuple[int, dict]:
+    import json
+    import urllib.error
+
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"}
+        | ({"Authorization": f"Bearer {token}"} if token else {}),
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_the_tutor_answers_with_no_llm_configured(database):
+    """`make run` with no LLM: the demo content's publish events build the tutor's index
+    in the worker, and the demo student's question is answered by the built-in answerer."""
+    run = MakeRun(database, _free_port(), LLM_BASE_URL="")
+    pids = {}
+    try:
+        pids = run.wait_until_serving()
+        status, login = _api(
+            run.port, "/api/v1/auth/login/", {"email": "student@mrict.local", "password": "demo-pass-1234"}
+        )
+        assert status == 200, login
+        deadline = time.monotonic() + START_SECONDS
+        while True:  # 503 tutor_index_missing until the worker has built the index
+            status, answer = _api(
+                run.port,
+                "/api/v1/tutor/ask/",
+                {"question": "How do I make text bold in HTML?"},
+                login["access"],
+            )
+            if status != 503 or time.monotonic() > deadline:
+                break
+            assert answer["errors"][0]["code"] == "tutor_index_missing", answer
+            time.sleep(2)
+        assert status == 200, answer
+        assert answer["mode"] == "built_in" and answer["citations"], answer
+        os.kill(run.supervisor_pid(), signal.SIGTERM)
+        code, _ = run.wait()
+        assert code == 0, run.text[-3000:]
+    finally:
+        run.kill_everything(pids)

@@ -610,6 +610,7 @@ def _snippet_form(challenge, **over):
             initial=1,
             min=1,
         ),
+        "hints": inline_formset([]),  # the hint ladder (tutor), none here
         **over,
     }
     return nested_form_data(data)

@@ -54,6 +54,7 @@ def _form(lesson, title):
             "tests": inline_formset(
                 [{"description": "is 3", "kind": "assert", "code": "assert.equal(x, 3);", "hidden": ""}]
             ),
+            "hints": inline_formset([]),  # the hint ladder (tutor), none here
         }
     )
 

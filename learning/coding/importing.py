@@ -35,7 +35,7 @@ from .rules import CHALLENGE_FIELDS, TEST_KINDS, challenge_test_problem, challen
 from .sandbox.protocol import SUPPORTED_LANGUAGES
 
 FIELDS = ("lesson", *CHALLENGE_FIELDS)
-ITEM_KEYS = {"lesson_id", *CHALLENGE_FIELDS, "tests"}
+ITEM_KEYS = {"lesson_id", *CHALLENGE_FIELDS, "tests", "hints"}
 TEST_KEYS = {"description", "kind", "code", "input", "expected_output", "hidden"}
 SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
 
@@ -115,6 +115,23 @@ def _tests_clean(value, at: str) -> list[dict]:
     return tests
 
 
+def _hints_clean(value, at: str) -> list[str] | None:
+    """The hint ladder: a list of texts, from a nudge to a near-solution (None: not
+    given, a re-import keeps the ladder authored in the editor)."""
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        raise _error(at, "Expected a list of hints (texts, from a nudge to a near-solution).")
+    if len(value) > settings.CHALLENGE_MAX_HINTS:
+        raise _error(at, f"At most {settings.CHALLENGE_MAX_HINTS} hints.", "too_many")
+    return [
+        _text(
+            {"text": hint}, "text", f"{at}.{i}", required=True, max_length=settings.CHALLENGE_HINT_MAX_CHARS
+        )
+        for i, hint in enumerate(value)
+    ]
+
+
 def challenge_items_clean(*, user, items, lesson=None, prefix: str = "challenges") -> list[dict]:
     """The document's challenges, checked: each on a lesson of a course `user` may edit
     (`lesson_id`; or all on `lesson` when given, as in a course import), at most
@@ -180,6 +197,7 @@ def challenge_items_clean(*, user, items, lesson=None, prefix: str = "challenges
                 ),
                 "sort_order": sort_order,
                 "tests": _tests_clean(item.get("tests"), f"{at}.tests"),
+                "hints": _hints_clean(item.get("hints"), f"{at}.hints"),
             }
         )
     return clean
@@ -265,6 +283,8 @@ def _write(
         with transaction.atomic():
             for item, notes in zip(items, warnings, strict=True):
                 data = {key: item[key] for key in FIELDS} | {"tests": item["tests"]}
+                if item.get("hints") is not None:
+                    data["hints"] = item["hints"]
                 existing = (
                     Challenge.objects.select_for_update()
                     .filter(lesson=item["lesson"], slug=item["slug"])

@@ -127,6 +127,12 @@ class Challenge(ClusterableModel):
         ),
         FieldPanel("sort_order"),
         InlinePanel("tests", heading="Test cases", label="Test case", min_num=1),
+        InlinePanel(
+            "hints",
+            heading="Hint ladder",
+            label="Hint",
+            help_text="From a gentle nudge (first) to a near-solution (last): the tutor's order.",
+        ),
     ]
 
     class Meta:
@@ -190,6 +196,20 @@ class ChallengeTest(Orderable):
         if self.kind == self.Kind.IO:
             return {"id": self.pk, "kind": "io", "input": self.input, "expected": self.expected_output}
         return {"id": self.pk, "kind": "assert", "code": self.code}
+
+
+class ChallengeHint(Orderable):
+    """One rung of the challenge's hint ladder, authored in the editor. The tutor gives
+    hints in `sort_order`, from a nudge to a near-solution, never the reference
+    solution itself (docs/tutor.md)."""
+
+    challenge = ParentalKey(Challenge, on_delete=models.CASCADE, related_name="hints")
+    text = models.TextField(help_text="What the tutor says at this step (Markdown).")
+
+    panels = [FieldPanel("text")]
+
+    def __str__(self):
+        return self.text[:60]
 
 
 class Submission(models.Model):

@@ -190,3 +190,19 @@ def submission_totals(*, since: datetime) -> dict[str, int]:
     return Submission.objects.filter(created_at__gte=since).aggregate(
         submissions=Count("pk"), passed=Count("pk", filter=Q(passed=True))
     )
+
+
+def reference_solutions_not_passed(*, user, challenge_ids, lesson_ids) -> list[tuple[int, str]]:
+    """(challenge id, reference solution) of the given challenges and of every challenge
+    of the given lessons that `user` has not passed yet: what the tutor's output check
+    must not give away (tutor/guardrails.py). Two queries, whatever the number."""
+    query = Q(pk__in=list(challenge_ids)) | Q(lesson_id__in=list(lesson_ids))
+    rows = list(Challenge.objects.filter(query).values_list("pk", "reference_solution"))
+    if not rows:
+        return []
+    passed = set(
+        Submission.objects.filter(user=user, passed=True, challenge_id__in=[pk for pk, _ in rows])
+        .values_list("challenge_id", flat=True)
+        .distinct()
+    )
+    return [(pk, source) for pk, source in rows if pk not in passed]

@@ -287,7 +287,7 @@ def draft_restore(*, user, lesson, version, base_version: int):
 
 
 def _challenge_apply(*, challenge, data: dict) -> None:
-    from .models import ChallengeTest
+    from .models import ChallengeHint, ChallengeTest
 
     for field in CHALLENGE_FIELDS:
         if field in data:
@@ -310,6 +310,14 @@ def _challenge_apply(*, challenge, data: dict) -> None:
                     hidden=bool(t.get("hidden")),
                 )
                 for i, t in enumerate(data["tests"])
+            ]
+        )
+    if "hints" in data:
+        challenge.hints.all().delete()
+        ChallengeHint.objects.bulk_create(
+            [
+                ChallengeHint(challenge=challenge, sort_order=i, text=text)
+                for i, text in enumerate(data["hints"])
             ]
         )
 

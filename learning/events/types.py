@@ -98,10 +98,14 @@ class QuizSubmitted(DomainEvent):
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class HintRequested(DomainEvent):
+    """The tutor gave a hint of a challenge's ladder: `level` is its rung ("1" is the
+    first), `challenge_id` the challenge (docs/tutor.md)."""
+
     name: ClassVar[str] = "hint_requested"
     user_id: int
     lesson_id: int | None
     level: str
+    challenge_id: int | None = None
 
 
 class ContentChange(enum.StrEnum):

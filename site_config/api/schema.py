@@ -77,6 +77,7 @@ class ErrorCode429Enum(models.TextChoices):
     AVATAR_BUSY = "avatar_busy"  # accounts: avatar decode slots full
     SANDBOX_BUSY = "sandbox_busy"  # coding: no run slot within the wait
     SANDBOX_CRASH_LIMIT = "sandbox_crash_limit"  # coding: the account's runs keep crashing workers
+    TUTOR_DAILY_LIMIT = "tutor_daily_limit"  # tutor: TUTOR_DAILY_LIMIT questions today
 
 
 ErrorResponse429Serializer = coded_error_response(

@@ -71,6 +71,7 @@ LOCAL_APPS = [
     "learning.progress",
     "learning.coding",
     "learning.dashboard",
+    "tutor",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -203,6 +204,7 @@ from .mail import *  # noqa: E402,F403
 from .progress import *  # noqa: E402,F403
 from .sentry import *  # noqa: E402,F403
 from .storage import *  # noqa: E402,F403
+from .tutor import *  # noqa: E402,F403
 
 # Demo content builders run in order by `manage.py load_demo`; each app adds its own.
 DEMO_LOADERS = [

@@ -79,6 +79,9 @@ CHALLENGE_MAX_TESTS = env.int("CHALLENGE_MAX_TESTS", default=50)
 # Challenges per import document (command, API, a lesson of a course import): each one
 # runs its reference solution and starter code in the sandbox before anything is written.
 CHALLENGE_IMPORT_MAX = env.int("CHALLENGE_IMPORT_MAX", default=20)
+# A challenge's hint ladder (the tutor gives them in order): how many rungs, how long each.
+CHALLENGE_MAX_HINTS = env.int("CHALLENGE_MAX_HINTS", default=10)
+CHALLENGE_HINT_MAX_CHARS = env.int("CHALLENGE_HINT_MAX_CHARS", default=2000)
 
 # --- submissions: what one learner may store ---
 # Submissions per user, in DRF's rate syntax ("10/min", "200/hour"); empty = no limit.

@@ -31,5 +31,9 @@ LOGGING = {
         "django.request": {"level": "CRITICAL", "propagate": True},
         "django.server": {"level": "WARNING", "propagate": True},
         "django_tasks": {"level": "WARNING", "propagate": True},
+        # The tutor's libraries announce every load at INFO (which CPU kernel, which model).
+        "faiss": {"level": "WARNING", "propagate": True},
+        "sentence_transformers": {"level": "WARNING", "propagate": True},
+        "haystack": {"level": "WARNING", "propagate": True},
     },
 }

@@ -11,6 +11,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 CORS_ALLOWED_ORIGINS = ["http://front.test"]
 LOG_LEVEL = "WARNING"
+# Hundreds of tests publish content: with no tutor index built in a test, its content
+# events do not build one (the tutor tests build theirs, or turn this on).
+TUTOR_INDEX_BUILD_IF_MISSING = False
 
 # A file (not in-memory) SQLite test database, so that servers the tests start in a
 # subprocess (qcluster, the browser test's web server) see the same data.

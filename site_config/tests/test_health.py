@@ -25,10 +25,28 @@ def test_ready_reports_every_check_with_latency(client):
     body = response.json()
     assert response.status_code == 200, body
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "cache", "jobs", "storage"}
-    for check in body["checks"].values():
-        assert check["status"] == "ok"
+    assert set(body["checks"]) == {"database", "cache", "jobs", "storage", "tutor_index"}
+    for name, check in body["checks"].items():
+        assert check["status"] == ("error" if name == "tutor_index" else "ok")
         assert check["latency_ms"] >= 0
+
+
+def test_ready_reports_the_tutor_index_version_without_requiring_one(client):
+    from tutor.models import IndexVersion
+
+    heartbeat()
+    response = client.get("/health/ready")
+    assert response.status_code == 200
+    tutor = response.json()["checks"]["tutor_index"]
+    assert (tutor["status"], tutor["required"]) == ("error", False)
+    assert "manage.py build_tutor_index" in tutor["detail"]
+
+    IndexVersion.objects.create(version="v1", kind="full", embedding_model="m", chunk_count=3)
+    IndexVersion.objects.create(
+        version="v2", kind="full", embedding_model="m", chunk_count=17, is_active=True
+    )
+    tutor = client.get("/health/ready").json()["checks"]["tutor_index"]
+    assert (tutor["status"], tutor["detail"]) == ("ok", "v2 (17 passages)")
 
 
 def test_ready_is_503_without_a_worker_heartbeat(client):
