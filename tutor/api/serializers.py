@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from learning.accounts.api.serializers import StaffUserSummarySerializer
 from learning.coding.sandbox.protocol import STATUSES
+from site_config.api import serializers as api
 from site_config.api.ids import IdField
 
 from ..models import TutorMessage
@@ -49,7 +50,7 @@ class _CodeField(serializers.CharField):
         return value
 
 
-class AskSerializer(serializers.Serializer):
+class AskSerializer(api.Serializer):
     question = _Limited(
         "TUTOR_MAX_QUESTION_CHARS", help_text="The learner's question (TUTOR_MAX_QUESTION_CHARS at most)."
     )
@@ -62,13 +63,13 @@ class AskSerializer(serializers.Serializer):
     )
 
 
-class RunErrorSerializer(serializers.Serializer):
+class RunErrorSerializer(api.Serializer):
     name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     message = _Limited("TUTOR_MAX_RESULT_CHARS", required=False, allow_blank=True)
     line = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=10**7)
 
 
-class RunReportSerializer(serializers.Serializer):
+class RunReportSerializer(api.Serializer):
     """What the last run printed and how it ended, as POST /code/run/ answered it."""
 
     status = serializers.ChoiceField(choices=list(STATUSES))
@@ -82,7 +83,7 @@ class RunReportSerializer(serializers.Serializer):
     )
 
 
-class CodeUpdateSerializer(serializers.Serializer):
+class CodeUpdateSerializer(api.Serializer):
     challenge_id = IdField(help_text="The challenge the code is for.")
     source = _CodeField(
         trim_whitespace=False, help_text="The learner's current code (main.js), TUTOR_MAX_CODE_BYTES at most."
@@ -97,7 +98,7 @@ class CodeUpdateSerializer(serializers.Serializer):
     conversation_id = IdField(required=False)
 
 
-class CitationSerializer(serializers.Serializer):
+class CitationSerializer(api.Serializer):
     number = serializers.IntegerField(help_text="The [n] the answer cites it by.")
     lesson_id = serializers.IntegerField(allow_null=True)
     lesson_title = serializers.CharField()
@@ -106,7 +107,7 @@ class CitationSerializer(serializers.Serializer):
     score = serializers.FloatField(help_text="Retrieval similarity (cosine, higher is nearer).")
 
 
-class HintSerializer(serializers.Serializer):
+class HintSerializer(api.Serializer):
     level = serializers.IntegerField(help_text="The rung of the ladder this answer gives (1 = first).")
     of = serializers.IntegerField(help_text="How many rungs the challenge's ladder has.")
     challenge_id = serializers.IntegerField()
@@ -115,7 +116,7 @@ class HintSerializer(serializers.Serializer):
     )
 
 
-class AnswerSerializer(serializers.Serializer):
+class AnswerSerializer(api.Serializer):
     conversation_id = serializers.IntegerField()
     message_id = serializers.IntegerField(help_text="The tutor's message.")
     answer = serializers.CharField(help_text="Markdown; cites the course as [n] (see `citations`).")
@@ -133,7 +134,7 @@ class AnswerSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class MessageSerializer(serializers.Serializer):
+class MessageSerializer(api.Serializer):
     id = serializers.IntegerField()
     role = serializers.ChoiceField(choices=TutorMessage.Role.choices)
     kind = serializers.CharField(help_text="`ask` (a question) or `code_update`.")
@@ -148,7 +149,7 @@ class MessageSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class ConversationSerializer(serializers.Serializer):
+class ConversationSerializer(api.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField(help_text="The first question.")
     course_id = serializers.IntegerField(allow_null=True)
