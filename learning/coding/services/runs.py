@@ -1,0 +1,143 @@
+"""Running code: admission (per-user and global slots), the sandbox, then a `code_run`
+event — with the outcome and sizes, never the code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from learning.events import CodeRun, bus
+
+from ..concurrency import Busy, CrashLimited, crash_gate, crash_record, run_slot
+from ..sandbox import protocol
+from ..sandbox.backends import PoolBusy, SandboxUnavailable, get_backend, job_limits, job_timeout_s
+
+RUNNABLE_EXTENSIONS = {"javascript": (".js", ".mjs", ".cjs")}
+
+
+class SandboxBusyError(Exception):
+    """No run slot or worker within the bounded wait: the API answers 429."""
+
+
+class SandboxDownError(Exception):
+    """The sandbox cannot run anything right now: the API answers 503."""
+
+
+class SandboxCrashLimitError(Exception):
+    """The account's runs killed too many sandbox workers lately: the API answers 429
+    (code `sandbox_crash_limit`) with Retry-After."""
+
+    def __init__(self, retry_after: float):
+        super().__init__(f"retry after {retry_after:.1f} s")
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    name: str
+    content: str
+    language: str = ""
+
+
+def runnable_files(*, language: str, files: list[SourceFile]) -> list[dict]:
+    """The files the runner executes, in order: those of the run's language (by their
+    `language` or their extension). HTML/CSS files of a lesson are not programs."""
+    extensions = RUNNABLE_EXTENSIONS.get(language, ())
+    return [
+        {"name": f.name, "content": f.content}
+        for f in files
+        if (f.language or "").lower() == language or (not f.language and f.name.lower().endswith(extensions))
+    ]
+
+
+ENTRY_FILE = "main.js"
+
+
+def entry_file(runnable: list[dict]) -> str | None:
+    """The learner's entry file among the runnable files: `main.js` (what a `source`
+    submission is called) when there is one, else the first file that runs. Its text is
+    what a challenge test sees as `code` (docs/challenges.md)."""
+    names = [f["name"] for f in runnable]
+    if ENTRY_FILE in names:
+        return ENTRY_FILE
+    return names[0] if names else None
+
+
+def _submit(*, user, job: dict) -> dict:
+    """Admission (crash backoff, then a fair slot), the run, and the crash count: a run
+    that cost the pool its worker counts against its account."""
+    timeout_s = job_timeout_s(job)
+    user_key = str(user.pk)
+    try:
+        crash_gate(user_key=user_key)
+        with run_slot(user_key=user_key, ttl_ms=int((timeout_s + 5) * 1000)) as wait_left:
+            result = get_backend().run(job, wait_s=max(wait_left, 1.0))
+    except CrashLimited as exc:
+        raise SandboxCrashLimitError(exc.retry_after) from exc
+    except (Busy, PoolBusy) as exc:
+        raise SandboxBusyError from exc
+    except SandboxUnavailable as exc:
+        raise SandboxDownError(str(exc)) from exc
+    if (result.get("worker") or {}).get("lost_worker"):
+        crash_record(user_key=user_key)
+    return result
+
+
+def code_run(
+    *,
+    user,
+    language: str,
+    files: list[SourceFile],
+    stdin: str = "",
+    lesson_id: int | None = None,
+    challenge_id: int | None = None,
+) -> dict:
+    """Run a program in the sandbox and publish `code_run`. Returns the protocol's run
+    result (status, stdout, error, wall_ms)."""
+    job = {
+        "kind": "run",
+        "language": language,
+        "files": runnable_files(language=language, files=files),
+        "stdin": stdin or "",
+        "limits": job_limits(),
+    }
+    result = _submit(user=user, job=job)
+    result.pop("worker", None)
+    bus.publish(
+        CodeRun(
+            user_id=user.pk,
+            language=language,
+            status=result.get("status", protocol.ERROR),
+            wall_ms=float(result.get("wall_ms") or 0.0),
+            source_bytes=sum(len(f.content.encode()) for f in files),
+            lesson_id=lesson_id,
+            challenge_id=challenge_id,
+        )
+    )
+    return result
+
+
+def code_run_tests(*, user, language: str, files: list[SourceFile], tests: list[dict]) -> dict:
+    """Run the learner's files against test cases (one clean realm per test); an
+    assertion test sees the entry file's text as `code`."""
+    runnable = runnable_files(language=language, files=files)
+    job = {
+        "kind": "tests",
+        "language": language,
+        "files": runnable,
+        "entry": entry_file(runnable),
+        "tests": tests,
+        "limits": job_limits(),
+    }
+    result = _submit(user=user, job=job)
+    result.pop("worker", None)
+    return result
+
+
+def sandbox_limits() -> dict:
+    return {
+        **job_limits(),
+        "max_source_bytes": settings.SANDBOX_MAX_SOURCE_BYTES,
+        "max_stdin_bytes": settings.SANDBOX_MAX_STDIN_BYTES,
+    }
