@@ -266,3 +266,22 @@ class StarterCodeBlock(blocks.StreamBlock):
                 ]
             )
         return value
+
+
+class GlossaryTermBlock(blocks.StructBlock):
+    """One term of a course's glossary: the tutor answers "what is a selector?" from it
+    (tutor/curriculum: a glossary term is one passage of the course's index)."""
+
+    term = blocks.CharBlock(max_length=100)
+    definition = blocks.TextBlock(max_length=1000, help_text="Plain text, one or two sentences.")
+
+    class Meta:
+        icon = "help"
+        label = "Term"
+
+
+class GlossaryBlock(blocks.StreamBlock):
+    term = GlossaryTermBlock()
+
+    class Meta:
+        max_num = 500

@@ -24,7 +24,7 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail_headless_preview.models import HeadlessMixin
 
-from .blocks import LessonBodyBlock, StarterCodeBlock
+from .blocks import GlossaryBlock, LessonBodyBlock, StarterCodeBlock
 from .permissions import CoursePermissionTester
 
 
@@ -89,6 +89,11 @@ class CoursePage(CourseTreePermissionsMixin, HeadlessMixin, Page):
         limit_choices_to={"groups__name": "teacher"},
         help_text="Teachers who may edit this course.",
     )
+    glossary = StreamField(
+        GlossaryBlock(),
+        blank=True,
+        help_text="Terms the course uses, with a short definition each: the tutor explains them.",
+    )
 
     parent_page_types = ["cms.CourseIndexPage"]
     subpage_types = ["cms.ModulePage"]
@@ -101,6 +106,7 @@ class CoursePage(CourseTreePermissionsMixin, HeadlessMixin, Page):
         ),
         FieldPanel("cover_image"),
         FieldPanel("prerequisites"),
+        FieldPanel("glossary"),
         # Only admins assign owners; for a teacher the panel is read-only (see permission policy).
         FieldPanel("owners", permission="cms.assign_course_owners"),
     ]

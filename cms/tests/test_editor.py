@@ -2,7 +2,7 @@
 what teachers do there, and their rights end at their own courses."""
 
 import pytest
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from cms.models import CoursePage, LessonPage, ModulePage
 
@@ -19,6 +19,7 @@ def _course_form(title, **extra):
             "tags": "html",
             "estimated_hours": "2",
             "prerequisites": rich_text("<p>None</p>"),
+            "glossary": streamfield([]),
             "comments": inline_formset([]),
             **extra,
         }

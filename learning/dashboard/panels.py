@@ -79,23 +79,4 @@ class PlatformTotalsPanel(_Panel):
 
     def get_context_data(self, parent_context=None):
         overview: AdminOverview = self.overview
-        return {"totals": overview.totals, "since": overview.since}
-
-
-class ModerationQueuePanel(_Panel):
-    """Every page waiting for review (admins moderate the "Course review" workflow)."""
-
-    name = "moderation_queue"
-    template_name = "dashboard/pages_in_review.html"
-    order = 60
-
-    def get_context_data(self, parent_context=None):
-        return {
-            "pages": self.overview.queue,
-            "needs_changes": WorkflowState.STATUS_NEEDS_CHANGES,
-            "heading": "Moderation queue",
-            "panel_id": "dashboard-moderation-queue",
-            "table": "queue",
-            "empty": "No page is waiting for review.",
-            "show_submitter": True,
-        }
+        return {"totals": overview.totals, "since": overview.since, "awaiting_review": len(overview.queue)}

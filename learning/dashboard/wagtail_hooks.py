@@ -1,6 +1,7 @@
 """The editor's home (/admin/): a teacher sees their courses' numbers, their pages in
 review and their challenges that need a check; an admin sees the platform's totals and
-the moderation queue. Students never reach the editor (no `wagtailadmin.access_admin`).
+Wagtail's own moderation queue ("Awaiting your review", with its actions). Students
+never reach the editor (no `wagtailadmin.access_admin`).
 https://docs.wagtail.org/en/stable/reference/hooks.html#construct-homepage-panels
 """
 
@@ -12,24 +13,29 @@ from learning.accounts.roles import Role, user_has_role
 from .overview import admin_overview, teacher_overview
 from .panels import (
     ChallengeChecksPanel,
-    ModerationQueuePanel,
     PlatformTotalsPanel,
     TeacherCoursesPanel,
     TeacherPagesInReviewPanel,
 )
 
-# Wagtail's own workflow panels, which ours replace: they ask the database once or more
-# per listed page, and ours show the course and the reviewer's comment.
-REPLACED = (UserObjectsInWorkflowModerationPanel, WorkflowObjectsToModeratePanel)
+# Wagtail's own workflow panels that ours replace for teachers ("Your pages in review"
+# shows the course and the reviewer's comment; they ask the database once or more per
+# listed page). An admin keeps Wagtail's "Awaiting your review": it is the moderation
+# queue with its Approve / Request changes actions in place; the totals count it.
+REPLACED_FOR = {
+    Role.ADMIN: (UserObjectsInWorkflowModerationPanel,),
+    Role.TEACHER: (UserObjectsInWorkflowModerationPanel, WorkflowObjectsToModeratePanel),
+}
 
 
 @hooks.register("construct_homepage_panels")
 def dashboard_panels(request, panels):
     user = request.user
     if user_has_role(user, Role.ADMIN):
-        overview = admin_overview()
-        ours = [PlatformTotalsPanel(overview), ModerationQueuePanel(overview)]
+        role, overview = Role.ADMIN, admin_overview()
+        ours = [PlatformTotalsPanel(overview)]
     elif user_has_role(user, Role.TEACHER):
+        role = Role.TEACHER
         overview = teacher_overview(user=user)
         ours = [
             TeacherCoursesPanel(overview),
@@ -38,4 +44,4 @@ def dashboard_panels(request, panels):
         ]
     else:
         return
-    panels[:] = [panel for panel in panels if not isinstance(panel, REPLACED)] + ours
+    panels[:] = [panel for panel in panels if not isinstance(panel, REPLACED_FOR[role])] + ours

@@ -83,7 +83,11 @@ def course_export(course, *, include_private: bool = True) -> dict:
             }
             for module in modules
         ],
-        "glossary": [],
+        "glossary": [
+            {"term": block.value["term"], "definition": block.value["definition"]}
+            for block in course.glossary
+            if block.block_type == "term"
+        ],
     }
 
 

@@ -84,6 +84,24 @@ def test_export_of_published_content(build_course, auth_client, teacher, admin_u
     assert "koalaSecret" not in json.dumps(public) and "hidden negatives" not in json.dumps(public)
 
 
+def test_the_glossary_authored_on_the_course_is_exported_once_published(build_course, admin_user):
+    from tutor.curriculum.chunks import curriculum_chunks
+
+    course = build_course(title="Web")
+    term = {"term": "Selector", "definition": "The part of a CSS rule that picks the elements it styles."}
+    course.glossary = [("term", term)]
+    course.save_revision(user=admin_user)  # a draft: learners and the tutor see nothing yet
+    assert curriculum_export()["courses"][0]["glossary"] == []
+
+    course.get_latest_revision().publish(user=admin_user)
+    document = curriculum_export()
+    assert curriculum_problems(document) == []
+    assert document["courses"][0]["glossary"] == [term]
+    (chunk,) = [c for c in curriculum_chunks(document) if c.meta["kind"] == "glossary"]
+    assert chunk.meta["section_anchor"] == "glossary-selector"
+    assert chunk.text == f"Selector: {term['definition']}"
+
+
 def test_export_queries_do_not_grow_with_the_content(build_course):
     build_course(modules=1, title="Small")
     with CaptureQueriesContext(connection) as small:

@@ -60,7 +60,16 @@ def form_data(challenge=None, *, lesson=None, tests=None, **fields) -> dict:
             row.pop("hidden", None)
         row.setdefault("id", "")
         rows.append(row)
-    return nested_form_data({**values, "tests": inline_formset(rows, initial=len(saved))})
+    # the hint ladder (tutor) as saved: the Check never looks at it, but the form has it
+    hints = list(challenge.hints.all()) if challenge is not None else []
+    ladder = [{"id": h.pk, "text": h.text, "ORDER": n} for n, h in enumerate(hints)]
+    return nested_form_data(
+        {
+            **values,
+            "tests": inline_formset(rows, initial=len(saved)),
+            "hints": inline_formset(ladder, initial=len(hints)),
+        }
+    )
 
 
 @pytest.fixture

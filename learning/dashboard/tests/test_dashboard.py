@@ -182,7 +182,7 @@ def test_each_teacher_sees_only_their_courses_and_pages(
     assert f'data-course-id="{mine.pk}"' in page
     assert "Alpha lesson in review" in page and "Alpha needs a summary" in page
     assert "Beta lesson in review" not in page
-    assert "Platform totals" not in page and "Moderation queue" not in page
+    assert "Platform totals" not in page and "Awaiting your review" not in page
     # 2 learners; one completed both lessons; (2 + 1) / (2 * 2) = 75%
     row = page.split(f'data-course-id="{mine.pk}"')[1].split("</tr>")[0]
     assert '<td data-stat="learners">2</td>' in row and '<td data-stat="completed">1</td>' in row
@@ -194,12 +194,14 @@ def test_each_teacher_sees_only_their_courses_and_pages(
     assert "Alpha needs a summary" not in page
 
     page = _editor(admin_user).get("/admin/").content.decode()
-    assert "Platform totals" in page and "Moderation queue" in page and "Your courses" not in page
+    # The admin's moderation queue is Wagtail's own "Awaiting your review", with its
+    # Approve / Request changes actions; the totals count what it lists.
+    assert "Platform totals" in page and "Awaiting your review" in page and "Your courses" not in page
     assert '<td data-total="learners">3</td>' in page
     assert '<td data-total="enrolments">3 (3)</td>' in page
-    queue = page.split('data-dashboard="queue"')[1].split("</table>")[0]
-    assert "Beta lesson in review" in queue  # awaiting review
-    assert "Alpha lesson in review" not in queue  # changes requested: back with its author
+    assert '<td data-total="awaiting_review">1</td>' in page
+    assert "Beta lesson in review" in page  # awaiting review
+    assert "Alpha lesson in review" not in page  # changes requested: back with its author
 
 
 def test_a_teacher_without_courses_is_told_so(build_course, teacher, other_teacher):
