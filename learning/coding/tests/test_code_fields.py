@@ -75,6 +75,7 @@ def test_snippet_editor_form_keeps_whitespace_and_stores_lf(client, teacher, les
                 initial=1,
                 min=1,
             ),
+            "hints": inline_formset([]),  # the hint ladder (tutor), none here
         }
     )
     response = client.post(url, form)
