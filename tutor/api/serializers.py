@@ -70,7 +70,8 @@ class RunErrorSerializer(api.Serializer):
 
 
 class RunReportSerializer(api.Serializer):
-    """What the last run printed and how it ended, as POST /code/run/ answered it."""
+    """What the last run printed and how it ended, from POST /code/run/'s answer: its
+    `status` and `error` as they are, its `stdout` lines' texts joined with newlines."""
 
     status = serializers.ChoiceField(choices=list(STATUSES))
     error = RunErrorSerializer(required=False, allow_null=True)
