@@ -139,9 +139,6 @@ class Worker:
         self.service_tids: set[int] = set()
         self.dead = False
         self.reniced_tids: set[int] = set()
-        # The worker says "ready" again once it has tidied up after a job and warmed
-        # its next isolate; until then a death is not the next job's doing.
-        self.ready_pending = False
 
     def wait_ready(self, timeout_s: float) -> None:
         hello = self._receive(time.monotonic() + timeout_s)
@@ -198,17 +195,16 @@ class Worker:
             protocol.write_frame(self._to, job)
         except OSError as exc:  # broken pipe: it died while idle
             raise WorkerLost(str(exc)) from exc
-        if self.ready_pending:
-            # It takes the job only after this frame: dying (or hanging) before it is
-            # not this job's doing. A slow tidy-up on a busy machine only adds latency:
-            # the job's own clock starts once the worker has taken it.
-            try:
-                ready = self._receive(time.monotonic() + timeout_s)
-            except (WorkerDied, WorkerTimeout) as exc:
-                raise WorkerLost(str(exc) or "no ready frame") from exc
-            if not ready.get("ready"):
-                raise WorkerDied("worker out of step")
-            self.ready_pending = False
+        # It answers "taken" when it reads the job, after tidying up from its last
+        # one: a death (or hang) before that frame is not this job's doing, even when
+        # the kill came while it sat idle. A slow tidy-up on a busy machine only adds
+        # latency: the job's own clock starts once the worker has taken it.
+        try:
+            taken = self._receive(time.monotonic() + timeout_s)
+        except (WorkerDied, WorkerTimeout) as exc:
+            raise WorkerLost(str(exc) or "the job was not taken") from exc
+        if not taken.get("taken"):
+            raise WorkerDied("worker out of step")
         deadline = time.monotonic() + timeout_s
         slow_s = self.config.slow_after_ms / 1000
         while True:
@@ -224,7 +220,6 @@ class Worker:
                 # Most jobs end before the first check and never pay for it.
                 self.deprioritize()
         self.served += 1
-        self.ready_pending = True
         return reply
 
     def deprioritize(self) -> None:
@@ -396,7 +391,7 @@ class WorkerPool:
         PoolBusy (no worker within wait_s) and SandboxUnavailable.
 
         A run never fails because of another run: a worker found dead, or that dies
-        before it takes the job (it says `ready` first), is replaced and the job goes
+        before it takes the job (it answers `taken` first), is replaced and the job goes
         to another worker. A reply's `worker.lost_worker` is true when this run cost
         the pool its worker (it crashed it, had it killed, or left it unusable), so
         the caller can slow down an account that keeps doing that."""

@@ -4,8 +4,9 @@ Started by the pool (pool.py) as a fresh interpreter (fork + exec, never a bare 
 of a process with V8 in it). It loads V8, warms an isolate, then hardens itself
 (hardening.py) before reading the first job. It answers jobs one at a time on its two
 pipe file descriptors and exits after `recycle_after` jobs or when the pipe closes
-(its parent is gone). After each reply it tidies up, warms its next isolate and says
-`ready` again: the pool knows a death before that frame is not the next job's doing.
+(its parent is gone). After each reply it tidies up and warms its next isolate; when
+it reads the next job it first answers `taken`: the pool knows a death before that
+frame is not the job's doing (it never ran it), and gives the job to another worker.
 A run that leaves its isolate running (V8 ignored the stop) makes the worker leave at
 once (`spent`), before anyone else's job. Nothing here imports Django.
 """
@@ -65,6 +66,7 @@ def serve(config: dict, read_fd: int, write_fd: int) -> None:
             job = protocol.read_frame(read_fd)
         except EOFError:
             return
+        protocol.write_frame(write_fd, {"taken": True})
         started = time.perf_counter()
         runner = runners.get(job.get("language", "javascript"))
         if runner is None:
@@ -96,7 +98,6 @@ def serve(config: dict, read_fd: int, write_fd: int) -> None:
             return
         if runner is not None:
             runner.idle()
-        protocol.write_frame(write_fd, {"ready": True})
 
 
 def main(argv: list[str]) -> None:

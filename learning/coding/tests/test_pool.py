@@ -78,6 +78,31 @@ def test_a_worker_killed_from_outside_mid_job_gives_a_clean_status(pool):
         assert pool.run(job("console.log(2)"), wait_s=15, timeout_s=5)["status"] == "ok"
 
 
+def test_an_idle_worker_killed_after_its_tidy_up_costs_the_next_job_nothing():
+    """A worker killed while idle, after it tidied up from its last job but before it
+    read the next one, must not turn that next job into a crash report: the job never
+    reached it. The worker is stopped (SIGSTOP) so the job waits unread in its pipe,
+    then killed; the job must go to a replacement and succeed."""
+    import threading
+
+    pool = WorkerPool(PoolConfig(size=1, spares=0))
+    try:
+        assert pool.wait_until_ready(60) == 1
+        pid = pool.run(job("1"), wait_s=10, timeout_s=5)["worker"]["pid"]
+        time.sleep(0.5)  # its tidy-up after that job is over: it waits for the next
+        os.kill(pid, signal.SIGSTOP)
+        killer = threading.Timer(0.5, os.kill, (pid, signal.SIGKILL))
+        killer.start()
+        reply = pool.run(job("console.log('after')"), wait_s=20, timeout_s=5)
+        killer.join()
+        assert reply["status"] == "ok", reply
+        assert reply["stdout"] == [{"level": "log", "text": "after"}]
+        assert reply["worker"]["pid"] != pid
+        assert pool.stats.lost == 1 and pool.stats.crashed == 0
+    finally:
+        pool.close()
+
+
 def test_workers_are_recycled_after_n_runs(pool):
     pids = []
     for _ in range(12):
