@@ -176,7 +176,9 @@ def test_a_new_lesson_changes_resume_at_once(
     module = course.get_children().live().order_by("path").first()
     new = cms_services.lesson_create(user=teacher, parent=module.specific, title="Inserted lesson")
     with django_capture_on_commit_callbacks(execute=True):
-        response = auth_client(admin_user).post(f"/api/v1/authoring/pages/{new.pk}/publish/", {}, format="json")
+        response = auth_client(admin_user).post(
+            f"/api/v1/authoring/pages/{new.pk}/publish/", {}, format="json"
+        )
     assert response.status_code == 200, response.content
     assert _cached_read(client, _urls(course)[1])["lesson"]["id"] == new.pk
 
