@@ -268,3 +268,19 @@ def test_a_missing_course_leaves_no_token(auth_client, student):
             assert response.status_code == 404
     if not settings.REDIS_URL:
         assert not ContentVersion.objects.filter(scope__startswith="course:").exists()
+
+
+def test_with_the_cache_off_every_read_renders(setup, settings):
+    """CONTENT_CACHE_SECONDS=0 turns the per-learner entries off with the content cache:
+    each read renders, and a write is seen at once."""
+    settings.CONTENT_CACHE_SECONDS = 0
+    client, course, lessons = setup
+    for url in _urls(course):
+        assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get(_urls(course)[1]).json()
+    assert any("progress_lessonprogress" in q["sql"] for q in ctx.captured_queries)
+    assert body["reason"] == "next_uncompleted"
+    _post(client, _event(lessons[0], "lesson_completed"))
+    assert client.get(_urls(course)[2]).json()["completed_lesson_ids"] == [lessons[0].pk]
+    assert client.get(MY_COURSES).json()["results"][0]["required_completed_count"] == 1
