@@ -44,6 +44,9 @@ __all__ = [
     "lesson_entry",
     "lesson_response",
     "outline_rows",
+    "pack",
+    "unpack",
+    "versioned_entry",
 ]
 
 _RENDERER = JSONRenderer()
@@ -75,6 +78,11 @@ def _entry(
         if keep is None or keep():
             store.put(f"{name}:{':'.join(tokens)}", raw)
     return raw
+
+
+# Other apps' cached reads (learning/progress/read_cache.py) pack and store their own
+# entries the same way.
+pack, unpack, versioned_entry = _pack, _unpack, _entry
 
 
 # --- catalog ------------------------------------------------------------------------------

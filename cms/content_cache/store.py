@@ -33,6 +33,12 @@ def course_scope(course_id: int) -> str:
     return f"course:{course_id}"
 
 
+def learner_scope(user_id: int) -> str:
+    """One learner's own data (enrolments, lesson states, completions): the progress
+    reads they get are cached under it (learning/progress/read_cache.py)."""
+    return f"learner:{user_id}"
+
+
 def new_token() -> str:
     return secrets.token_hex(8)
 
@@ -83,8 +89,14 @@ def bump(scopes: list[str]) -> None:
         return
     from cms.models import ContentVersion
 
-    for scope in scopes:
-        ContentVersion.objects.update_or_create(scope=scope, defaults={"token": new_token()})
+    # One upsert statement whatever the number of scopes (PostgreSQL and SQLite): a bump
+    # inside a transaction commits, or rolls back, with the change it announces.
+    ContentVersion.objects.bulk_create(
+        [ContentVersion(scope=scope, token=new_token()) for scope in scopes],
+        update_conflicts=True,
+        unique_fields=["scope"],
+        update_fields=["token"],
+    )
 
 
 # --- entries ------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from learning.events import CourseCompleted, LessonCompleted, LessonStarted, bus
 
 from . import statements as sql
 from .models import CourseCompletion, Enrollment, EventType, LessonProgress, ProgressEvent
+from .read_cache import learner_changed
 from .selectors import visible_lesson_courses, visible_lessons_by_course
 
 # --- enrollment --------------------------------------------------------------------
@@ -36,17 +37,23 @@ def enrollment_create(*, user, course: CoursePage) -> tuple[Enrollment, bool]:
             enrollment.active = True
             enrollment.unenrolled_at = None
             enrollment.save(update_fields=["active", "unenrolled_at"])
-            return enrollment, True
+            created = True
+        if created:
+            learner_changed(user.pk)  # my courses, course progress's `enrolled`
     return enrollment, created
 
 
 def enrollment_delete(*, user, course: CoursePage) -> bool:
     """Unenroll, keeping every event, lesson state and completion. False if not enrolled."""
-    return bool(
-        Enrollment.objects.filter(user=user, course=course, active=True).update(
-            active=False, unenrolled_at=timezone.now()
+    with transaction.atomic():
+        left = bool(
+            Enrollment.objects.filter(user=user, course=course, active=True).update(
+                active=False, unenrolled_at=timezone.now()
+            )
         )
-    )
+        if left:
+            learner_changed(user.pk)
+    return left
 
 
 # --- events ------------------------------------------------------------------------
@@ -160,6 +167,8 @@ def progress_events_ingest(
         result.results.sort(key=lambda r: r["index"])
         if accepted:
             _fold(user=user, events=accepted, lessons=lessons, now=now)
+            # lesson states, last activity, completions: the learner's cached reads
+            learner_changed(user.pk)
     return result
 
 

@@ -52,8 +52,9 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # Content cache (cms/content_cache, docs/content-cache.md): learner reads of published
-# content rendered once per publish. Entries of old versions expire after this many
-# seconds (0 turns the cache off: every read renders).
+# content rendered once per publish, and a learner's my courses / resume / course
+# progress once per change (learning/progress/read_cache.py). Entries of old versions
+# expire after this many seconds (0 turns the cache off: every read renders).
 CONTENT_CACHE_SECONDS = env.int("CONTENT_CACHE_SECONDS", default=86400)
 # Cache-Control of the catalog (the same for every signed-in caller): how long a
 # browser or CDN may use it without asking, and serve it stale while it revalidates.

@@ -11,11 +11,10 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cms.content_cache.http import json_response
 from learning.accounts.permissions import IsTeacherOrAdmin, IsVerified
 from site_config.api.pagination import WindowPageNumberPagination
 
-from .. import selectors, services
+from .. import read_cache, selectors, services
 from ..models import Enrollment
 from . import serializers as s
 
@@ -115,13 +114,10 @@ class EnrollmentView(LearnerView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-def _private_json(request, data):
-    """A learner's own data, rendered once (the dicts already have the documented
-    shapes: the serializers are the schema, and a test holds the two in step), with a
-    strong ETag and `Cache-Control: private, no-cache` (cms/content_cache/http.py)."""
-    return json_response(request, _RENDERER.render(data))
-
-
+# A learner's own data is rendered once (the dicts already have the documented shapes:
+# the serializers are the schema, and a test holds the two in step) and answered by
+# read_cache with a strong ETag and `Cache-Control: private, no-cache`; a repeat comes
+# from the cache until the learner's data or the course changes (read_cache.py).
 _RENDERER = JSONRenderer()
 _PRIVATE = "`Cache-Control: private, no-cache`, strong `ETag` (304 on `If-None-Match`)."
 
@@ -139,6 +135,10 @@ class MyCoursesView(GenericAPIView):
         responses=s.EnrollmentSerializer(many=True),
     )
     def get(self, request):
+        # A repeat is served from the cache until the learner's data or any course changes.
+        return read_cache.my_courses_response(request, lambda: self._render(request))
+
+    def _render(self, request) -> bytes:
         # The page and the count in one query, compiled once (selectors.enrollment_page_for_user).
         def fetch(offset, limit):
             return selectors.enrollment_page_for_user(user=request.user, offset=offset, limit=limit)
@@ -160,7 +160,7 @@ class MyCoursesView(GenericAPIView):
                     "resume": p.resume(),
                 }
             )
-        return _private_json(request, self.get_paginated_response(rows).data)
+        return _RENDERER.render(self.get_paginated_response(rows).data)
 
 
 @extend_schema(tags=["progress"])
@@ -174,9 +174,12 @@ class ResumeView(LearnerView):
         responses={200: s.ResumeSerializer},
     )
     def get(self, request, course_id: int):
-        course = selectors.course_ref_visible_get(course_id=course_id)
-        progress = selectors.progress_for_courses(user=request.user, courses=[course])[course.pk]
-        return _private_json(request, progress.resume())
+        def render() -> bytes:
+            course = selectors.course_ref_visible_get(course_id=course_id)
+            progress = selectors.progress_for_courses(user=request.user, courses=[course])[course.pk]
+            return _RENDERER.render(progress.resume())
+
+        return read_cache.course_read_response(request, kind="resume", course_id=course_id, render=render)
 
 
 @extend_schema(tags=["progress"])
@@ -187,6 +190,11 @@ class CourseProgressView(LearnerView):
         responses={200: s.CourseProgressSerializer},
     )
     def get(self, request, course_id: int):
+        return read_cache.course_read_response(
+            request, kind="progress", course_id=course_id, render=lambda: self._render(request, course_id)
+        )
+
+    def _render(self, request, course_id: int) -> bytes:
         course = selectors.course_ref_visible_get(course_id=course_id)
         progress = selectors.course_progress_get(user=request.user, course=course)
         body = {
@@ -202,7 +210,7 @@ class CourseProgressView(LearnerView):
             "modules": progress.modules,
             "completed_lesson_ids": [lesson.id for lesson in progress.lessons if progress.is_done(lesson)],
         }
-        return _private_json(request, body)
+        return _RENDERER.render(body)
 
 
 @extend_schema(tags=["progress"])
