@@ -19,6 +19,7 @@ rules.tree_clean as any other write (file count, extensions, control characters)
 from __future__ import annotations
 
 import stat
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -94,6 +95,60 @@ def _entry_problem(info: zipfile.ZipInfo) -> ProjectProblem | None:
     if "\x00" in info.orig_filename:
         return ProjectProblem("An entry's name contains a NUL character.", "invalid_path", "file")
     return None
+
+
+def _inflate(fp, info: zipfile.ZipInfo, path: str) -> bytes:
+    """The entry's bytes, inflated here rather than by zipfile (which trusts the declared
+    size and reports a lie only as a bad CRC): chunk by chunk, refusing the entry as soon
+    as it yields more than it declared, or if it ends short of it."""
+    damaged = ProjectProblem(f"{path} is damaged in the zip.", "zip_invalid", "file")
+    fp.seek(info.header_offset)
+    header = fp.read(30)
+    if len(header) != 30 or header[:4] != b"PK\x03\x04":
+        raise damaged
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    fp.seek(info.header_offset + 30 + name_len + extra_len)
+    if info.compress_type == zipfile.ZIP_STORED:
+        inflater = None
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        inflater = zlib.decompressobj(-15)
+    else:
+        raise ProjectProblem(f"{path} uses a compression other than deflate.", "zip_invalid", "file")
+    mismatch = ProjectProblem(
+        f"{path} does not hold the size its header declares.", "zip_size_mismatch", "file"
+    )
+    out = bytearray()
+    left = info.compress_size
+    while left > 0:
+        chunk = fp.read(min(CHUNK, left))
+        if not chunk:
+            raise damaged
+        left -= len(chunk)
+        try:
+            while chunk:
+                if inflater is None:
+                    piece, chunk = chunk, b""
+                else:
+                    # never more than one byte past the declared size, whatever the ratio
+                    piece = inflater.decompress(chunk, info.file_size + 1 - len(out))
+                    chunk = inflater.unconsumed_tail
+                out += piece
+                if len(out) > info.file_size:
+                    raise mismatch
+                if inflater is not None and not piece and chunk:
+                    raise damaged
+        except zlib.error:
+            raise damaged from None
+    if inflater is not None:
+        try:
+            out += inflater.flush()
+        except zlib.error:
+            raise damaged from None
+    if len(out) != info.file_size:
+        raise mismatch
+    if zlib.crc32(out) != info.CRC:
+        raise damaged
+    return bytes(out)
 
 
 def zip_read(upload) -> tuple[list[dict], list[str]]:
@@ -173,21 +228,7 @@ def zip_read(upload) -> tuple[list[dict], list[str]]:
         # Then each entry, inflated in chunks and counted: never past its declared size.
         files = []
         for info, path in planned:
-            data = bytearray()
-            try:
-                with archive.open(info) as stream:
-                    while chunk := stream.read(CHUNK):
-                        data += chunk
-                        if len(data) > info.file_size:
-                            break
-            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
-                raise ProjectProblem(f"{path} is damaged in the zip.", "zip_invalid", "file") from None
-            except zlib.error as exc:  # a damaged deflate stream
-                raise ProjectProblem(f"{path} is damaged in the zip.", "zip_invalid", "file") from exc
-            if len(data) != info.file_size:
-                raise ProjectProblem(
-                    f"{path} does not hold the size its header declares.", "zip_size_mismatch", "file"
-                )
+            data = _inflate(archive.fp, info, path)
             try:
                 text = bytes(data).decode("utf-8")
             except UnicodeDecodeError:

@@ -18,7 +18,9 @@ from .helpers import assert_error, create, url, write
 
 pytestmark = pytest.mark.django_db
 
-PAGE = '<!doctype html><link rel="stylesheet" href="css/site.css"><h1>Hi</h1><script src="js/app.js"></script>'
+PAGE = (
+    '<!doctype html><link rel="stylesheet" href="css/site.css"><h1>Hi</h1><script src="js/app.js"></script>'
+)
 
 
 def assert_preview_headers(response, prefix: str):
@@ -205,7 +207,9 @@ def test_share_limits_are_settings(site, settings):
     settings.PROJECT_SHARES_PER_PROJECT = 1
     too_long = client.post(url(project["id"], "shares/"), {"expires_in_hours": 11}, format="json")
     assert_error(too_long, 400, "out_of_range", "expires_in_hours")
-    assert client.post(url(project["id"], "shares/"), {}, format="json").status_code == 400  # default 168 > 10
+    assert (
+        client.post(url(project["id"], "shares/"), {}, format="json").status_code == 400
+    )  # default 168 > 10
     settings.PROJECT_SHARE_DEFAULT_HOURS = 5
     assert client.post(url(project["id"], "shares/"), {}, format="json").status_code == 201
     assert_error(client.post(url(project["id"], "shares/"), {}, format="json"), 400, "too_many_links")

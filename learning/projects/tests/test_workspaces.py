@@ -25,13 +25,18 @@ def test_a_blank_project_starts_with_an_index_page(auth_client, student):
 def test_a_project_from_a_template_copies_its_files_and_course(auth_client, student, build_course):
     course = build_course(title="Web basics")
     template = ProjectTemplate.objects.create(title="Portfolio", course=course)
-    ProjectTemplateFile.objects.create(template=template, path="index.html", content="<p>hi</p>", sort_order=0)
+    ProjectTemplateFile.objects.create(
+        template=template, path="index.html", content="<p>hi</p>", sort_order=0
+    )
     ProjectTemplateFile.objects.create(template=template, path="css/site.css", content="p{}", sort_order=1)
     client = auth_client(student)
     listed = client.get(url(suffix="") + "templates/").json()
     assert [t["title"] for t in listed["results"]] == ["Portfolio"]
     body = create(client, "Mine", template_id=template.pk)
-    assert {f["path"]: f["content"] for f in body["files"]} == {"index.html": "<p>hi</p>", "css/site.css": "p{}"}
+    assert {f["path"]: f["content"] for f in body["files"]} == {
+        "index.html": "<p>hi</p>",
+        "css/site.css": "p{}",
+    }
     assert body["template_id"] == template.pk and body["course_id"] == course.pk
 
 
@@ -63,10 +68,14 @@ def test_write_move_and_delete_files_and_folders(auth_client, student):
         format="json",
     ).json()
     assert sorted(f["path"] for f in renamed["files"]) == ["css/site.css", "home.html", "scripts/app.js"]
-    gone = client.post(url(project["id"], "files/delete/"), {"path": "css", "version": 6}, format="json").json()
+    gone = client.post(
+        url(project["id"], "files/delete/"), {"path": "css", "version": 6}, format="json"
+    ).json()
     assert sorted(f["path"] for f in gone["files"]) == ["home.html", "scripts/app.js"]
     assert gone["version"] == 7
-    missing = client.post(url(project["id"], "files/delete/"), {"path": "nope.js", "version": 7}, format="json")
+    missing = client.post(
+        url(project["id"], "files/delete/"), {"path": "nope.js", "version": 7}, format="json"
+    )
     assert_error(missing, 400, "not_found", "path")
 
 
@@ -100,7 +109,10 @@ def test_two_tabs_never_overwrite_each_other(auth_client, student):
     assert Project.objects.get(pk=project["id"]).files[0]["content"] == "A"
     rename = tab_b.patch(url(project["id"]), {"title": "New", "version": 1}, format="json")
     assert_error(rename, 409, "version_conflict")
-    assert tab_b.patch(url(project["id"]), {"title": "New", "version": 2}, format="json").json()["title"] == "New"
+    assert (
+        tab_b.patch(url(project["id"]), {"title": "New", "version": 2}, format="json").json()["title"]
+        == "New"
+    )
 
 
 @pytest.mark.parametrize(
@@ -200,10 +212,14 @@ def test_save_points_restore_and_are_capped(auth_client, student, settings):
     assert [p["name"] for p in listed] == ["third", "second"]  # the oldest went
     project = write(client, project, "index.html", "later").json()
     point = listed[1]
-    stale = client.post(url(project["id"], f"save-points/{point['id']}/restore/"), {"version": 1}, format="json")
+    stale = client.post(
+        url(project["id"], f"save-points/{point['id']}/restore/"), {"version": 1}, format="json"
+    )
     assert_error(stale, 409, "version_conflict")
     restored = client.post(
-        url(project["id"], f"save-points/{point['id']}/restore/"), {"version": project["version"]}, format="json"
+        url(project["id"], f"save-points/{point['id']}/restore/"),
+        {"version": project["version"]},
+        format="json",
     ).json()
     assert restored["files"][0]["content"] == "changed" and restored["version"] == project["version"] + 1
     assert client.delete(url(project["id"], f"save-points/{point['id']}/")).status_code == 204
@@ -223,7 +239,9 @@ def test_a_learner_never_reaches_another_learners_project(auth_client, student):
         me.delete(url(pid)),
         write(me, theirs, "index.html", "defaced"),
         me.post(url(pid, "files/delete/"), {"path": "index.html", "version": 1}, format="json"),
-        me.post(url(pid, "files/move/"), {"path": "index.html", "new_path": "x.html", "version": 1}, format="json"),
+        me.post(
+            url(pid, "files/move/"), {"path": "index.html", "new_path": "x.html", "version": 1}, format="json"
+        ),
         me.post(url(pid, "folders/"), {"path": "x", "version": 1}, format="json"),
         me.get(url(pid, "save-points/")),
         me.post(url(pid, "save-points/"), {"name": "x"}, format="json"),
@@ -248,7 +266,9 @@ def test_unknown_fields_are_refused(auth_client, student):
     client = auth_client(student)
     project = create(client)
     bad = client.post(
-        url(project["id"], "files/write/"), {"path": "a.js", "content": "", "version": 1, "mode": "x"}, format="json"
+        url(project["id"], "files/write/"),
+        {"path": "a.js", "content": "", "version": 1, "mode": "x"},
+        format="json",
     )
     assert_error(bad, 400, "unknown_field")
 
@@ -296,5 +316,8 @@ def test_the_course_selector_gives_every_text_file_of_its_projects(auth_client, 
     create(auth_client(other), "b", template_id=template.pk)
     create(auth_client(other), "not in the course")
     rows = project_text_files_of_course(course_id=course.pk)
-    assert [(r["project_id"] == mine["id"], r["path"]) for r in rows] == [(True, "index.html"), (False, "index.html")]
+    assert [(r["project_id"] == mine["id"], r["path"]) for r in rows] == [
+        (True, "index.html"),
+        (False, "index.html"),
+    ]
     assert {r["owner_id"] for r in rows} == {student.pk, other.pk}
