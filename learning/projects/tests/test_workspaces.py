@@ -321,3 +321,26 @@ def test_the_course_selector_gives_every_text_file_of_its_projects(auth_client, 
         (False, "index.html"),
     ]
     assert {r["owner_id"] for r in rows} == {student.pk, other.pk}
+
+
+@pytest.mark.parametrize("role", ["student", "teacher", "admin_user"])
+def test_every_role_works_in_its_own_projects(auth_client, role, request):
+    """Teachers and admins keep projects of their own like learners; they reach no one
+    else's (test_a_learner_never_reaches_another_learners_project, the permission matrix)."""
+    user = request.getfixturevalue(role)
+    client = auth_client(user)
+    project = create(client)
+    assert client.get(url(project["id"])).status_code == 200
+    project = write(client, project, "a.js", "1").json()
+    assert client.get(url(project["id"], "preview/a.js")).status_code == 200
+    assert client.get(url(project["id"], "export/")).status_code == 200
+    assert client.post(url(project["id"], "save-points/"), {"name": "x"}, format="json").status_code == 201
+    assert client.post(url(project["id"], "shares/"), {}, format="json").status_code == 201
+    assert client.delete(url(project["id"])).status_code == 204
+    assert not Project.objects.filter(pk=project["id"]).exists()
+
+
+def test_an_unverified_account_may_not_use_projects(auth_client):
+    unverified = UserFactory(email="new@example.test", role="student", email_verified=False)
+    assert_error(auth_client(unverified).get(BASE), 403, "email_not_verified")
+    assert_error(auth_client(unverified).post(BASE, {"title": "x"}, format="json"), 403)
