@@ -15,7 +15,22 @@ class FilePathConverter:
         return str(value)
 
 
+class TokenConverter:
+    """`<token:token>`: a preview or share token's alphabet only (URL-safe base64 and the
+    signer's `:`), at most 200 characters; anything else is not this route (404). The
+    token goes into the CSP header of the answer, so nothing else may reach it."""
+
+    regex = "[A-Za-z0-9_:-]{1,200}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
 register_converter(FilePathConverter, "file_path")
+register_converter(TokenConverter, "token")
 
 urlpatterns = [
     path("projects/", views.ProjectListView.as_view(), name="projects"),
@@ -57,10 +72,10 @@ urlpatterns = [
         name="project-preview",
     ),
     path(
-        "project-preview/<str:token>/<file_path:path>",
+        "project-preview/<token:token>/<file_path:path>",
         views.TokenPreviewView.as_view(),
         name="project-preview-token",
     ),
-    path("shared/<str:token>/", views.SharedProjectView.as_view(), name="shared-project"),
-    path("shared/<str:token>/site/<file_path:path>", views.SharedSiteView.as_view(), name="shared-site"),
+    path("shared/<token:token>/", views.SharedProjectView.as_view(), name="shared-project"),
+    path("shared/<token:token>/site/<file_path:path>", views.SharedSiteView.as_view(), name="shared-site"),
 ]

@@ -214,3 +214,15 @@ def test_share_limits_are_settings(site, settings):
     assert client.post(url(project["id"], "shares/"), {}, format="json").status_code == 201
     assert_error(client.post(url(project["id"], "shares/"), {}, format="json"), 400, "too_many_links")
     assert ShareLink.objects.count() == 1
+
+
+@pytest.mark.parametrize("token", ["%0D", "a%0Ab", "a%20b", "x" * 201, "a.b"])
+def test_a_token_outside_its_alphabet_is_not_a_route(token):
+    """The token is echoed into the CSP header: a CR/LF or space must never get there
+    (it was a 500, found by the schema fuzz)."""
+    for path in (
+        f"/api/v1/shared/{token}/site/index.html",
+        f"/api/v1/project-preview/{token}/",
+        f"/api/v1/shared/{token}/",
+    ):
+        assert_error(APIClient().get(path), 404, "not_found")
