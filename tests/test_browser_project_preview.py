@@ -37,7 +37,8 @@ HOSTILE = """<!doctype html>
   try { r.local = localStorage.getItem('access'); } catch (e) { r.local_error = e.name; }
   try { r.session = sessionStorage.length; } catch (e) { r.session_error = e.name; }
   if (parent !== self) {
-    try { r.parent_local = parent.localStorage.getItem('access'); } catch (e) { r.parent_local_error = e.name; }
+    try { r.parent_local = parent.localStorage.getItem('access'); }
+    catch (e) { r.parent_local_error = e.name; }
     try { r.parent_cookie = parent.document.cookie; } catch (e) { r.parent_cookie_error = e.name; }
   }
   for (const [key, target] of [['relative', '/api/v1/auth/me/'], ['absolute', '%(api)s/api/v1/auth/me/']]) {
@@ -133,7 +134,8 @@ def test_the_preview_cannot_read_the_viewers_secrets_or_call_the_api(
         # 2. the preview framed by a platform page (as a front end shows it)
         page.goto(f"{platform}/api/v1/ping/")
         page.evaluate(
-            "src => { const f = document.createElement('iframe'); f.src = src; document.body.appendChild(f); }",
+            "src => { const f = document.createElement('iframe'); f.src = src; "
+            "document.body.appendChild(f); }",
             f"{preview_url}index.html",
         )
         frame = page.locator("iframe").element_handle().content_frame()
