@@ -15,7 +15,9 @@ LIST = "/admin/snippets/projects/projecttemplate/"
 
 
 def form(files, course=""):
-    rows = [{"path": path, "content": content, "ORDER": n, "id": ""} for n, (path, content) in enumerate(files)]
+    rows = [
+        {"path": path, "content": content, "ORDER": n, "id": ""} for n, (path, content) in enumerate(files)
+    ]
     return nested_form_data(
         {
             "title": "Portfolio starter",
@@ -38,7 +40,8 @@ def test_authors_create_a_template_with_its_files(role, request, build_course):
     assert client.get(LIST).status_code == 200
     assert "Project templates" in client.get("/admin/").content.decode()
     course = build_course(title="Web")
-    response = client.post(ADD, form([("index.html", "<h1>Me</h1>"), ("css/site.css", "h1{}")], course=course.pk))
+    files = [("index.html", "<h1>Me</h1>"), ("css/site.css", "h1{}")]
+    response = client.post(ADD, form(files, course=course.pk))
     assert response.status_code == 302, response.content.decode()[-3000:]
     template = ProjectTemplate.objects.get()
     assert template.course_id == course.pk
