@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from learning.versioning import version_check
@@ -80,7 +81,9 @@ def _write(*, project_id: int, base_version: int, change) -> Project:
     """Lock the row, check the version, apply `change(files, folders) -> (files, folders)`,
     check the whole tree, save with version + 1."""
     with transaction.atomic():
-        project = Project.objects.select_for_update().get(pk=project_id)
+        project = Project.objects.select_for_update().filter(pk=project_id).first()
+        if project is None:  # deleted since the view read it (another tab)
+            raise Http404("No such project.")
         version_check(current=project.version, base=base_version)
         files, folders = change([dict(f) for f in project.files], list(project.folders))
         project.files, project.folders, project.total_bytes = tree_clean(files, folders)
