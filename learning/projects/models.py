@@ -19,12 +19,39 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import Orderable
 
 
+class ProjectTemplateForm(WagtailAdminModelForm):
+    """The editor's template form: the files taken together pass the same rule as a
+    project's tree (no two paths equal once case-folded or NFC-normalised, no file that
+    is also a folder, the count and size limits), so every template makes a valid project."""
+
+    def clean(self):
+        from .rules import ProjectProblem, tree_clean
+
+        cleaned = super().clean()
+        formset = self.formsets.get("files")
+        if formset is None or not formset.is_valid():
+            return cleaned
+        files = [
+            {"path": f.cleaned_data["path"], "content": f.cleaned_data.get("content") or ""}
+            for f in formset.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        try:
+            tree_clean(files, [])
+        except ProjectProblem as exc:
+            raise ValidationError(f"Files: {exc.message}", code=exc.code) from None
+        return cleaned
+
+
 class ProjectTemplate(ClusterableModel):
     """A starting point authored in the editor: title, description, files."""
+
+    base_form_class = ProjectTemplateForm
 
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)

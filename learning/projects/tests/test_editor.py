@@ -62,3 +62,10 @@ def test_a_bad_file_path_is_refused_in_the_editor(teacher, path):
 def test_learners_have_no_editor(student):
     response = logged_in(student).get(LIST)
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_files_that_clash_together_are_refused_in_the_editor(teacher):
+    response = logged_in(teacher).post(ADD, form([("index.html", "a"), ("INDEX.html", "b")]))
+    assert response.status_code == 200
+    assert "same name once case is ignored" in response.content.decode()
+    assert not ProjectTemplate.objects.exists()
