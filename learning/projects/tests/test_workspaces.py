@@ -344,3 +344,17 @@ def test_an_unverified_account_may_not_use_projects(auth_client):
     unverified = UserFactory(email="new@example.test", role="student", email_verified=False)
     assert_error(auth_client(unverified).get(BASE), 403, "email_not_verified")
     assert_error(auth_client(unverified).post(BASE, {"title": "x"}, format="json"), 403)
+
+
+@pytest.mark.usefixtures("uncached_users")
+def test_the_template_list_runs_constant_queries(auth_client, student, build_course):
+    client = auth_client(student)
+    course = build_course(title="Templates")
+    counts = []
+    for size in (1, 6):
+        while ProjectTemplate.objects.count() < size:
+            ProjectTemplate.objects.create(title=f"T{ProjectTemplate.objects.count()}", course=course)
+        with CaptureQueriesContext(connection) as queries:
+            assert len(client.get(BASE + "templates/").json()["results"]) == size
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1]
