@@ -82,6 +82,12 @@ def world(db, student, teacher, other_teacher, admin_user):
     # The tutor's index of the live course, so its endpoints get past "no index yet" (503)
     # into retrieval, the guardrails and the built-in answerer.
     call_command("build_tutor_index", stdout=io.StringIO())
+    # A student's project with a save point and a live share link (learning/projects).
+    from learning.projects.services import project_create, save_point_create, share_link_create
+
+    project = project_create(user=student, title="Fuzzed")
+    save_point = save_point_create(project=project, name="fuzz")
+    share, share_token = share_link_create(project=project)
     users = {UNVERIFIED: unverified, STUDENT: student, TEACHER: teacher, ADMIN: admin_user}
     headers = {
         role: {"Authorization": f"Bearer {tokens_for_user(user)['access']}"} for role, user in users.items()
@@ -101,6 +107,10 @@ def world(db, student, teacher, other_teacher, admin_user):
             "lessons": live["live_lesson"],
             "pages": live["live_lesson"],
             "profiles": other_teacher.pk,
+            "project_id": project.pk,
+            "save_point_id": save_point.pk,
+            "share_id": share.pk,
+            "token": share_token,
         },
         "write": {
             "courses": draft["draft_course"],
