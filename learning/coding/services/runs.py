@@ -13,7 +13,13 @@ from ..concurrency import Busy, CrashLimited, crash_gate, crash_record, run_slot
 from ..sandbox import protocol
 from ..sandbox.backends import PoolBusy, SandboxUnavailable, get_backend, job_limits, job_timeout_s
 
-RUNNABLE_EXTENSIONS = {"javascript": (".js", ".mjs", ".cjs")}
+RUNNABLE_EXTENSIONS = {
+    "javascript": (".js", ".mjs", ".cjs"),
+    # a web page: its HTML, its style sheets and its scripts (sandbox/runners/web.py)
+    "web": (".html", ".htm", ".css", ".js", ".mjs"),
+}
+# the file languages a run of each language takes (besides its own name)
+RUNNABLE_FILE_LANGUAGES = {"web": ("html", "css", "javascript")}
 
 
 class SandboxBusyError(Exception):
@@ -44,23 +50,26 @@ def runnable_files(*, language: str, files: list[SourceFile]) -> list[dict]:
     """The files the runner executes, in order: those of the run's language (by their
     `language` or their extension). HTML/CSS files of a lesson are not programs."""
     extensions = RUNNABLE_EXTENSIONS.get(language, ())
+    languages = (language, *RUNNABLE_FILE_LANGUAGES.get(language, ()))
     return [
         {"name": f.name, "content": f.content}
         for f in files
-        if (f.language or "").lower() == language or (not f.language and f.name.lower().endswith(extensions))
+        if (f.language or "").lower() in languages or (not f.language and f.name.lower().endswith(extensions))
     ]
 
 
 ENTRY_FILE = "main.js"
+ENTRY_FILES = {"javascript": ENTRY_FILE, "web": "index.html"}
 
 
-def entry_file(runnable: list[dict]) -> str | None:
+def entry_file(runnable: list[dict], language: str = "javascript") -> str | None:
     """The learner's entry file among the runnable files: `main.js` (what a `source`
     submission is called) when there is one, else the first file that runs. Its text is
     what a challenge test sees as `code` (docs/challenges.md)."""
     names = [f["name"] for f in runnable]
-    if ENTRY_FILE in names:
-        return ENTRY_FILE
+    entry = ENTRY_FILES.get(language, ENTRY_FILE)
+    if entry in names:
+        return entry
     return names[0] if names else None
 
 
@@ -126,7 +135,7 @@ def code_run_tests(*, user, language: str, files: list[SourceFile], tests: list[
         "kind": "tests",
         "language": language,
         "files": runnable,
-        "entry": entry_file(runnable),
+        "entry": entry_file(runnable, language),
         "tests": tests,
         "limits": job_limits(),
     }
