@@ -67,6 +67,8 @@ class Challenge(ClusterableModel):
 
     class Language(models.TextChoices):
         JAVASCRIPT = "javascript", "JavaScript"
+        # a page (index.html, style.css, script.js) graded on its DOM (docs/web-challenges.md)
+        WEB = "web", "Web page (HTML, CSS, JavaScript)"
 
     lesson = models.ForeignKey("cms.LessonPage", on_delete=models.CASCADE, related_name="challenges")
     # Denormalised from the lesson (its course ancestor) for ownership filters.

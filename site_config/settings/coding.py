@@ -93,4 +93,13 @@ SUBMISSION_OUTPUT_BYTES = env.int("SUBMISSION_OUTPUT_BYTES", default=16_384)
 # Submissions kept per learner per challenge: the newest N, plus the best one.
 SUBMISSION_KEEP = env.int("SUBMISSION_KEEP", default=10)
 
+# --- web challenges: style tests in headless Chromium (docs/web-challenges.md) ---
+WEB_BROWSER_PATH = env("WEB_BROWSER_PATH", default="/usr/bin/chromium")
+# Gradings at once in this process's browser (each in a fresh context).
+WEB_BROWSER_PAGES = env.int("WEB_BROWSER_PAGES", default=2)
+# The V8 heap of a graded page's renderer (--max-old-space-size).
+WEB_BROWSER_HEAP_MB = env.int("WEB_BROWSER_HEAP_MB", default=128)
+# Chromium's own sandbox cannot start as root: "auto" disables it only then.
+WEB_BROWSER_NO_SANDBOX = env("WEB_BROWSER_NO_SANDBOX", default="auto")
+
 SANDBOX_VENDOR_DIR = BASE_DIR / "learning" / "coding" / "sandbox" / "vendor"

@@ -166,7 +166,8 @@ class BrowserGrader:
             if not html_name:
                 served["index.html"] = ""
                 target = f"{ORIGIN}/index.html"
-            deadline = start + wall_s
+            # the wall time covers the page's load and the test, not the browser's setup
+            deadline = time.perf_counter() + wall_s
             try:
                 await asyncio.wait_for(page.goto(target, wait_until="load"), timeout=wall_s)
                 state = await asyncio.wait_for(

@@ -42,6 +42,7 @@ from .runs import (  # noqa: F401
     SandboxCrashLimitError,
     SandboxDownError,
     SourceFile,
+    code_files,
     code_run,
     code_run_tests,
     entry_file,

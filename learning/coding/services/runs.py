@@ -3,12 +3,15 @@ event — with the outcome and sizes, never the code."""
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
 
 from learning.events import CodeRun, bus
 
+from ..rules import challenge_code_files
 from ..concurrency import Busy, CrashLimited, crash_gate, crash_record, run_slot
 from ..sandbox import protocol
 from ..sandbox.backends import PoolBusy, SandboxUnavailable, get_backend, job_limits, job_timeout_s
@@ -127,9 +130,28 @@ def code_run(
     return result
 
 
+def code_files(*, language: str, text: str, name: str) -> list[SourceFile]:
+    """A challenge's code field (starter or reference solution) as the files a run
+    takes: one file `name`, or a web challenge's marked files (rules.py)."""
+    return [
+        SourceFile(n, content, lang)
+        for n, content, lang in challenge_code_files(language=language, text=text, name=name)
+    ]
+
+
+# A web challenge's test that reads computed styles needs a real browser (linkedom has
+# no cascade): it runs in Chromium (sandbox/browser.py); every other test in V8.
+STYLE_TEST = re.compile(r"\bgetComputedStyle\b")
+
+
+def needs_browser(*, language: str, test: dict) -> bool:
+    return language == "web" and test.get("kind") == "assert" and bool(STYLE_TEST.search(test.get("code") or ""))
+
+
 def code_run_tests(*, user, language: str, files: list[SourceFile], tests: list[dict]) -> dict:
     """Run the learner's files against test cases (one clean realm per test); an
-    assertion test sees the entry file's text as `code`."""
+    assertion test sees the entry file's text as `code`. A web challenge's style tests
+    go to Chromium, the others to the V8 pool; the verdicts come back in test order."""
     runnable = runnable_files(language=language, files=files)
     job = {
         "kind": "tests",
@@ -139,9 +161,64 @@ def code_run_tests(*, user, language: str, files: list[SourceFile], tests: list[
         "tests": tests,
         "limits": job_limits(),
     }
-    result = _submit(user=user, job=job)
-    result.pop("worker", None)
-    return result
+    in_browser = [t for t in tests if needs_browser(language=language, test=t)]
+    if not in_browser:
+        result = _submit(user=user, job=job)
+        result.pop("worker", None)
+        return result
+    in_v8 = [t for t in tests if not needs_browser(language=language, test=t)]
+    parts = []
+    if in_v8:
+        part = _submit(user=user, job={**job, "tests": in_v8})
+        part.pop("worker", None)
+        parts.append(part)
+    parts.append(_browser_submit(user=user, job={**job, "tests": in_browser}))
+    by_id = {str(v.get("id")): v for part in parts for v in part.get("tests") or () if isinstance(v, dict)}
+    statuses = [part.get("status", protocol.ERROR) for part in parts]
+    merged = {
+        "status": next((s for s in statuses if s != protocol.OK), protocol.OK),
+        "tests": [by_id[str(t.get("id"))] for t in tests if str(t.get("id")) in by_id],
+        "wall_ms": round(sum(float(part.get("wall_ms") or 0) for part in parts), 3),
+    }
+    error = next((part.get("error") for part in parts if part.get("error")), None)
+    if error:
+        merged["error"] = error
+    return merged
+
+
+def _browser_submit(*, user, job: dict) -> dict:
+    """A web challenge's style tests in Chromium, under the same admission (a run slot
+    per user, the global slots) as the V8 pool."""
+    from ..sandbox.browser import BrowserUnavailable, get_grader
+
+    timeout_s = len(job["tests"]) * (job["limits"]["wall_ms"] / 1000 + 2) + 30
+    try:
+        crash_gate(user_key=str(user.pk))
+        with run_slot(user_key=str(user.pk), ttl_ms=int((timeout_s + 5) * 1000)):
+            grader = get_grader(
+                executable=settings.WEB_BROWSER_PATH,
+                pages=settings.WEB_BROWSER_PAGES,
+                heap_mb=settings.WEB_BROWSER_HEAP_MB,
+                no_sandbox=web_browser_no_sandbox(),
+                chai_path=str(settings.SANDBOX_VENDOR_DIR / "chai.js"),
+            )
+            return grader.run_tests(
+                files=job["files"], tests=job["tests"], limits=job["limits"], entry=job["entry"]
+            )
+    except CrashLimited as exc:
+        raise SandboxCrashLimitError(exc.retry_after) from exc
+    except Busy as exc:
+        raise SandboxBusyError from exc
+    except BrowserUnavailable as exc:
+        raise SandboxDownError(str(exc)) from exc
+
+
+def web_browser_no_sandbox() -> bool:
+    """Chromium's own sandbox cannot start as root: "auto" turns it off only then."""
+    value = str(settings.WEB_BROWSER_NO_SANDBOX).lower()
+    if value == "auto":
+        return os.geteuid() == 0
+    return value in ("1", "true", "yes", "on")
 
 
 def sandbox_limits() -> dict:

@@ -11,7 +11,7 @@ from ..rules import (
     outcome_of,
 )
 from ..sandbox import protocol
-from .runs import SourceFile, code_run_tests
+from .runs import ENTRY_FILE, SourceFile, code_files, code_run_tests
 
 # What a stored console line costs beyond its text: its JSON wrapping,
 # `{"level":"log","text":""},` (so a program printing empty lines fills the budget too).
@@ -131,6 +131,9 @@ def challenge_submit(*, user, challenge, files: list[SourceFile]):
 
     from ..models import Submission
 
+    if challenge.language == "web" and [f.name for f in files] == [ENTRY_FILE]:
+        # `source` to a web challenge: the page's files in one text, marked (rules.py)
+        files = code_files(language="web", text=files[0].content, name=ENTRY_FILE)
     tests = list(challenge.tests.all())
     outcome = code_run_tests(
         user=user, language=challenge.language, files=files, tests=[t.as_job() for t in tests]
