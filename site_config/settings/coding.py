@@ -102,4 +102,17 @@ WEB_BROWSER_HEAP_MB = env.int("WEB_BROWSER_HEAP_MB", default=128)
 # Chromium's own sandbox cannot start as root: "auto" disables it only then.
 WEB_BROWSER_NO_SANDBOX = env("WEB_BROWSER_NO_SANDBOX", default="auto")
 
+# --- plagiarism checks between submissions (docs/similarity.md) ---
+# A pair of learners' submissions is reported at or above this score (0..1).
+SIMILARITY_THRESHOLD = env.float("SIMILARITY_THRESHOLD", default=0.6)
+# A fingerprint found in more learners' submissions than this is an idiom, not evidence.
+SIMILARITY_COMMON_DOCS = env.int("SIMILARITY_COMMON_DOCS", default=10)
+# A submission with fewer fingerprints of its own (the starter's and the reference's
+# removed) is too small to judge (exact duplicates are still reported).
+SIMILARITY_MIN_FINGERPRINTS = env.int("SIMILARITY_MIN_FINGERPRINTS", default=4)
+# Learners compared per scan (each one's newest submission; the newest learners first).
+SIMILARITY_MAX_SUBMISSIONS = env.int("SIMILARITY_MAX_SUBMISSIONS", default=5000)
+# A challenge's scan is queued at most once per this many seconds of submissions.
+SIMILARITY_QUEUE_TTL_S = env.int("SIMILARITY_QUEUE_TTL_S", default=300)
+
 SANDBOX_VENDOR_DIR = BASE_DIR / "learning" / "coding" / "sandbox" / "vendor"

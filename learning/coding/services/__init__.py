@@ -49,6 +49,13 @@ from .runs import (  # noqa: F401
     runnable_files,
     sandbox_limits,
 )
+from .similarity import (  # noqa: F401
+    challenge_base_files,
+    similarity_scan_request,
+    similarity_scan_run,
+    submission_duplicate_find,
+    submission_token_hash,
+)
 from .submissions import (  # noqa: F401
     STORED_LINE_BYTES,
     challenge_submit,
