@@ -229,6 +229,9 @@ def css_tokens_with_lines(source: str, *, first_line: int = 1) -> list[tuple[str
         elif kind == "name":
             token = "V" if after_dot and not depth else text.lower()
         elif kind == "punct":
+            if text == ";":  # optional before `}`: its presence is layout
+                after_dot = False
+                continue
             token = text
             depth += {"{": 1, "}": -1}.get(text, 0)
             depth = max(depth, 0)
@@ -392,8 +395,11 @@ def matching_ranges(doc: Document, shared: set[int]) -> list[dict]:
     lines: list[tuple[str, int]] = []
     for fingerprint in shared:
         for start, end in doc.spans.get(fingerprint, ()):
-            for position in doc.positions[start : end + 1]:
-                lines.append(position)
+            positions = doc.positions[start : end + 1]
+            for file in {p[0] for p in positions}:
+                in_file = [line for f, line in positions if f == file]
+                # the whole lines the k-gram spans (a comment line inside it included)
+                lines.extend((file, line) for line in range(min(in_file), max(in_file) + 1))
     return _merge(lines)
 
 

@@ -189,6 +189,22 @@ fizzbuzz(15);
 """,
             )
         ],
+        "strbuild~template": [
+            (
+                "main.js",
+                """// FizzBuzz by me
+function fizzbuzz(max) {
+    for (let x = 1; x <= max; x += 1) {
+        let out = ``
+        if (x % 3 === 0) out += `Fizz`
+        if (x % 5 === 0) out += `Buzz`
+        console.log(out === `` ? x : out)
+    }
+}
+fizzbuzz(100)
+""",
+            )
+        ],
         "switch": [
             (
                 "main.js",
