@@ -192,19 +192,19 @@ def js_tokens_with_lines(source: str, *, first_line: int = 1) -> list[tuple[str,
         if kind in ("ws", "comment"):
             continue
         if kind == "name":
-            token = text if (text in KEYWORDS or text in GLOBALS or after_dot) else "V"
+            symbol = text if (text in KEYWORDS or text in GLOBALS or after_dot) else "V"
         elif kind == "number":
-            token = "N"
+            symbol = "N"
         elif kind in ("string", "template"):
-            token = "S"
+            symbol = "S"
         elif kind == "punct":
             if text == ";":  # optional in JavaScript: with or without them is a disguise
                 after_dot = False
                 continue
-            token = text
+            symbol = text
         else:
-            token = "?"
-        out.append((token, line_of(match.start()) + first_line - 1))
+            symbol = "?"
+        out.append((symbol, line_of(match.start()) + first_line - 1))
         after_dot = text in (".", "?.")
     return out
 
@@ -221,23 +221,23 @@ def css_tokens_with_lines(source: str, *, first_line: int = 1) -> list[tuple[str
         if kind in ("ws", "comment"):
             continue
         if kind == "hash":
-            token = "N" if depth and _HEX_COLOUR.match(text) else "#V"
+            symbol = "N" if depth and _HEX_COLOUR.match(text) else "#V"
         elif kind == "number":
-            token = "N"
+            symbol = "N"
         elif kind == "string":
-            token = "S"
+            symbol = "S"
         elif kind == "name":
-            token = "V" if after_dot and not depth else text.lower()
+            symbol = "V" if after_dot and not depth else text.lower()
         elif kind == "punct":
             if text == ";":  # optional before `}`: its presence is layout
                 after_dot = False
                 continue
-            token = text
+            symbol = text
             depth += {"{": 1, "}": -1}.get(text, 0)
             depth = max(depth, 0)
         else:
-            token = "?"
-        out.append((token, line_of(match.start()) + first_line - 1))
+            symbol = "?"
+        out.append((symbol, line_of(match.start()) + first_line - 1))
         after_dot = text == "."
     return out
 
@@ -453,5 +453,7 @@ def similar_pairs(
             continue
         score = count / max(small, big / 2)
         if score >= threshold:
-            matches.append(Match(a=i, b=j, score=round(min(score, 1.0), 4), shared=frozenset((own[i] & own[j]) - common)))
+            matches.append(
+                Match(a=i, b=j, score=round(min(score, 1.0), 4), shared=frozenset((own[i] & own[j]) - common))
+            )
     return matches

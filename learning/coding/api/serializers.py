@@ -502,7 +502,9 @@ class SimilarityPairSerializer(api.Serializer):
     challenge_title = serializers.CharField(source="challenge.title")
     course_id = serializers.IntegerField()
     score = serializers.FloatField(help_text="0..1; reported at or above SIMILARITY_THRESHOLD.")
-    exact = serializers.BooleanField(help_text="Same normalised tokens (only names, literals or layout differ).")
+    exact = serializers.BooleanField(
+        help_text="Same normalised tokens (only names, literals or layout differ)."
+    )
     first = serializers.SerializerMethodField(help_text="The older submission.")
     second = serializers.SerializerMethodField(help_text="The newer submission.")
     newer_at = serializers.DateTimeField(help_text="When the newer one was submitted (the list's order).")
@@ -535,7 +537,9 @@ class SimilarityScanSerializer(api.Serializer):
     status = serializers.ChoiceField(
         choices=["never", "queued", "running", "done", "failed"], help_text="`never`: no scan yet."
     )
-    submissions = serializers.IntegerField(help_text="Learners compared by the last scan (newest submission each).")
+    submissions = serializers.IntegerField(
+        help_text="Learners compared by the last scan (newest submission each)."
+    )
     pairs = serializers.IntegerField(help_text="Pairs at or above the threshold found by the last scan.")
     threshold = serializers.FloatField()
     queued_at = serializers.DateTimeField(allow_null=True)

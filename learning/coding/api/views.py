@@ -21,9 +21,6 @@ from .. import selectors, services
 from ..models import Challenge, DraftVersion, SimilarityPair, Submission
 from ..sandbox.backends import retry_after_s
 from .serializers import (
-    SimilarityPairSerializer,
-    SimilarityScanSerializer,
-    similarity_scan_body,
     ChallengeCheckSerializer,
     ChallengeImportItemSerializer,
     ChallengeImportResultSerializer,
@@ -39,9 +36,12 @@ from .serializers import (
     DraftVersionSerializer,
     LearnerChallengeSerializer,
     LearnerSubmissionSerializer,
+    SimilarityPairSerializer,
+    SimilarityScanSerializer,
     TeacherChallengeSerializer,
     TeacherSubmissionSerializer,
     run_result_body,
+    similarity_scan_body,
 )
 from .throttles import SubmissionThrottle
 
@@ -576,7 +576,9 @@ class ChallengeSimilarityScanView(APIView):
         responses=SimilarityScanSerializer,
     )
     def get(self, request, challenge_id):
-        challenge, scan = selectors.similarity_scan_for_challenge(user=request.user, challenge_id=challenge_id)
+        challenge, scan = selectors.similarity_scan_for_challenge(
+            user=request.user, challenge_id=challenge_id
+        )
         return Response(SimilarityScanSerializer(similarity_scan_body(challenge, scan)).data)
 
     @extend_schema(
@@ -590,7 +592,8 @@ class ChallengeSimilarityScanView(APIView):
         services.similarity_scan_request(challenge_id=challenge.pk, force=True)
         _, scan = selectors.similarity_scan_for_challenge(user=request.user, challenge_id=challenge_id)
         return Response(
-            SimilarityScanSerializer(similarity_scan_body(challenge, scan)).data, status=status.HTTP_202_ACCEPTED
+            SimilarityScanSerializer(similarity_scan_body(challenge, scan)).data,
+            status=status.HTTP_202_ACCEPTED,
         )
 
 

@@ -148,7 +148,9 @@ class BrowserGrader:
         start = time.perf_counter()
         wall_s = limits["wall_ms"] / 1000
         served = {f["name"]: f["content"] for f in files if isinstance(f.get("content"), str)}
-        html_name = entry if entry in served else next((n for n in served if n.endswith((".html", ".htm"))), None)
+        html_name = (
+            entry if entry in served else next((n for n in served if n.endswith((".html", ".htm"))), None)
+        )
         code_text = served.get(html_name, "") if html_name else ""
         console = _Console(int(limits["output_bytes"]))
         context = await browser.new_context(
@@ -180,7 +182,10 @@ class BrowserGrader:
             except Exception as exc:  # noqa: BLE001 - a crashed renderer, a syntax error in a test
                 text = str(exc).split("\n", 1)[0]
                 if "crash" in text.lower() or "out of memory" in text.lower():
-                    status, message = protocol.MEMORY_LIMIT, "MemoryLimit: the page's renderer ran out of memory."
+                    status, message = (
+                        protocol.MEMORY_LIMIT,
+                        "MemoryLimit: the page's renderer ran out of memory.",
+                    )
                 else:
                     status, message = protocol.ERROR, _clip(text.replace("Page.evaluate: ", ""), 2000)
             else:
@@ -276,13 +281,19 @@ _lock = threading.Lock()
 _graders: dict[tuple, BrowserGrader] = {}
 
 
-def get_grader(*, executable: str, pages: int, heap_mb: int, no_sandbox: bool, chai_path: str) -> BrowserGrader:
+def get_grader(
+    *, executable: str, pages: int, heap_mb: int, no_sandbox: bool, chai_path: str
+) -> BrowserGrader:
     """This process's grader for these settings (a forked child starts its own)."""
     key = (os.getpid(), executable, pages, heap_mb, no_sandbox, chai_path)
     with _lock:
         grader = _graders.get(key)
         if grader is None:
             grader = _graders[key] = BrowserGrader(
-                executable=executable, pages=pages, heap_mb=heap_mb, no_sandbox=no_sandbox, chai_path=chai_path
+                executable=executable,
+                pages=pages,
+                heap_mb=heap_mb,
+                no_sandbox=no_sandbox,
+                chai_path=chai_path,
             )
         return grader

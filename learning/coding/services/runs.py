@@ -11,8 +11,8 @@ from django.conf import settings
 
 from learning.events import CodeRun, bus
 
-from ..rules import challenge_code_files
 from ..concurrency import Busy, CrashLimited, crash_gate, crash_record, run_slot
+from ..rules import challenge_code_files
 from ..sandbox import protocol
 from ..sandbox.backends import PoolBusy, SandboxUnavailable, get_backend, job_limits, job_timeout_s
 
@@ -145,7 +145,9 @@ STYLE_TEST = re.compile(r"\bgetComputedStyle\b")
 
 
 def needs_browser(*, language: str, test: dict) -> bool:
-    return language == "web" and test.get("kind") == "assert" and bool(STYLE_TEST.search(test.get("code") or ""))
+    return (
+        language == "web" and test.get("kind") == "assert" and bool(STYLE_TEST.search(test.get("code") or ""))
+    )
 
 
 def code_run_tests(*, user, language: str, files: list[SourceFile], tests: list[dict]) -> dict:

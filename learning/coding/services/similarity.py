@@ -32,7 +32,9 @@ def _pairs(files) -> list[tuple[str, str]]:
 def challenge_base_files(challenge) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The starter code's and the reference solution's files (excluded from matching)."""
     starter = code_files(language=challenge.language, text=challenge.starter_source or "", name=ENTRY_FILE)
-    reference = code_files(language=challenge.language, text=challenge.reference_solution or "", name=ENTRY_FILE)
+    reference = code_files(
+        language=challenge.language, text=challenge.reference_solution or "", name=ENTRY_FILE
+    )
     return _pairs(starter), _pairs(reference)
 
 

@@ -510,7 +510,11 @@ p{color:blue;line-height:1.6}
 </body></html>
 """,
             ),
-            ("s.css", "table { border-collapse: collapse; }\ntd, th { border: 1px solid black; }\np { color: blue; }\n"),
+            (
+                "s.css",
+                "table { border-collapse: collapse; }\n"
+                "td, th { border: 1px solid black; }\np { color: blue; }\n",
+            ),
         ],
         "form": [
             (

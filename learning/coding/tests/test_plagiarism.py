@@ -27,9 +27,10 @@ def test_precision_and_recall_on_the_fixture_pairs(settings, capsys):
     tp = fp = fn = tn = 0
     missed, false_alarms = [], []
     for name, challenge in CHALLENGES.items():
-        base = similarity.document(challenge["starter"]).fingerprints | similarity.document(
-            challenge["reference"]
-        ).fingerprints
+        base = (
+            similarity.document(challenge["starter"]).fingerprints
+            | similarity.document(challenge["reference"]).fingerprints
+        )
         names = list(challenge["solutions"])
         docs = [similarity.document(challenge["solutions"][n]) for n in names]
         flagged = {
@@ -84,7 +85,9 @@ def test_a_renamed_reformatted_copy_has_the_same_tokens():
     a = similarity.document([("main.js", ORIGINAL)])
     b = similarity.document([("main.js", RENAMED_COPY)])
     assert a.tokens == b.tokens
-    assert similarity.token_hash([("main.js", ORIGINAL)]) == similarity.token_hash([("main.js", RENAMED_COPY)])
+    assert similarity.token_hash([("main.js", ORIGINAL)]) == similarity.token_hash(
+        [("main.js", RENAMED_COPY)]
+    )
     assert similarity.pair_score(a.fingerprints, b.fingerprints) == 1.0
 
 
@@ -95,7 +98,7 @@ def test_html_and_css_tokens_normalise_names_text_and_values():
         t for t, _ in similarity.html_tokens_with_lines(page_b)
     ]
     css_a = ".card { color: #ff0000; margin: 10px 2em; } p { font-family: 'Arial'; }"
-    css_b = "/* mine */\n.box{color:#00f;margin:3px 1rem}\np{font-family:\"Comic\"}"
+    css_b = '/* mine */\n.box{color:#00f;margin:3px 1rem}\np{font-family:"Comic"}'
     assert [t for t, _ in similarity.css_tokens_with_lines(css_a)] == [
         t for t, _ in similarity.css_tokens_with_lines(css_b)
     ]
@@ -212,9 +215,11 @@ def test_exact_duplicate_flagged_at_submission_and_copy_found_by_the_scan(
 def test_a_disguised_copy_with_extra_code_is_found_and_independent_work_is_not(
     auth_client, teacher, challenge, django_capture_on_commit_callbacks
 ):
-    disguised = "const helper = (q) => q * 2;\n" + ORIGINAL.replace("acc", "running").replace(
-        "numbers", "list"
-    ).replace("  ", "\t") + "\nconsole.log(sum([1, 2]), helper(3));\n"
+    disguised = (
+        "const helper = (q) => q * 2;\n"
+        + ORIGINAL.replace("acc", "running").replace("numbers", "list").replace("  ", "\t")
+        + "\nconsole.log(sum([1, 2]), helper(3));\n"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         first = submit(auth_client(learner(1)), challenge, ORIGINAL)
         submit(auth_client(learner(2)), challenge, INDEPENDENT)
@@ -222,7 +227,9 @@ def test_a_disguised_copy_with_extra_code_is_found_and_independent_work_is_not(
     second.refresh_from_db()
     assert second.duplicate_of is None  # not token-identical...
     pairs = list(SimilarityPair.objects.all())
-    assert [(p.first_id, p.second_id, p.exact) for p in pairs] == [(first.pk, second.pk, False)]  # ...but near
+    assert [(p.first_id, p.second_id, p.exact) for p in pairs] == [
+        (first.pk, second.pk, False)
+    ]  # ...but near
     assert pairs[0].score >= 0.6
 
 
@@ -245,7 +252,9 @@ def test_course_report_teachers_see_only_their_courses(
 
 
 @pytest.mark.django_db
-def test_rescan_is_queued_and_polled(auth_client, teacher, challenge, django_capture_on_commit_callbacks, settings):
+def test_rescan_is_queued_and_polled(
+    auth_client, teacher, challenge, django_capture_on_commit_callbacks, settings
+):
     with django_capture_on_commit_callbacks(execute=True):
         submit(auth_client(learner(1)), challenge, ORIGINAL)
         submit(auth_client(learner(2)), challenge, RENAMED_COPY)
@@ -274,7 +283,9 @@ def test_the_reports_run_a_constant_number_of_queries(auth_client, teacher, chal
             Submission.objects.create(
                 user=people[i],
                 challenge=challenge,
-                files=[{"name": "main.js", "language": "javascript", "content": ORIGINAL.replace("acc", f"a{i}")}],
+                files=[
+                    {"name": "main.js", "language": "javascript", "content": ORIGINAL.replace("acc", f"a{i}")}
+                ],
                 status="ok",
             )
         similarity_scan_run(challenge_id=challenge.pk)

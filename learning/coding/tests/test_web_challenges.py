@@ -43,7 +43,10 @@ TESTS = [
     },
     {
         "description": "the h1 has the class title",
-        "code": "assert.isTrue(document.querySelector('h1').classList.contains('title'), 'Give the h1 the class title.');",
+        "code": (
+            "assert.isTrue(document.querySelector('h1').classList.contains('title'),"
+            " 'Give the h1 the class title.');"
+        ),
     },
     {
         "description": "the script fills the list",
@@ -54,7 +57,8 @@ TESTS = [
         "code": (
             "const ps = document.querySelectorAll('p');\n"
             "assert.isAbove(ps.length, 0, 'Add paragraphs.');\n"
-            "for (const p of ps) assert.equal(getComputedStyle(p).color, 'rgb(0, 0, 255)', 'Make every p blue.');"
+            "for (const p of ps)\n"
+            "  assert.equal(getComputedStyle(p).color, 'rgb(0, 0, 255)', 'Make every p blue.');"
         ),
     },
 ]
@@ -68,8 +72,13 @@ def web_files(html: str, css: str = "p { color: blue; }", js: str = "") -> list[
 
 
 GOOD_HTML = """<!doctype html><html><head><link rel="stylesheet" href="style.css"></head>
-<body><h1 class="title">Hi</h1><p>text</p><ul id="list"></ul><script src="script.js"></script></body></html>"""
-GOOD_JS = "['x','y','z'].forEach(t => { const li = document.createElement('li'); li.textContent = t; document.getElementById('list').appendChild(li); });"
+<body><h1 class="title">Hi</h1><p>text</p><ul id="list"></ul>
+<script src="script.js"></script></body></html>"""
+GOOD_JS = """['x', 'y', 'z'].forEach((t) => {
+  const li = document.createElement('li');
+  li.textContent = t;
+  document.getElementById('list').appendChild(li);
+});"""
 
 
 @pytest.fixture
@@ -109,7 +118,9 @@ def test_bundle_format_splits_files():
         ("script.js", "javascript"),
     ]
     assert files[1][1].strip() == "p { color: blue; }"
-    assert challenge_code_files(language="javascript", text="x", name="main.js") == [("main.js", "x", "javascript")]
+    assert challenge_code_files(language="javascript", text="x", name="main.js") == [
+        ("main.js", "x", "javascript")
+    ]
 
 
 def test_a_correct_page_passes(auth_client, student, web_challenge):
@@ -133,7 +144,9 @@ def test_a_page_missing_the_element_fails_with_the_tests_message(auth_client, st
 
 
 def test_a_style_test_reads_a_computed_colour(auth_client, student, web_challenge):
-    red = submit(auth_client(student), web_challenge, web_files(GOOD_HTML, css="p { color: red }", js=GOOD_JS))
+    red = submit(
+        auth_client(student), web_challenge, web_files(GOOD_HTML, css="p { color: red }", js=GOOD_JS)
+    )
     result = red.json()["results"][3]
     assert result["outcome"] == "failed"
     assert "Make every p blue." in result["message"] and "rgb(255, 0, 0)" in result["message"]
@@ -179,7 +192,10 @@ def test_the_page_cannot_reach_the_network(auth_client, student, teacher, lesson
     )
     assert response.status_code == 201, response.content
     challenge = Challenge.objects.get(pk=response.json()["id"])
-    html = "<p>x</p><img src='https://example.com/beacon.png'><script>fetch('http://169.254.169.254/').catch(() => console.log('blocked'))</script>"
+    html = (
+        "<p>x</p><img src='https://example.com/beacon.png'>"
+        "<script>fetch('http://169.254.169.254/').catch(() => console.log('blocked'))</script>"
+    )
     body = submit(auth_client(student), challenge, [{"name": "index.html", "content": html}]).json()
     assert body["results"][0]["outcome"] == "passed", body
 
