@@ -111,6 +111,15 @@ class BrowserGrader:
             executable_path=self.executable, headless=True, args=args
         )
         self._slots = asyncio.Semaphore(self.pages)
+        # The first page of a new browser pays for its renderer's start-up: pay it here,
+        # not out of the first learner's wall time.
+        with contextlib.suppress(Exception):
+            context = await self._browser.new_context()
+            await context.route("**/*", lambda route: route.fulfill(status=200, body="<p>warm</p>"))
+            page = await context.new_page()
+            await page.goto(f"{ORIGIN}/warm.html")
+            await page.evaluate("getComputedStyle(document.body).color")
+            await context.close()
         return self._browser
 
     def close(self) -> None:

@@ -81,6 +81,12 @@ GOOD_JS = """['x', 'y', 'z'].forEach((t) => {
 });"""
 
 
+@pytest.fixture(autouse=True)
+def web_wall_time(settings):
+    # a browser page on a busy 2-core machine needs more than the coding tests' 600 ms
+    settings.SANDBOX_WALL_TIME_MS = 1500
+
+
 @pytest.fixture
 def lesson(build_course):
     course = build_course()
