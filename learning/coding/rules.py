@@ -5,16 +5,19 @@ see of a graded submission (hidden tests)."""
 
 from __future__ import annotations
 
-import re
-
 from django.conf import settings
 
-FILE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,99}(/[A-Za-z0-9_][A-Za-z0-9_.\-]{0,99}){0,3}$")
+from learning.filepaths import path_problem
 
 
 def is_file_name(name) -> bool:
-    """Letters, digits, `_.-`, up to four folders deep, never `..`."""
-    return isinstance(name, str) and bool(FILE_NAME.match(name)) and ".." not in name
+    """The shared path rule (learning/filepaths.py) in its portable form: letters,
+    digits, `_.-`, up to four segments deep, never `..`, never a reserved name."""
+    return (
+        isinstance(name, str)
+        and ".." not in name
+        and path_problem(name, max_depth=4, max_chars=403, portable=True) is None
+    )
 
 
 def is_text(value: str) -> bool:

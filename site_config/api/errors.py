@@ -56,3 +56,18 @@ def handler500(request):
 @csrf_exempt  # else a PATCH/POST to an unknown /api/ path gets Django's HTML CSRF page
 def api_not_found(request, *args, **kwargs):
     return api_error_response(404, "not_found", "No endpoint at this address. See /api/docs/ for the API.")
+
+
+def version_conflict_response(*, current_version: int, detail: str):
+    """409 `version_conflict` with `current_version` (learning/versioning.py): the object
+    changed since the client read it."""
+    from rest_framework.response import Response
+
+    return Response(
+        {
+            "type": "client_error",
+            "errors": [{"code": "version_conflict", "detail": detail, "attr": "version"}],
+            "current_version": current_version,
+        },
+        status=status.HTTP_409_CONFLICT,
+    )

@@ -70,6 +70,7 @@ LOCAL_APPS = [
     "cms",
     "learning.progress",
     "learning.coding",
+    "learning.projects",
     "learning.dashboard",
     "tutor",
 ]
@@ -78,6 +79,8 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 MIDDLEWARE = [
     "site_config.middleware.ForwardedHeadersMiddleware",
     "site_config.middleware.RequestLogMiddleware",
+    # With PROJECT_PREVIEW_ORIGIN, that host serves learners' previews and nothing else.
+    "learning.projects.preview.PreviewHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "site_config.middleware.ApiBodyLimitMiddleware",
@@ -202,6 +205,7 @@ from .llm import *  # noqa: E402,F403
 from .logging import *  # noqa: E402,F403
 from .mail import *  # noqa: E402,F403
 from .progress import *  # noqa: E402,F403
+from .projects import *  # noqa: E402,F403
 from .sentry import *  # noqa: E402,F403
 from .storage import *  # noqa: E402,F403
 from .tutor import *  # noqa: E402,F403

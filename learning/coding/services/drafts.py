@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from learning.versioning import VersionConflict
+
 from ..rules import (
     file_language,
     is_file_name,
@@ -12,12 +14,9 @@ from ..rules import (
 )
 
 
-class DraftConflict(Exception):
-    """The save was based on an older version: the client must merge or reload."""
-
-    def __init__(self, current_version: int):
-        super().__init__(f"stale version; current is {current_version}")
-        self.current_version = current_version
+class DraftConflict(VersionConflict):
+    """The save was based on an older version: the client must merge or reload (the
+    shared rule of learning/versioning.py)."""
 
 
 def draft_files_clean(files) -> list[dict]:
