@@ -259,7 +259,13 @@ class SimilarityScan(models.Model):
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
 
-    challenge = models.OneToOneField(Challenge, on_delete=models.CASCADE, related_name="similarity_scan")
+    # a challenge's submissions, or (challenge empty) the projects of a course
+    challenge = models.OneToOneField(
+        Challenge, null=True, blank=True, on_delete=models.CASCADE, related_name="similarity_scan"
+    )
+    course = models.OneToOneField(
+        "cms.CoursePage", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     submissions = models.PositiveIntegerField(default=0)
     pairs = models.PositiveIntegerField(default=0)
@@ -270,18 +276,30 @@ class SimilarityScan(models.Model):
     error = models.CharField(max_length=500, blank=True)
 
     def __str__(self):
-        return f"similarity scan of {self.challenge_id}: {self.status}"
+        return f"similarity scan of {self.challenge_id or f'course {self.course_id}'}: {self.status}"
 
 
 class SimilarityPair(models.Model):
-    """Two learners' submissions to one challenge that look copied: `first` is the
-    older. Rewritten by each scan of the challenge (services.similarity_scan_run)."""
+    """Two learners' pieces of work that look copied: two submissions to one challenge
+    (rewritten by each scan of the challenge, services.similarity_scan_run) or two
+    projects of one course (`challenge` empty; services.similarity_scan_projects_run).
+    `first` is the older."""
 
-    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="similarity_pairs")
+    challenge = models.ForeignKey(
+        Challenge, null=True, blank=True, on_delete=models.CASCADE, related_name="similarity_pairs"
+    )
     # Denormalised from the challenge, for the course report and the ownership filter.
     course = models.ForeignKey("cms.CoursePage", on_delete=models.CASCADE, related_name="+")
-    first = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
-    second = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    first = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # a project pair: the projects app's ids (no foreign key across apps)
+    first_project_id = models.PositiveBigIntegerField(null=True, blank=True)
+    second_project_id = models.PositiveBigIntegerField(null=True, blank=True)
+    first_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    second_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # when each side was submitted (a project: last saved)
+    first_at = models.DateTimeField()
+    second_at = models.DateTimeField()
     score = models.FloatField()
     exact = models.BooleanField(default=False, help_text="Same normalised tokens.")
     first_ranges = models.JSONField(default=list)
@@ -301,4 +319,6 @@ class SimilarityPair(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.first_id} ~ {self.second_id} ({self.score:.2f})"
+        first = self.first_id or f"project {self.first_project_id}"
+        second = self.second_id or f"project {self.second_project_id}"
+        return f"{first} ~ {second} ({self.score:.2f})"

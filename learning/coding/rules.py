@@ -5,6 +5,8 @@ see of a graded submission (hidden tests)."""
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 
 from learning.filepaths import path_problem
