@@ -46,12 +46,18 @@ PAGE_JS = (
 WEB_REFERENCE = PAGE + "<!-- file: style.css -->\n" + PAGE_CSS + "<!-- file: script.js -->\n" + PAGE_JS
 DOM_TESTS = [
     {"description": "h1", "code": "assert.exists(document.querySelector('h1'), 'Add an h1.');"},
-    {"description": "class", "code": "assert.isTrue(document.querySelector('h1').classList.contains('title'));"},
+    {
+        "description": "class",
+        "code": "assert.isTrue(document.querySelector('h1').classList.contains('title'));",
+    },
     {"description": "list", "code": "assert.lengthOf(document.querySelectorAll('#list li'), 3);"},
 ]
 STYLE_TEST = {
     "description": "blue",
-    "code": "for (const p of document.querySelectorAll('p')) assert.equal(getComputedStyle(p).color, 'rgb(0, 0, 255)');",
+    "code": (
+        "for (const p of document.querySelectorAll('p'))\n"
+        "  assert.equal(getComputedStyle(p).color, 'rgb(0, 0, 255)');"
+    ),
 }
 WEB_FILES = [
     {"name": "index.html", "content": PAGE},
@@ -169,11 +175,16 @@ def similarity_1000(ctx: Context, duration: int) -> dict:
     _setup(ctx)
     challenge_id = _state["web_challenges"]["js"]
     User = get_user_model()
-    pool = [files for c in CHALLENGES.values() for files in c["solutions"].values() if files[0][0] == "main.js"]
+    pool = [
+        files for c in CHALLENGES.values() for files in c["solutions"].values() if files[0][0] == "main.js"
+    ]
     rng = random.Random(16)
     if Submission.objects.filter(challenge_id=challenge_id).count() < 1000:
         users = User.objects.bulk_create(
-            [User(email=f"bench-sim-{i}-{rng.random()}@mrict.local", email_verified=True) for i in range(1000)]
+            [
+                User(email=f"bench-sim-{i}-{rng.random()}@mrict.local", email_verified=True)
+                for i in range(1000)
+            ]
         )
         rows = []
         for i, user in enumerate(users):

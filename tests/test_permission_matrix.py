@@ -408,6 +408,25 @@ ROWS: list[Row] = [
     ),
     Row(
         "GET",
+        "/api/v1/teacher/courses/{live}/similarity/projects-scan/",
+        authors(200),
+        setup=coding_matrix.both_challenges,
+    ),
+    Row(
+        "POST",
+        "/api/v1/teacher/courses/{live}/similarity/projects-scan/",
+        authors(202),
+        setup=coding_matrix.both_challenges,
+    ),
+    Row(
+        "POST",
+        "/api/v1/teacher/courses/{other_course}/similarity/projects-scan/",
+        {"anonymous": 401, "student": 403, "teacher": 404, "admin": 202},
+        setup=coding_matrix.both_challenges,
+        note="other teacher's course",
+    ),
+    Row(
+        "GET",
         "/api/v1/teacher/courses/{other_course}/similarity/",
         {"anonymous": 401, "student": 403, "teacher": 404, "admin": 200},
         setup=coding_matrix.both_challenges,

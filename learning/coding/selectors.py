@@ -111,7 +111,7 @@ def submissions_for_teacher(
 
 
 def _pairs(queryset: QuerySet[SimilarityPair]) -> QuerySet[SimilarityPair]:
-    return queryset.select_related("challenge", "first__user", "second__user").order_by("-newer_at", "-pk")
+    return queryset.select_related("challenge", "first_user", "second_user").order_by("-newer_at", "-pk")
 
 
 def similarity_pairs_for_challenge(*, user, challenge_id: int) -> QuerySet[SimilarityPair]:
@@ -125,6 +125,13 @@ def similarity_pairs_for_course(*, user, course_id: int) -> QuerySet[SimilarityP
     if not courses_editable_by(user=user).filter(pk=course_id).exists():
         raise Http404("No such course.")
     return _pairs(SimilarityPair.objects.filter(course_id=course_id))
+
+
+def similarity_projects_scan_for_course(*, user, course_id: int) -> SimilarityScan | None:
+    """The state of the projects scan of a course the user may edit (404 otherwise)."""
+    if not courses_editable_by(user=user).filter(pk=course_id).exists():
+        raise Http404("No such course.")
+    return SimilarityScan.objects.filter(course_id=course_id, challenge=None).first()
 
 
 def similarity_scan_for_challenge(*, user, challenge_id: int) -> tuple[Challenge, SimilarityScan | None]:

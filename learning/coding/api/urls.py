@@ -56,4 +56,9 @@ urlpatterns = [
         views.CourseSimilarityListView.as_view(),
         name="teacher-course-similarity",
     ),
+    path(
+        "teacher/courses/<id:course_id>/similarity/projects-scan/",
+        views.CourseProjectsSimilarityScanView.as_view(),
+        name="teacher-course-projects-similarity-scan",
+    ),
 ]

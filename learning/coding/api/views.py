@@ -612,3 +612,33 @@ class CourseSimilarityListView(GenericAPIView):
         queryset = selectors.similarity_pairs_for_course(user=request.user, course_id=course_id)
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(SimilarityPairSerializer(page, many=True).data)
+
+
+class CourseProjectsSimilarityScanView(APIView):
+    permission_classes = [IsTeacherOrAdmin]
+
+    @extend_schema(
+        operation_id="teacher_course_projects_similarity_scan",
+        summary="The state of the plagiarism scan of this course's projects",
+        responses=SimilarityScanSerializer,
+    )
+    def get(self, request, course_id):
+        scan = selectors.similarity_projects_scan_for_course(user=request.user, course_id=course_id)
+        return Response(SimilarityScanSerializer(similarity_scan_body(None, scan, course_id)).data)
+
+    @extend_schema(
+        operation_id="teacher_course_projects_similarity_rescan",
+        summary="Queue a plagiarism scan of this course's projects (those started from its templates)",
+        description="The pairs it finds join the course report (`kind: project`); the templates' "
+        "files are not counted as a match. See docs/similarity.md.",
+        request=None,
+        responses={202: SimilarityScanSerializer},
+    )
+    def post(self, request, course_id):
+        selectors.similarity_projects_scan_for_course(user=request.user, course_id=course_id)
+        services.similarity_scan_projects_request(course_id=course_id)
+        scan = selectors.similarity_projects_scan_for_course(user=request.user, course_id=course_id)
+        return Response(
+            SimilarityScanSerializer(similarity_scan_body(None, scan, course_id)).data,
+            status=status.HTTP_202_ACCEPTED,
+        )

@@ -51,6 +51,8 @@ from .runs import (  # noqa: F401
 )
 from .similarity import (  # noqa: F401
     challenge_base_files,
+    similarity_scan_projects_request,
+    similarity_scan_projects_run,
     similarity_scan_request,
     similarity_scan_run,
     submission_duplicate_find,

@@ -97,7 +97,7 @@ def _newest_per_learner(challenge, limit: int) -> list:
     rows = (
         Submission.objects.filter(challenge=challenge)
         .order_by("-created_at", "-pk")
-        .only("pk", "user_id", "files", "created_at", "token_hash")
+        .only("pk", "user", "files", "created_at", "token_hash")
     )
     seen: set[int] = set()
     newest = []
@@ -187,6 +187,10 @@ def _scan(challenge) -> tuple[list, int]:
                 course_id=challenge.course_id,
                 first=first,
                 second=second,
+                first_user_id=first.user_id,
+                second_user_id=second.user_id,
+                first_at=first.created_at,
+                second_at=second.created_at,
                 score=1.0 if (i, j) in exact else match.score,
                 exact=(i, j) in exact,
                 first_ranges=similarity.matching_ranges(doc_first, shared),
@@ -195,3 +199,110 @@ def _scan(challenge) -> tuple[list, int]:
             )
         )
     return found, len(submissions)
+
+
+# --- the projects of a course (learning/projects, through its selectors) ----------------
+
+
+def _project_debounce_key(course_id: int) -> str:
+    return f"coding:similarity-projects-queued:{course_id}"
+
+
+def similarity_scan_projects_request(*, course_id: int) -> None:
+    """Queue the scan of a course's projects (a teacher asks for it)."""
+    from django_q.tasks import async_task
+
+    from ..models import SimilarityScan
+
+    now = timezone.now()
+    scan, created = SimilarityScan.objects.get_or_create(
+        course_id=course_id,
+        challenge=None,
+        defaults={"status": SimilarityScan.Status.QUEUED, "queued_at": now},
+    )
+    if not created and scan.status != SimilarityScan.Status.RUNNING:
+        SimilarityScan.objects.filter(pk=scan.pk).update(status=SimilarityScan.Status.QUEUED, queued_at=now)
+    if cache.add(_project_debounce_key(course_id), 1, timeout=settings.SIMILARITY_QUEUE_TTL_S):
+        transaction.on_commit(
+            lambda: async_task(
+                "learning.coding.tasks.similarity_scan_projects",
+                course_id,
+                task_name=f"similarity-projects:{course_id}",
+            )
+        )
+
+
+def similarity_scan_projects_run(*, course_id: int) -> dict:
+    """Compare the projects of a course (started from its templates) with each other,
+    the templates' files excluded like a challenge's starter code; replace the course's
+    stored project pairs."""
+    from learning.projects.selectors import project_text_files_of_course, templates_for_learners
+
+    from ..models import SimilarityPair, SimilarityScan
+
+    cache.delete(_project_debounce_key(course_id))
+    started = time.perf_counter()
+    scan, _ = SimilarityScan.objects.get_or_create(course_id=course_id, challenge=None)
+    SimilarityScan.objects.filter(pk=scan.pk).update(
+        status=SimilarityScan.Status.RUNNING, started_at=timezone.now(), error=""
+    )
+    try:
+        projects: dict[int, dict] = {}
+        for row in project_text_files_of_course(course_id=course_id):
+            project = projects.setdefault(
+                row["project_id"], {"owner": row["owner_id"], "at": row["updated_at"], "files": []}
+            )
+            project["files"].append((row["path"], row["content"]))
+        ids = list(projects)[: settings.SIMILARITY_MAX_SUBMISSIONS]
+        base: set[int] = set()
+        for template in templates_for_learners().filter(course_id=course_id).prefetch_related("files"):
+            base |= similarity.document([(f.path, f.content) for f in template.files.all()]).fingerprints
+        docs = [similarity.document(projects[i]["files"]) for i in ids]
+        matches = similarity.similar_pairs(
+            docs,
+            base=base,
+            threshold=settings.SIMILARITY_THRESHOLD,
+            common_docs=settings.SIMILARITY_COMMON_DOCS,
+            min_fingerprints=settings.SIMILARITY_MIN_FINGERPRINTS,
+            owners=[projects[i]["owner"] for i in ids],
+        )
+        found = []
+        for m in matches:
+            a, b = sorted((m.a, m.b), key=lambda n: (projects[ids[n]]["at"], ids[n]))
+            pa, pb = projects[ids[a]], projects[ids[b]]
+            found.append(
+                SimilarityPair(
+                    challenge=None,
+                    course_id=course_id,
+                    first_project_id=ids[a],
+                    second_project_id=ids[b],
+                    first_user_id=pa["owner"],
+                    second_user_id=pb["owner"],
+                    first_at=pa["at"],
+                    second_at=pb["at"],
+                    score=m.score,
+                    exact=False,
+                    first_ranges=similarity.matching_ranges(docs[a], set(m.shared)),
+                    second_ranges=similarity.matching_ranges(docs[b], set(m.shared)),
+                    newer_at=pb["at"],
+                )
+            )
+    except Exception as exc:
+        SimilarityScan.objects.filter(pk=scan.pk).update(
+            status=SimilarityScan.Status.FAILED,
+            finished_at=timezone.now(),
+            error=f"{type(exc).__name__}: {exc}"[:500],
+        )
+        raise
+    with transaction.atomic():
+        SimilarityPair.objects.filter(course_id=course_id, challenge__isnull=True).delete()
+        SimilarityPair.objects.bulk_create(found, batch_size=500)
+        duration = round((time.perf_counter() - started) * 1000, 3)
+        SimilarityScan.objects.filter(pk=scan.pk).update(
+            status=SimilarityScan.Status.DONE,
+            finished_at=timezone.now(),
+            submissions=len(ids),
+            pairs=len(found),
+            duration_ms=duration,
+        )
+    return {"status": "done", "projects": len(ids), "pairs": len(found), "duration_ms": duration}

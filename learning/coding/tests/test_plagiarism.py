@@ -303,3 +303,86 @@ def test_the_reports_run_a_constant_number_of_queries(auth_client, teacher, chal
                 assert client.get(url).status_code == 200
             counts.append(len(ctx.captured_queries))
     assert counts[:2] == counts[2:], counts
+
+
+# --- the projects of a course (learning/projects, merged from fix/projects) ------------
+
+TEMPLATE_HTML = (
+    '<!doctype html>\n<html><head><link rel="stylesheet" href="site.css"></head>\n<body>\n</body></html>\n'
+)
+CARD_PAGE = """<!doctype html>
+<html><head><link rel="stylesheet" href="site.css"></head>
+<body>
+  <header class="top"><h1 class="title">My cat</h1>
+  <nav><a href="#about">About</a> <a href="#photos">Photos</a></nav></header>
+  <main><section id="about" class="card"><h2>About</h2>
+  <p>She sleeps all day.</p><p>She eats at night.</p></section></main>
+</body></html>
+"""
+CARD_CSS = (
+    ".top { background: #333; color: white; padding: 10px; }\n"
+    ".card { border: 1px solid #ccc; margin: 16px; }\n"
+)
+OTHER_PAGE = """<!doctype html>
+<html><head><link rel="stylesheet" href="site.css"></head>
+<body><h1>Shopping</h1><ul><li>Milk</li><li>Bread</li></ul>
+<form><label for="q">Search</label><input id="q"><button>Go</button></form></body></html>
+"""
+
+
+@pytest.mark.django_db
+def test_projects_of_a_course_join_the_course_report(
+    auth_client, teacher, other_teacher, build_course, django_capture_on_commit_callbacks
+):
+    from learning.projects.models import ProjectTemplate, ProjectTemplateFile
+
+    course = build_course(title="Web basics")
+    template = ProjectTemplate.objects.create(title="Portfolio", course=course)
+    ProjectTemplateFile.objects.create(
+        template=template, path="index.html", content=TEMPLATE_HTML, sort_order=0
+    )
+    ProjectTemplateFile.objects.create(
+        template=template, path="site.css", content="p { color: blue }", sort_order=1
+    )
+
+    def project(n: int, page: str, css: str) -> int:
+        client = auth_client(learner(n))
+        body = client.post("/api/v1/projects/", {"title": "Mine", "template_id": template.pk}, format="json")
+        assert body.status_code == 201, body.content
+        body = body.json()
+        for path, content in (("index.html", page), ("site.css", css)):
+            written = client.post(
+                f"/api/v1/projects/{body['id']}/files/write/",
+                {"path": path, "content": content, "version": body["version"]},
+                format="json",
+            )
+            assert written.status_code == 200, written.content
+            body["version"] = written.json()["version"]
+        return body["id"]
+
+    original = project(1, CARD_PAGE, CARD_CSS)
+    disguised = (
+        CARD_PAGE.replace("cat", "dog").replace("card", "box").replace("top", "banner").replace("  ", "")
+    )
+    copy = project(
+        2, disguised, CARD_CSS.replace("#333", "#222").replace("card", "box").replace("top", "banner")
+    )
+    project(3, OTHER_PAGE, "ul { list-style: square; }\nform { display: flex; }\n")
+    project(4, TEMPLATE_HTML, "p { color: blue }")  # the template unchanged: not evidence
+
+    client = auth_client(teacher)
+    scan_url = f"/api/v1/teacher/courses/{course.pk}/similarity/projects-scan/"
+    assert client.get(scan_url).json()["status"] == "never"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(scan_url)
+    assert response.status_code == 202, response.content
+    state = client.get(scan_url).json()
+    assert state["status"] == "done" and state["submissions"] == 4 and state["pairs"] == 1, state
+    report = client.get(f"/api/v1/teacher/courses/{course.pk}/similarity/").json()
+    assert report["count"] == 1
+    pair = report["results"][0]
+    assert pair["kind"] == "project" and pair["challenge_id"] is None
+    assert {pair["first"]["project_id"], pair["second"]["project_id"]} == {original, copy}
+    assert pair["first"]["ranges"] and pair["second"]["ranges"]
+    assert auth_client(other_teacher).get(scan_url).status_code == 404
+    assert auth_client(other_teacher).post(scan_url).status_code == 404
