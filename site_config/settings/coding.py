@@ -95,6 +95,9 @@ SUBMISSION_KEEP = env.int("SUBMISSION_KEEP", default=10)
 
 # --- web challenges: style tests in headless Chromium (docs/web-challenges.md) ---
 WEB_BROWSER_PATH = env("WEB_BROWSER_PATH", default="/usr/bin/chromium")
+# Wall time of one style test in the browser: loading the page's files (through
+# intercepted requests), its scripts and the test.
+WEB_BROWSER_WALL_TIME_MS = env.int("WEB_BROWSER_WALL_TIME_MS", default=3000)
 # Gradings at once in this process's browser (each in a fresh context).
 WEB_BROWSER_PAGES = env.int("WEB_BROWSER_PAGES", default=2)
 # The V8 heap of a graded page's renderer (--max-old-space-size).

@@ -307,10 +307,9 @@ def test_the_demo_challenges_pass_the_check(course_index):
         assert check.ready, (challenge.title, check.problems)
 
 
-def test_a_web_challenge_is_checked_in_the_editor(teacher, challenge, settings):
+def test_a_web_challenge_is_checked_in_the_editor(teacher, challenge):
     """The Check of an unsaved web challenge: the marked files of the reference solution
     and the starter run as a page, a structure test in V8 and a style test in Chromium."""
-    settings.SANDBOX_WALL_TIME_MS = 1500  # a browser page on a busy machine
     page = (
         '<!doctype html><html><head><link rel="stylesheet" href="style.css"></head>\n'
         "<body><h1>Hi</h1><p>x</p></body></html>\n"

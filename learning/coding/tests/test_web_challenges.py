@@ -83,8 +83,8 @@ GOOD_JS = """['x', 'y', 'z'].forEach((t) => {
 
 @pytest.fixture(autouse=True)
 def web_wall_time(settings):
-    # a browser page on a busy 2-core machine needs more than the coding tests' 600 ms
-    settings.SANDBOX_WALL_TIME_MS = 1500
+    # V8 keeps the coding tests' short wall time; the browser its default budget
+    settings.SANDBOX_WALL_TIME_MS = 1000
 
 
 @pytest.fixture
@@ -170,7 +170,8 @@ def test_an_infinite_loop_in_the_page_is_stopped(auth_client, student, web_chall
     # every test (the V8 ones and the Chromium one) ends at the wall time
     assert [r["outcome"] for r in results] == ["timeout"] * 4, results
     stored = Submission.objects.get(pk=response.json()["id"]).results
-    assert all(r["wall_ms"] < settings.SANDBOX_WALL_TIME_MS + 2000 for r in stored), stored
+    assert all(r["wall_ms"] < settings.SANDBOX_WALL_TIME_MS + 1000 for r in stored[:3]), stored
+    assert stored[3]["wall_ms"] < settings.WEB_BROWSER_WALL_TIME_MS + 3000, stored
 
 
 def test_the_page_cannot_reach_the_network(auth_client, student, teacher, lesson):
