@@ -361,7 +361,11 @@ def document(files: Iterable[tuple[str, str]], *, k: int = KGRAM, w: int = WINDO
 def token_hash(files: Iterable[tuple[str, str]]) -> str:
     """A hash of the submission's normalised token stream: equal for copies that differ
     only in names, literals, whitespace, comments or file order. Empty for no code."""
-    doc = document(files)
+    return document_hash(document(files))
+
+
+def document_hash(doc: Document) -> str:
+    """`token_hash` of a document already built."""
     if not doc.tokens:
         return ""
     return hashlib.sha256("\x1f".join(doc.tokens).encode()).hexdigest()

@@ -97,7 +97,7 @@ def _newest_per_learner(challenge, limit: int) -> list:
     rows = (
         Submission.objects.filter(challenge=challenge)
         .order_by("-created_at", "-pk")
-        .only("pk", "user", "files", "created_at", "token_hash")
+        .only("pk", "user", "files", "created_at")
     )
     seen: set[int] = set()
     newest = []
@@ -167,9 +167,11 @@ def _scan(challenge) -> tuple[list, int]:
     by_pair = {(m.a, m.b): m for m in matches}
     # exact duplicates (same normalised tokens), whatever their size
     by_hash: dict[str, list[int]] = {}
-    for i, s in enumerate(submissions):
-        if s.token_hash and s.token_hash not in base_hashes:
-            by_hash.setdefault(s.token_hash, []).append(i)
+    for i, doc in enumerate(docs):
+        # from the files themselves (a row stored before token_hash existed has none)
+        digest = similarity.document_hash(doc)
+        if digest and digest not in base_hashes:
+            by_hash.setdefault(digest, []).append(i)
     exact: set[tuple[int, int]] = set()
     for holders in by_hash.values():
         for x in range(len(holders)):
