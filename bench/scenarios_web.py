@@ -98,6 +98,7 @@ def _setup(ctx: Context) -> None:
         ("js", "javascript", JS_SOLUTION, JS_TESTS),
         ("dom", "web", WEB_REFERENCE, DOM_TESTS),
         ("style", "web", WEB_REFERENCE, DOM_TESTS[:2] + [STYLE_TEST]),
+        ("independent", "javascript", JS_SOLUTION, JS_TESTS),
     ):
         made[key] = challenge_create(
             user=author,
@@ -177,21 +178,58 @@ def _submissions(key: str, body: dict, label: str):
     return runner
 
 
-def similarity_1000(ctx: Context, duration: int) -> dict:
-    """1,000 learners' submissions to one challenge (variations of ten solutions: a
-    quarter are renamed copies of another learner's), then the scan job, timed."""
+# Statements a random program is made of (names and numbers vary per learner): two
+# learners' random programs share statements, rarely runs of them.
+STATEMENTS = [
+    "let {a} = {n};",
+    "const {a} = [{n}, {m}, {n}];",
+    "for (let i = 0; i < {a}.length; i++) {{ {b} += {a}[i]; }}",
+    "if ({a} > {n}) {{ console.log({a}); }} else {{ {a} = {m}; }}",
+    "const {b} = {a}.map((x) => x * {n});",
+    "function {c}(p, q) {{ return p + q * {n}; }}",
+    "while ({a} < {n}) {{ {a}++; }}",
+    "{a}.push({b});",
+    "console.log({a}.join('{s}'));",
+    "const {b} = {a}.filter((x) => x % {n} === 0);",
+    "let {b} = {c}({a}, {n});",
+    "switch ({a}) {{ case {n}: {b} = 1; break; default: {b} = 0; }}",
+    "const {b} = Object.keys({a}).length;",
+    "{a} = {a}.slice({n}).reverse();",
+    "try {{ {b} = JSON.parse('{s}'); }} catch (e) {{ {b} = null; }}",
+    "const {b} = {a}.reduce((t, x) => t + x, {n});",
+    "for (const x of {a}) {{ if (x > {n}) break; {b}.push(x); }}",
+    "{b} = Math.max({a}, {n}) - Math.min({a}, {m});",
+    "const {c} = (x) => (x ? {a} : {b});",
+    "document.title = String({a});",
+    "let {c} = new Map(); {c}.set('{s}', {a});",
+    "if (!{a} && {b}) {{ return {b}; }}",
+    "{a} = typeof {b} === 'number' ? {b} : {n};",
+    "const {b} = `${{{a}}}-{s}`;",
+]
+
+
+def _random_program(rng) -> str:
+    names = [f"v{rng.randrange(1000)}" for _ in range(3)]
+    lines = []
+    for _ in range(rng.randrange(8, 16)):
+        lines.append(
+            rng.choice(STATEMENTS).format(
+                a=names[0], b=names[1], c=names[2], n=rng.randrange(100), m=rng.randrange(100), s="x"
+            )
+        )
+        rng.shuffle(names)
+    return "\n".join(lines) + "\n"
+
+
+def _similarity_row(ctx: Context, *, key: str, make, label) -> dict:
     from django.contrib.auth import get_user_model
 
     from learning.coding.models import Submission
     from learning.coding.services import similarity_scan_run
-    from learning.coding.tests.similarity_fixtures import CHALLENGES
 
     _setup(ctx)
-    challenge_id = _state["web_challenges"]["js"]
+    challenge_id = _state["web_challenges"][key]
     User = get_user_model()
-    pool = [
-        files for c in CHALLENGES.values() for files in c["solutions"].values() if files[0][0] == "main.js"
-    ]
     rng = random.Random()
     if Submission.objects.filter(challenge_id=challenge_id).count() < 1000:
         users = User.objects.bulk_create(
@@ -201,20 +239,18 @@ def similarity_1000(ctx: Context, duration: int) -> dict:
                 for n in [rng.randrange(10**9)]
             ]
         )
-        rows = []
-        for i, user in enumerate(users):
-            name, content = rng.choice(pool)[0]
-            # rename every identifier-ish word a little, as each learner writes their own
-            content = content.replace("total", f"t{i}").replace("count", f"c{i}") + f"\n// learner {i}\n"
-            rows.append(
+        contents = make(rng, 1000)
+        Submission.objects.bulk_create(
+            [
                 Submission(
                     user=user,
                     challenge_id=challenge_id,
-                    files=[{"name": name, "language": "javascript", "content": content}],
+                    files=[{"name": "main.js", "language": "javascript", "content": content}],
                     status="ok",
                 )
-            )
-        Submission.objects.bulk_create(rows)
+                for user, content in zip(users, contents, strict=True)
+            ]
+        )
     times, summary = [], {}
     for _ in range(3):
         t = time.perf_counter()
@@ -222,11 +258,51 @@ def similarity_1000(ctx: Context, duration: int) -> dict:
         times.append((time.perf_counter() - t) * 1000)
     row = _row(times, sum(times) / 1000, errors=0, note="")
     row["note"] = (
-        f"similarity scan: {summary.get('submissions')} learners' submissions (variations of "
-        f"{len(pool)} solutions, so most are copies of ~30 others), {summary.get('pairs')} pairs "
-        f"reported, p50 {row['p50_ms']:.0f} ms per scan (3 scans)"
+        f"similarity scan: {summary.get('submissions')} learners' submissions ({label}), "
+        f"{summary.get('pairs')} pairs reported, p50 {row['p50_ms']:.0f} ms per scan (3 scans)"
     )
     return row
+
+
+def _independent(rng, n: int) -> list[str]:
+    """Random programs; 5 % are a renamed, reformatted copy of an earlier learner's."""
+    out = []
+    for i in range(n):
+        if i > 10 and rng.random() < 0.05:
+            source = rng.choice(out)
+            out.append(source.replace("v", "w").replace("; ", ";\n  ") + "\n// mine\n")
+        else:
+            out.append(_random_program(rng))
+    return out
+
+
+def similarity_independent(ctx: Context, duration: int) -> dict:
+    return _similarity_row(
+        ctx, key="independent", make=_independent, label="random programs, 5 % disguised copies"
+    )
+
+
+def similarity_1000(ctx: Context, duration: int) -> dict:
+    """The worst case: 1,000 variations of the fixture solutions (so nearly everyone's
+    work is a copy of ~40 others'): every pair is stored."""
+    from learning.coding.tests.similarity_fixtures import CHALLENGES
+
+    pool = [
+        files[0][1]
+        for c in CHALLENGES.values()
+        for files in c["solutions"].values()
+        if files[0][0] == "main.js"
+    ]
+
+    def make(rng, n):
+        return [
+            rng.choice(pool).replace("total", f"t{i}").replace("count", f"c{i}") + f"\n// learner {i}\n"
+            for i in range(n)
+        ]
+
+    return _similarity_row(
+        ctx, key="js", make=make, label=f"variations of {len(pool)} solutions: mass copying"
+    )
 
 
 SCENARIOS = [
@@ -253,6 +329,12 @@ SCENARIOS = [
     ),
     Scenario(
         "web: similarity scan of 1,000 submissions of one challenge",
+        "(in process: the django-q2 job)",
+        runner=similarity_independent,
+        tags=("web",),
+    ),
+    Scenario(
+        "web: similarity scan of 1,000 submissions, mass copying",
         "(in process: the django-q2 job)",
         runner=similarity_1000,
         tags=("web",),
