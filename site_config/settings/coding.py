@@ -93,7 +93,11 @@ SUBMISSION_OUTPUT_BYTES = env.int("SUBMISSION_OUTPUT_BYTES", default=16_384)
 # Submissions kept per learner per challenge: the newest N, plus the best one.
 SUBMISSION_KEEP = env.int("SUBMISSION_KEEP", default=10)
 
-# --- web challenges: style tests in headless Chromium (docs/web-challenges.md) ---
+# --- web challenges (docs/web-challenges.md) ---
+# Isolates with linkedom kept ready per worker beyond the usual one, so each test of a
+# web challenge starts at once (~10-20 MB each).
+SANDBOX_WEB_WARM_ISOLATES = env.int("SANDBOX_WEB_WARM_ISOLATES", default=2)
+# Style tests run in headless Chromium:
 WEB_BROWSER_PATH = env("WEB_BROWSER_PATH", default="/usr/bin/chromium")
 # Wall time of one style test in the browser: loading the page's files (through
 # intercepted requests), its scripts and the test.

@@ -152,7 +152,30 @@ class WebRunner(JavaScriptRunner):
 
     def start(self, config: dict) -> None:
         self._dom = Path(config["dom_path"]).read_text()
+        # Isolates with linkedom and Chai ready, beyond the one the JavaScript runner
+        # keeps: a web challenge's tests each take a fresh one, and loading linkedom
+        # (~30-90 ms) would otherwise land inside the submission's time for all but the
+        # first test. Refilled after the reply (idle), never while a learner waits.
+        self._spare_count = max(0, int(config.get("web_warm_isolates", 2)))
+        self._spares: list[_Isolate] = []
         super().start(config)
+
+    def _take(self, with_assert: bool) -> _Isolate:
+        if with_assert and self._warm[True] is None and self._spares:
+            return self._spares.pop()
+        return super()._take(with_assert)
+
+    def warm_assertions(self) -> None:
+        # called before the reply: hand over a spare (cheap), never build one here
+        if self._warm[True] is None and self._spares:
+            self._warm[True] = self._spares.pop()
+            return
+        super().warm_assertions()
+
+    def idle(self) -> None:
+        super().idle()
+        while len(self._spares) < self._spare_count:
+            self._spares.append(self._new(True))
 
     def _new(self, with_assert: bool) -> _Isolate:
         iso = super()._new(with_assert)
