@@ -351,6 +351,87 @@ ROWS: list[Row] = [
         "/api/v1/teacher/submissions/",
         authors(200),
     ),
+    # web challenges (docs/web-challenges.md)
+    Row(
+        "POST",
+        "/api/v1/code/run/",
+        signed_in(200),
+        {"language": "web", "files": [{"name": "index.html", "content": "<p>hi</p>"}]},
+        note="a page",
+    ),
+    Row(
+        "POST",
+        "/api/v1/challenges/{web_challenge}/submit/",
+        signed_in(201),
+        {"files": [{"name": "index.html", "content": "<h1>Hello</h1>"}]},
+        setup=coding_matrix.web_challenge,
+        note="web challenge",
+    ),
+    # plagiarism reports (docs/similarity.md): the teacher's courses, admins all
+    Row(
+        "GET",
+        "/api/v1/teacher/challenges/{challenge}/similarity/",
+        authors(200),
+        setup=coding_matrix.both_challenges,
+    ),
+    Row(
+        "GET",
+        "/api/v1/teacher/challenges/{other_challenge}/similarity/",
+        {"anonymous": 401, "student": 403, "teacher": 404, "admin": 200},
+        setup=coding_matrix.both_challenges,
+        note="other teacher's course",
+    ),
+    Row(
+        "GET",
+        "/api/v1/teacher/challenges/{challenge}/similarity/scan/",
+        authors(200),
+        setup=coding_matrix.both_challenges,
+    ),
+    Row(
+        "POST",
+        "/api/v1/teacher/challenges/{challenge}/similarity/scan/",
+        authors(202),
+        setup=coding_matrix.both_challenges,
+    ),
+    Row(
+        "POST",
+        "/api/v1/teacher/challenges/{other_challenge}/similarity/scan/",
+        {"anonymous": 401, "student": 403, "teacher": 404, "admin": 202},
+        setup=coding_matrix.both_challenges,
+        note="other teacher's course",
+    ),
+    Row(
+        "GET",
+        "/api/v1/teacher/courses/{live}/similarity/",
+        authors(200),
+        setup=coding_matrix.both_challenges,
+    ),
+    Row(
+        "GET",
+        "/api/v1/teacher/courses/{live}/similarity/projects-scan/",
+        authors(200),
+        setup=coding_matrix.both_challenges,
+    ),
+    Row(
+        "POST",
+        "/api/v1/teacher/courses/{live}/similarity/projects-scan/",
+        authors(202),
+        setup=coding_matrix.both_challenges,
+    ),
+    Row(
+        "POST",
+        "/api/v1/teacher/courses/{other_course}/similarity/projects-scan/",
+        {"anonymous": 401, "student": 403, "teacher": 404, "admin": 202},
+        setup=coding_matrix.both_challenges,
+        note="other teacher's course",
+    ),
+    Row(
+        "GET",
+        "/api/v1/teacher/courses/{other_course}/similarity/",
+        {"anonymous": 401, "student": 403, "teacher": 404, "admin": 200},
+        setup=coding_matrix.both_challenges,
+        note="other teacher's course",
+    ),
     # --- projects (learning/projects/tests/matrix.py: "other" owns the project; a
     # project is its owner's alone, so every other caller, staff included, gets 404) ---
     Row("GET", "/api/v1/projects/", signed_in(200)),

@@ -24,3 +24,10 @@ class CodingConfig(AppConfig):
         lesson_import_extension_register(
             "challenges", lesson_challenges_import, check=lesson_challenges_check
         )
+
+        # Every submission queues its challenge's plagiarism scan (docs/similarity.md).
+        from learning.events import ChallengeSubmitted, bus
+
+        from .handlers import similarity_on_submission
+
+        bus.subscribe(ChallengeSubmitted, similarity_on_submission)

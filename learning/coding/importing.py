@@ -217,12 +217,12 @@ def _jobs(tests: list[dict]) -> list[dict]:
 
 def _verdicts(*, user, item: dict, file_name: str, source: str) -> list[dict]:
     """One verdict per test (in order) of `source` run against the item's tests."""
-    from .services import SourceFile, code_run_tests
+    from .services import code_files, code_run_tests
 
     result = code_run_tests(
         user=user,
         language=item["language"],
-        files=[SourceFile(file_name, source, item["language"])],
+        files=code_files(language=item["language"], text=source, name=file_name),
         tests=_jobs(item["tests"]),
     )
     by_id = {v.get("id"): v for v in result.get("tests") or () if isinstance(v, dict)}

@@ -67,6 +67,8 @@ class Challenge(ClusterableModel):
 
     class Language(models.TextChoices):
         JAVASCRIPT = "javascript", "JavaScript"
+        # a page (index.html, style.css, script.js) graded on its DOM (docs/web-challenges.md)
+        WEB = "web", "Web page (HTML, CSS, JavaScript)"
 
     lesson = models.ForeignKey("cms.LessonPage", on_delete=models.CASCADE, related_name="challenges")
     # Denormalised from the lesson (its course ancestor) for ownership filters.
@@ -227,6 +229,12 @@ class Submission(models.Model):
     total_count = models.PositiveIntegerField(default=0)
     results = models.JSONField(default=list)
     wall_ms = models.FloatField(default=0)
+    # The plagiarism check (docs/similarity.md): a hash of the normalised tokens of the
+    # files, and the earlier submission of another learner with the same hash.
+    token_hash = models.CharField(max_length=64, blank=True, default="")
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -234,7 +242,83 @@ class Submission(models.Model):
         indexes = [
             models.Index(fields=["user", "challenge", "-created_at"]),
             models.Index(fields=["challenge", "-created_at"]),
+            models.Index(fields=["challenge", "token_hash"]),
         ]
 
     def __str__(self):
         return f"submission {self.pk} of {self.user_id} to {self.challenge_id}"
+
+
+class SimilarityScan(models.Model):
+    """The state of a challenge's near-duplicate scan (a django-q2 job), for teachers to
+    poll: queued, running, done or failed, with what the last run compared and found."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    # a challenge's submissions, or (challenge empty) the projects of a course
+    challenge = models.OneToOneField(
+        Challenge, null=True, blank=True, on_delete=models.CASCADE, related_name="similarity_scan"
+    )
+    course = models.OneToOneField(
+        "cms.CoursePage", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    submissions = models.PositiveIntegerField(default=0)
+    pairs = models.PositiveIntegerField(default=0)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.FloatField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+
+    def __str__(self):
+        return f"similarity scan of {self.challenge_id or f'course {self.course_id}'}: {self.status}"
+
+
+class SimilarityPair(models.Model):
+    """Two learners' pieces of work that look copied: two submissions to one challenge
+    (rewritten by each scan of the challenge, services.similarity_scan_run) or two
+    projects of one course (`challenge` empty; services.similarity_scan_projects_run).
+    `first` is the older."""
+
+    challenge = models.ForeignKey(
+        Challenge, null=True, blank=True, on_delete=models.CASCADE, related_name="similarity_pairs"
+    )
+    # Denormalised from the challenge, for the course report and the ownership filter.
+    course = models.ForeignKey("cms.CoursePage", on_delete=models.CASCADE, related_name="+")
+    first = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # a project pair: the projects app's ids (no foreign key across apps)
+    first_project_id = models.PositiveBigIntegerField(null=True, blank=True)
+    second_project_id = models.PositiveBigIntegerField(null=True, blank=True)
+    first_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    second_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # when each side was submitted (a project: last saved)
+    first_at = models.DateTimeField()
+    second_at = models.DateTimeField()
+    score = models.FloatField()
+    exact = models.BooleanField(default=False, help_text="Same normalised tokens.")
+    first_ranges = models.JSONField(default=list)
+    second_ranges = models.JSONField(default=list)
+    # when the newer of the two was submitted: the report's order (newest first)
+    newer_at = models.DateTimeField()
+    found_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-newer_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="coding_similaritypair_unique")
+        ]
+        indexes = [
+            models.Index(fields=["challenge", "-newer_at"]),
+            models.Index(fields=["course", "-newer_at"]),
+        ]
+
+    def __str__(self):
+        first = self.first_id or f"project {self.first_project_id}"
+        second = self.second_id or f"project {self.second_project_id}"
+        return f"{first} ~ {second} ({self.score:.2f})"

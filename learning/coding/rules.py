@@ -5,6 +5,8 @@ see of a graded submission (hidden tests)."""
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 
 from learning.filepaths import path_problem
@@ -75,6 +77,34 @@ def file_language(name: str, language: str = "") -> str:
         if lowered.endswith(extensions):
             return candidate
     return ""
+
+
+# --- a challenge's code as files ------------------------------------------------------
+
+# A web challenge's starter code and reference solution are several files kept in one
+# text field: each file after the first starts with a marker line
+# `<!-- file: style.css -->`; what comes before the first marker is `index.html`.
+# A learner's `source` to a web challenge is read the same way.
+WEB_FILE_MARKER = re.compile(r"^[ \t]*<!--[ \t]*file:[ \t]*(?P<name>[^\s>]+)[ \t]*-->[ \t]*\r?\n?", re.M)
+WEB_ENTRY = "index.html"
+
+
+def challenge_code_files(*, language: str, text: str, name: str) -> list[tuple[str, str, str]]:
+    """The files (name, content, language) a challenge's code field holds: for a web
+    challenge the marked files (above), else one file called `name`."""
+    if language != "web":
+        return [(name, text or "", language)]
+    text = text or ""
+    files: list[tuple[str, str, str]] = []
+    matches = list(WEB_FILE_MARKER.finditer(text))
+    head = text[: matches[0].start()] if matches else text
+    if head.strip() or not matches:
+        files.append((WEB_ENTRY, head, "html"))
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        file_name = match.group("name")
+        files.append((file_name, text[match.end() : end], file_language(file_name)))
+    return files
 
 
 # --- one test's outcome -------------------------------------------------------------

@@ -12,7 +12,15 @@ from django.http import Http404
 
 from cms.selectors import courses_editable_by, lesson_get_for_user
 
-from .models import Challenge, ChallengeTest, Draft, DraftVersion, Submission
+from .models import (
+    Challenge,
+    ChallengeTest,
+    Draft,
+    DraftVersion,
+    SimilarityPair,
+    SimilarityScan,
+    Submission,
+)
 
 
 def draft_get(*, user, lesson) -> Draft | None:
@@ -97,6 +105,38 @@ def submissions_for_teacher(
     if user_id:
         queryset = queryset.filter(user_id=user_id)
     return queryset.select_related("user", "challenge").order_by("-created_at", "-pk")
+
+
+# --- plagiarism reports (docs/similarity.md) ------------------------------------------
+
+
+def _pairs(queryset: QuerySet[SimilarityPair]) -> QuerySet[SimilarityPair]:
+    return queryset.select_related("challenge", "first_user", "second_user").order_by("-newer_at", "-pk")
+
+
+def similarity_pairs_for_challenge(*, user, challenge_id: int) -> QuerySet[SimilarityPair]:
+    """The pairs of a challenge of a course the user may edit (404 otherwise)."""
+    challenge = challenge_get_for_teacher(user=user, challenge_id=challenge_id)
+    return _pairs(SimilarityPair.objects.filter(challenge=challenge))
+
+
+def similarity_pairs_for_course(*, user, course_id: int) -> QuerySet[SimilarityPair]:
+    """The pairs of every challenge of a course the user may edit (404 otherwise)."""
+    if not courses_editable_by(user=user).filter(pk=course_id).exists():
+        raise Http404("No such course.")
+    return _pairs(SimilarityPair.objects.filter(course_id=course_id))
+
+
+def similarity_projects_scan_for_course(*, user, course_id: int) -> SimilarityScan | None:
+    """The state of the projects scan of a course the user may edit (404 otherwise)."""
+    if not courses_editable_by(user=user).filter(pk=course_id).exists():
+        raise Http404("No such course.")
+    return SimilarityScan.objects.filter(course_id=course_id, challenge=None).first()
+
+
+def similarity_scan_for_challenge(*, user, challenge_id: int) -> tuple[Challenge, SimilarityScan | None]:
+    challenge = challenge_get_for_teacher(user=user, challenge_id=challenge_id)
+    return challenge, SimilarityScan.objects.filter(challenge=challenge).first()
 
 
 # --- the teacher's dashboard ------------------------------------------------------

@@ -14,6 +14,7 @@ See dispatch.py for the delivery rules.
 from .dispatch import EventBus, bus
 from .types import (
     ChallengePassed,
+    ChallengeSubmitted,
     CodeRun,
     ContentChange,
     ContentPublished,
@@ -29,6 +30,7 @@ from .types import (
 
 __all__ = [
     "ChallengePassed",
+    "ChallengeSubmitted",
     "CodeRun",
     "ContentChange",
     "ContentPublished",

@@ -88,6 +88,20 @@ class ChallengePassed(DomainEvent):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
+class ChallengeSubmitted(DomainEvent):
+    """Every graded submission (passed or not). `duplicate_of_id`: another learner's
+    submission to the same challenge with the same normalised tokens, if any (the
+    exact-duplicate check, docs/similarity.md)."""
+
+    name: ClassVar[str] = "challenge_submitted"
+    user_id: int
+    challenge_id: int
+    submission_id: int
+    passed: bool
+    duplicate_of_id: int | None = None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class QuizSubmitted(DomainEvent):
     name: ClassVar[str] = "quiz_submitted"
     user_id: int

@@ -93,4 +93,33 @@ SUBMISSION_OUTPUT_BYTES = env.int("SUBMISSION_OUTPUT_BYTES", default=16_384)
 # Submissions kept per learner per challenge: the newest N, plus the best one.
 SUBMISSION_KEEP = env.int("SUBMISSION_KEEP", default=10)
 
+# --- web challenges (docs/web-challenges.md) ---
+# Isolates with linkedom kept ready per worker beyond the usual one, so each test of a
+# web challenge starts at once (~10-20 MB each).
+SANDBOX_WEB_WARM_ISOLATES = env.int("SANDBOX_WEB_WARM_ISOLATES", default=2)
+# Style tests run in headless Chromium:
+WEB_BROWSER_PATH = env("WEB_BROWSER_PATH", default="/usr/bin/chromium")
+# Wall time of one style test in the browser: loading the page's files (through
+# intercepted requests), its scripts and the test.
+WEB_BROWSER_WALL_TIME_MS = env.int("WEB_BROWSER_WALL_TIME_MS", default=3000)
+# Gradings at once in this process's browser (each in a fresh context).
+WEB_BROWSER_PAGES = env.int("WEB_BROWSER_PAGES", default=2)
+# The V8 heap of a graded page's renderer (--max-old-space-size).
+WEB_BROWSER_HEAP_MB = env.int("WEB_BROWSER_HEAP_MB", default=128)
+# Chromium's own sandbox cannot start as root: "auto" disables it only then.
+WEB_BROWSER_NO_SANDBOX = env("WEB_BROWSER_NO_SANDBOX", default="auto")
+
+# --- plagiarism checks between submissions (docs/similarity.md) ---
+# A pair of learners' submissions is reported at or above this score (0..1).
+SIMILARITY_THRESHOLD = env.float("SIMILARITY_THRESHOLD", default=0.6)
+# A fingerprint found in more learners' submissions than this is an idiom, not evidence.
+SIMILARITY_COMMON_DOCS = env.int("SIMILARITY_COMMON_DOCS", default=10)
+# A submission with fewer fingerprints of its own (the starter's and the reference's
+# removed) is too small to judge (exact duplicates are still reported).
+SIMILARITY_MIN_FINGERPRINTS = env.int("SIMILARITY_MIN_FINGERPRINTS", default=4)
+# Learners compared per scan (each one's newest submission; the newest learners first).
+SIMILARITY_MAX_SUBMISSIONS = env.int("SIMILARITY_MAX_SUBMISSIONS", default=5000)
+# A challenge's scan is queued at most once per this many seconds of submissions.
+SIMILARITY_QUEUE_TTL_S = env.int("SIMILARITY_QUEUE_TTL_S", default=300)
+
 SANDBOX_VENDOR_DIR = BASE_DIR / "learning" / "coding" / "sandbox" / "vendor"

@@ -476,3 +476,113 @@ class ChallengeCheckSerializer(api.Serializer):
     passed = serializers.BooleanField(help_text="True when the reference solution passed every test.")
     results = TeacherTestResultSerializer(many=True)
     wall_ms = serializers.FloatField()
+
+
+# --- plagiarism reports (docs/similarity.md) ------------------------------------------
+
+
+class LineRangeSerializer(api.Serializer):
+    file = serializers.CharField()
+    start = serializers.IntegerField(help_text="First line (1-based).")
+    end = serializers.IntegerField(help_text="Last line, inclusive.")
+
+
+class SimilaritySideSerializer(api.Serializer):
+    submission_id = serializers.IntegerField(allow_null=True, help_text="A challenge pair's submission.")
+    project_id = serializers.IntegerField(allow_null=True, help_text="A project pair's project.")
+    user = StaffUserSummarySerializer()
+    created_at = serializers.DateTimeField()
+    ranges = LineRangeSerializer(many=True, help_text="The lines that match the other side.")
+
+
+class SimilarityPairSerializer(api.Serializer):
+    """Two learners' submissions to one challenge that look copied."""
+
+    id = serializers.IntegerField()
+    kind = serializers.SerializerMethodField(help_text="`submission` (a challenge's) or `project`.")
+    challenge_id = serializers.IntegerField(allow_null=True)
+    challenge_title = serializers.SerializerMethodField()
+    course_id = serializers.IntegerField()
+    score = serializers.FloatField(help_text="0..1; reported at or above SIMILARITY_THRESHOLD.")
+    exact = serializers.BooleanField(
+        help_text="Same normalised tokens (only names, literals or layout differ)."
+    )
+    first = serializers.SerializerMethodField(help_text="The older submission.")
+    second = serializers.SerializerMethodField(help_text="The newer submission.")
+    newer_at = serializers.DateTimeField(help_text="When the newer one was submitted (the list's order).")
+    found_at = serializers.DateTimeField()
+
+    def get_kind(self, obj) -> str:
+        return "submission" if obj.challenge_id else "project"
+
+    def get_challenge_title(self, obj) -> str | None:
+        return obj.challenge.title if obj.challenge_id else None
+
+    @staticmethod
+    def _side(*, submission_id, project_id, user, at, ranges) -> dict:
+        return SimilaritySideSerializer(
+            {
+                "submission_id": submission_id,
+                "project_id": project_id,
+                "user": user,
+                "created_at": at,
+                "ranges": ranges,
+            }
+        ).data
+
+    @extend_schema_field(SimilaritySideSerializer)
+    def get_first(self, obj) -> dict:
+        return self._side(
+            submission_id=obj.first_id,
+            project_id=obj.first_project_id,
+            user=obj.first_user,
+            at=obj.first_at,
+            ranges=obj.first_ranges,
+        )
+
+    @extend_schema_field(SimilaritySideSerializer)
+    def get_second(self, obj) -> dict:
+        return self._side(
+            submission_id=obj.second_id,
+            project_id=obj.second_project_id,
+            user=obj.second_user,
+            at=obj.second_at,
+            ranges=obj.second_ranges,
+        )
+
+
+class SimilarityScanSerializer(api.Serializer):
+    """The state of a plagiarism scan (a challenge's submissions or a course's projects);
+    poll it after a submission or a POST."""
+
+    challenge_id = serializers.IntegerField(allow_null=True)
+    course_id = serializers.IntegerField(allow_null=True, help_text="Set for a course's projects scan.")
+    status = serializers.ChoiceField(
+        choices=["never", "queued", "running", "done", "failed"], help_text="`never`: no scan yet."
+    )
+    submissions = serializers.IntegerField(
+        help_text="Learners compared by the last scan (newest submission each)."
+    )
+    pairs = serializers.IntegerField(help_text="Pairs at or above the threshold found by the last scan.")
+    threshold = serializers.FloatField()
+    queued_at = serializers.DateTimeField(allow_null=True)
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    duration_ms = serializers.FloatField()
+    error = serializers.CharField(allow_blank=True)
+
+
+def similarity_scan_body(challenge, scan, course_id: int | None = None) -> dict:
+    return {
+        "challenge_id": challenge.pk if challenge else None,
+        "course_id": course_id,
+        "status": scan.status if scan else "never",
+        "submissions": scan.submissions if scan else 0,
+        "pairs": scan.pairs if scan else 0,
+        "threshold": settings.SIMILARITY_THRESHOLD,
+        "queued_at": scan.queued_at if scan else None,
+        "started_at": scan.started_at if scan else None,
+        "finished_at": scan.finished_at if scan else None,
+        "duration_ms": scan.duration_ms if scan else 0.0,
+        "error": scan.error if scan else "",
+    }

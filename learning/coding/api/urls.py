@@ -41,4 +41,24 @@ urlpatterns = [
         name="teacher-challenge-check",
     ),
     path("teacher/submissions/", views.TeacherSubmissionListView.as_view(), name="teacher-submissions"),
+    path(
+        "teacher/challenges/<id:challenge_id>/similarity/",
+        views.ChallengeSimilarityListView.as_view(),
+        name="teacher-challenge-similarity",
+    ),
+    path(
+        "teacher/challenges/<id:challenge_id>/similarity/scan/",
+        views.ChallengeSimilarityScanView.as_view(),
+        name="teacher-challenge-similarity-scan",
+    ),
+    path(
+        "teacher/courses/<id:course_id>/similarity/",
+        views.CourseSimilarityListView.as_view(),
+        name="teacher-course-similarity",
+    ),
+    path(
+        "teacher/courses/<id:course_id>/similarity/projects-scan/",
+        views.CourseProjectsSimilarityScanView.as_view(),
+        name="teacher-course-projects-similarity-scan",
+    ),
 ]

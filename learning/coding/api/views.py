@@ -18,7 +18,7 @@ from site_config.api.errors import TryLater
 from site_config.api.ids import id_param
 
 from .. import selectors, services
-from ..models import Challenge, DraftVersion, Submission
+from ..models import Challenge, DraftVersion, SimilarityPair, Submission
 from ..sandbox.backends import retry_after_s
 from .serializers import (
     ChallengeCheckSerializer,
@@ -36,9 +36,12 @@ from .serializers import (
     DraftVersionSerializer,
     LearnerChallengeSerializer,
     LearnerSubmissionSerializer,
+    SimilarityPairSerializer,
+    SimilarityScanSerializer,
     TeacherChallengeSerializer,
     TeacherSubmissionSerializer,
     run_result_body,
+    similarity_scan_body,
 )
 from .throttles import SubmissionThrottle
 
@@ -539,3 +542,103 @@ class TeacherSubmissionListView(GenericAPIView):
         )
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(TeacherSubmissionSerializer(page, many=True).data)
+
+
+# --- plagiarism reports: teachers (their courses) and admins --------------------------
+
+
+class ChallengeSimilarityListView(GenericAPIView):
+    permission_classes = [IsTeacherOrAdmin]
+    serializer_class = SimilarityPairSerializer
+    queryset = SimilarityPair.objects.none()  # the schema's model; get() reads through the selectors
+
+    @extend_schema(
+        operation_id="teacher_challenge_similarity",
+        summary="Submissions to this challenge that look copied, newest first",
+        description="Pairs of learners' newest submissions scoring at least SIMILARITY_THRESHOLD, "
+        "with the matching line ranges of both sides; the starter code and the reference solution "
+        "are not counted as a match. Written by the challenge's last scan (see the `scan` endpoint "
+        "for its state); docs/similarity.md.",
+        responses=SimilarityPairSerializer(many=True),
+    )
+    def get(self, request, challenge_id):
+        queryset = selectors.similarity_pairs_for_challenge(user=request.user, challenge_id=challenge_id)
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(SimilarityPairSerializer(page, many=True).data)
+
+
+class ChallengeSimilarityScanView(APIView):
+    permission_classes = [IsTeacherOrAdmin]
+
+    @extend_schema(
+        operation_id="teacher_challenge_similarity_scan",
+        summary="The state of this challenge's plagiarism scan",
+        responses=SimilarityScanSerializer,
+    )
+    def get(self, request, challenge_id):
+        challenge, scan = selectors.similarity_scan_for_challenge(
+            user=request.user, challenge_id=challenge_id
+        )
+        return Response(SimilarityScanSerializer(similarity_scan_body(challenge, scan)).data)
+
+    @extend_schema(
+        operation_id="teacher_challenge_similarity_rescan",
+        summary="Queue a new plagiarism scan of this challenge (e.g. after changing the threshold)",
+        request=None,
+        responses={202: SimilarityScanSerializer},
+    )
+    def post(self, request, challenge_id):
+        challenge, _ = selectors.similarity_scan_for_challenge(user=request.user, challenge_id=challenge_id)
+        services.similarity_scan_request(challenge_id=challenge.pk, force=True)
+        _, scan = selectors.similarity_scan_for_challenge(user=request.user, challenge_id=challenge_id)
+        return Response(
+            SimilarityScanSerializer(similarity_scan_body(challenge, scan)).data,
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+class CourseSimilarityListView(GenericAPIView):
+    permission_classes = [IsTeacherOrAdmin]
+    serializer_class = SimilarityPairSerializer
+    queryset = SimilarityPair.objects.none()  # the schema's model; get() reads through the selectors
+
+    @extend_schema(
+        operation_id="teacher_course_similarity",
+        summary="Submissions to the challenges of this course that look copied, newest first",
+        description="The pairs of every challenge of the course (see teacher_challenge_similarity).",
+        responses=SimilarityPairSerializer(many=True),
+    )
+    def get(self, request, course_id):
+        queryset = selectors.similarity_pairs_for_course(user=request.user, course_id=course_id)
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(SimilarityPairSerializer(page, many=True).data)
+
+
+class CourseProjectsSimilarityScanView(APIView):
+    permission_classes = [IsTeacherOrAdmin]
+
+    @extend_schema(
+        operation_id="teacher_course_projects_similarity_scan",
+        summary="The state of the plagiarism scan of this course's projects",
+        responses=SimilarityScanSerializer,
+    )
+    def get(self, request, course_id):
+        scan = selectors.similarity_projects_scan_for_course(user=request.user, course_id=course_id)
+        return Response(SimilarityScanSerializer(similarity_scan_body(None, scan, course_id)).data)
+
+    @extend_schema(
+        operation_id="teacher_course_projects_similarity_rescan",
+        summary="Queue a plagiarism scan of this course's projects (those started from its templates)",
+        description="The pairs it finds join the course report (`kind: project`); the templates' "
+        "files are not counted as a match. See docs/similarity.md.",
+        request=None,
+        responses={202: SimilarityScanSerializer},
+    )
+    def post(self, request, course_id):
+        selectors.similarity_projects_scan_for_course(user=request.user, course_id=course_id)
+        services.similarity_scan_projects_request(course_id=course_id)
+        scan = selectors.similarity_projects_scan_for_course(user=request.user, course_id=course_id)
+        return Response(
+            SimilarityScanSerializer(similarity_scan_body(None, scan, course_id)).data,
+            status=status.HTTP_202_ACCEPTED,
+        )

@@ -66,6 +66,8 @@ def pool_config() -> PoolConfig:
         languages=protocol.SUPPORTED_LANGUAGES,
         v8_flags=tuple(settings.SANDBOX_V8_FLAGS),
         chai_path=str(settings.SANDBOX_VENDOR_DIR / "chai.js"),
+        dom_path=str(settings.SANDBOX_VENDOR_DIR / "linkedom.js"),
+        web_warm_isolates=settings.SANDBOX_WEB_WARM_ISOLATES,
         extra_data_mb=settings.SANDBOX_WORKER_EXTRA_MB + settings.SANDBOX_HEAP_MB,
         nofile=settings.SANDBOX_WORKER_NOFILE,
         # a last resort far above any legitimate life of a worker

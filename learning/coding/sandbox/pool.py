@@ -78,9 +78,11 @@ class WorkerLost(Exception):
 class PoolConfig:
     size: int = 2
     recycle_after: int = 500
-    languages: tuple[str, ...] = ("javascript",)
+    languages: tuple[str, ...] = ("javascript", "web")
     v8_flags: tuple[str, ...] = ()
     chai_path: str = str(Path(__file__).resolve().parent / "vendor" / "chai.js")
+    dom_path: str = str(Path(__file__).resolve().parent / "vendor" / "linkedom.js")
+    web_warm_isolates: int = 2  # SANDBOX_WEB_WARM_ISOLATES (runners/web.py)
     extra_data_mb: int = 256
     nofile: int = 64
     cpu_seconds: int = 3600

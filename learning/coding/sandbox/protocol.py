@@ -48,6 +48,7 @@ STATUSES = (OK, ERROR, TIMEOUT, MEMORY_LIMIT, OUTPUT_LIMIT)
 # language name -> "module:Class" of its runner (imported inside workers only)
 RUNNERS = {
     "javascript": "learning.coding.sandbox.runners.javascript:JavaScriptRunner",
+    "web": "learning.coding.sandbox.runners.web:WebRunner",
 }
 SUPPORTED_LANGUAGES = tuple(RUNNERS)
 

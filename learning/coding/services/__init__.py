@@ -42,11 +42,21 @@ from .runs import (  # noqa: F401
     SandboxCrashLimitError,
     SandboxDownError,
     SourceFile,
+    code_files,
     code_run,
     code_run_tests,
     entry_file,
     runnable_files,
     sandbox_limits,
+)
+from .similarity import (  # noqa: F401
+    challenge_base_files,
+    similarity_scan_projects_request,
+    similarity_scan_projects_run,
+    similarity_scan_request,
+    similarity_scan_run,
+    submission_duplicate_find,
+    submission_token_hash,
 )
 from .submissions import (  # noqa: F401
     STORED_LINE_BYTES,

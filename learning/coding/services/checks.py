@@ -11,7 +11,7 @@ from ..rules import (
     check_problems,
     check_report,
 )
-from .runs import ENTRY_FILE, SourceFile, code_run_tests
+from .runs import ENTRY_FILE, code_files, code_run_tests
 
 
 def challenge_tests_for_check(challenge) -> list:
@@ -35,7 +35,7 @@ def challenge_check(*, user, challenge, tests: list | None = None) -> dict:
     sandbox refused (busy, down) raises and records nothing."""
     saved = tests is None
     tests = challenge_tests_for_check(challenge) if saved else tests
-    files = [SourceFile("solution.js", challenge.reference_solution, challenge.language)]
+    files = code_files(language=challenge.language, text=challenge.reference_solution, name="solution.js")
     run = code_run_tests(user=user, language=challenge.language, files=files, tests=_check_job(tests))
     report = check_report(tests=tests, run=run)
     if saved and challenge.pk:
@@ -52,7 +52,7 @@ def challenge_check_starter(*, user, challenge, tests: list | None = None) -> di
     (`main.js`, what a learner's `source` is called; a blank starter runs as an empty
     file). Returns the report (rules.check_report)."""
     tests = challenge_tests_for_check(challenge) if tests is None else tests
-    files = [SourceFile(ENTRY_FILE, challenge.starter_source or "", challenge.language)]
+    files = code_files(language=challenge.language, text=challenge.starter_source or "", name=ENTRY_FILE)
     run = code_run_tests(user=user, language=challenge.language, files=files, tests=_check_job(tests))
     return check_report(tests=tests, run=run)
 

@@ -3,6 +3,8 @@ event — with the outcome and sizes, never the code."""
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -10,10 +12,17 @@ from django.conf import settings
 from learning.events import CodeRun, bus
 
 from ..concurrency import Busy, CrashLimited, crash_gate, crash_record, run_slot
+from ..rules import challenge_code_files
 from ..sandbox import protocol
 from ..sandbox.backends import PoolBusy, SandboxUnavailable, get_backend, job_limits, job_timeout_s
 
-RUNNABLE_EXTENSIONS = {"javascript": (".js", ".mjs", ".cjs")}
+RUNNABLE_EXTENSIONS = {
+    "javascript": (".js", ".mjs", ".cjs"),
+    # a web page: its HTML, its style sheets and its scripts (sandbox/runners/web.py)
+    "web": (".html", ".htm", ".css", ".js", ".mjs"),
+}
+# the file languages a run of each language takes (besides its own name)
+RUNNABLE_FILE_LANGUAGES = {"web": ("html", "css", "javascript")}
 
 
 class SandboxBusyError(Exception):
@@ -44,23 +53,26 @@ def runnable_files(*, language: str, files: list[SourceFile]) -> list[dict]:
     """The files the runner executes, in order: those of the run's language (by their
     `language` or their extension). HTML/CSS files of a lesson are not programs."""
     extensions = RUNNABLE_EXTENSIONS.get(language, ())
+    languages = (language, *RUNNABLE_FILE_LANGUAGES.get(language, ()))
     return [
         {"name": f.name, "content": f.content}
         for f in files
-        if (f.language or "").lower() == language or (not f.language and f.name.lower().endswith(extensions))
+        if (f.language or "").lower() in languages or (not f.language and f.name.lower().endswith(extensions))
     ]
 
 
 ENTRY_FILE = "main.js"
+ENTRY_FILES = {"javascript": ENTRY_FILE, "web": "index.html"}
 
 
-def entry_file(runnable: list[dict]) -> str | None:
+def entry_file(runnable: list[dict], language: str = "javascript") -> str | None:
     """The learner's entry file among the runnable files: `main.js` (what a `source`
     submission is called) when there is one, else the first file that runs. Its text is
     what a challenge test sees as `code` (docs/challenges.md)."""
     names = [f["name"] for f in runnable]
-    if ENTRY_FILE in names:
-        return ENTRY_FILE
+    entry = ENTRY_FILES.get(language, ENTRY_FILE)
+    if entry in names:
+        return entry
     return names[0] if names else None
 
 
@@ -118,21 +130,98 @@ def code_run(
     return result
 
 
+def code_files(*, language: str, text: str, name: str) -> list[SourceFile]:
+    """A challenge's code field (starter or reference solution) as the files a run
+    takes: one file `name`, or a web challenge's marked files (rules.py)."""
+    return [
+        SourceFile(n, content, lang)
+        for n, content, lang in challenge_code_files(language=language, text=text, name=name)
+    ]
+
+
+# A web challenge's test that reads computed styles needs a real browser (linkedom has
+# no cascade): it runs in Chromium (sandbox/browser.py); every other test in V8.
+STYLE_TEST = re.compile(r"\bgetComputedStyle\b")
+
+
+def needs_browser(*, language: str, test: dict) -> bool:
+    return (
+        language == "web" and test.get("kind") == "assert" and bool(STYLE_TEST.search(test.get("code") or ""))
+    )
+
+
 def code_run_tests(*, user, language: str, files: list[SourceFile], tests: list[dict]) -> dict:
     """Run the learner's files against test cases (one clean realm per test); an
-    assertion test sees the entry file's text as `code`."""
+    assertion test sees the entry file's text as `code`. A web challenge's style tests
+    go to Chromium, the others to the V8 pool; the verdicts come back in test order."""
     runnable = runnable_files(language=language, files=files)
     job = {
         "kind": "tests",
         "language": language,
         "files": runnable,
-        "entry": entry_file(runnable),
+        "entry": entry_file(runnable, language),
         "tests": tests,
         "limits": job_limits(),
     }
-    result = _submit(user=user, job=job)
-    result.pop("worker", None)
-    return result
+    in_browser = [t for t in tests if needs_browser(language=language, test=t)]
+    if not in_browser:
+        result = _submit(user=user, job=job)
+        result.pop("worker", None)
+        return result
+    in_v8 = [t for t in tests if not needs_browser(language=language, test=t)]
+    parts = []
+    if in_v8:
+        part = _submit(user=user, job={**job, "tests": in_v8})
+        part.pop("worker", None)
+        parts.append(part)
+    parts.append(_browser_submit(user=user, job={**job, "tests": in_browser}))
+    by_id = {str(v.get("id")): v for part in parts for v in part.get("tests") or () if isinstance(v, dict)}
+    statuses = [part.get("status", protocol.ERROR) for part in parts]
+    merged = {
+        "status": next((s for s in statuses if s != protocol.OK), protocol.OK),
+        "tests": [by_id[str(t.get("id"))] for t in tests if str(t.get("id")) in by_id],
+        "wall_ms": round(sum(float(part.get("wall_ms") or 0) for part in parts), 3),
+    }
+    error = next((part.get("error") for part in parts if part.get("error")), None)
+    if error:
+        merged["error"] = error
+    return merged
+
+
+def _browser_submit(*, user, job: dict) -> dict:
+    """A web challenge's style tests in Chromium, under the same admission (a run slot
+    per user, the global slots) as the V8 pool."""
+    from ..sandbox.browser import BrowserUnavailable, get_grader
+
+    timeout_s = len(job["tests"]) * (settings.WEB_BROWSER_WALL_TIME_MS / 1000 + 2) + 30
+    try:
+        crash_gate(user_key=str(user.pk))
+        with run_slot(user_key=str(user.pk), ttl_ms=int((timeout_s + 5) * 1000)):
+            grader = get_grader(
+                executable=settings.WEB_BROWSER_PATH,
+                pages=settings.WEB_BROWSER_PAGES,
+                heap_mb=settings.WEB_BROWSER_HEAP_MB,
+                no_sandbox=web_browser_no_sandbox(),
+                chai_path=str(settings.SANDBOX_VENDOR_DIR / "chai.js"),
+            )
+            # the browser's own time budget: it covers loading the page's files through
+            # intercepted requests as well as the page's scripts and the test
+            limits = {**job["limits"], "wall_ms": settings.WEB_BROWSER_WALL_TIME_MS}
+            return grader.run_tests(files=job["files"], tests=job["tests"], limits=limits, entry=job["entry"])
+    except CrashLimited as exc:
+        raise SandboxCrashLimitError(exc.retry_after) from exc
+    except Busy as exc:
+        raise SandboxBusyError from exc
+    except BrowserUnavailable as exc:
+        raise SandboxDownError(str(exc)) from exc
+
+
+def web_browser_no_sandbox() -> bool:
+    """Chromium's own sandbox cannot start as root: "auto" turns it off only then."""
+    value = str(settings.WEB_BROWSER_NO_SANDBOX).lower()
+    if value == "auto":
+        return os.geteuid() == 0
+    return value in ("1", "true", "yes", "on")
 
 
 def sandbox_limits() -> dict:

@@ -11,7 +11,8 @@ from ..rules import (
     outcome_of,
 )
 from ..sandbox import protocol
-from .runs import SourceFile, code_run_tests
+from .runs import ENTRY_FILE, SourceFile, code_files, code_run_tests
+from .similarity import submission_duplicate_find, submission_token_hash
 
 # What a stored console line costs beyond its text: its JSON wrapping,
 # `{"level":"log","text":""},` (so a program printing empty lines fills the budget too).
@@ -127,10 +128,13 @@ def challenge_submit(*, user, challenge, files: list[SourceFile]):
     `code_run` (always) and `challenge_passed` (on the first full pass only)."""
     from django.db import transaction
 
-    from learning.events import ChallengePassed
+    from learning.events import ChallengePassed, ChallengeSubmitted
 
     from ..models import Submission
 
+    if challenge.language == "web" and [f.name for f in files] == [ENTRY_FILE]:
+        # `source` to a web challenge: the page's files in one text, marked (rules.py)
+        files = code_files(language="web", text=files[0].content, name=ENTRY_FILE)
     tests = list(challenge.tests.all())
     outcome = code_run_tests(
         user=user, language=challenge.language, files=files, tests=[t.as_job() for t in tests]
@@ -138,7 +142,9 @@ def challenge_submit(*, user, challenge, files: list[SourceFile]):
     results = _submission_results(tests=tests, outcome=outcome)
     passed_count = sum(1 for r in results if r["passed"])
     passed = bool(results) and passed_count == len(results)
+    token_hash = submission_token_hash(files)
     with transaction.atomic():
+        duplicate = submission_duplicate_find(challenge=challenge, user=user, token_hash=token_hash)
         first_pass = (
             passed and not Submission.objects.filter(user=user, challenge=challenge, passed=True).exists()
         )
@@ -152,8 +158,19 @@ def challenge_submit(*, user, challenge, files: list[SourceFile]):
             total_count=len(results),
             results=results,
             wall_ms=float(outcome.get("wall_ms") or 0),
+            token_hash=token_hash,
+            duplicate_of=duplicate,
         )
         submissions_trim(user=user, challenge=challenge)
+        bus.publish(
+            ChallengeSubmitted(
+                user_id=user.pk,
+                challenge_id=challenge.pk,
+                submission_id=submission.pk,
+                passed=passed,
+                duplicate_of_id=duplicate.pk if duplicate else None,
+            )
+        )
         bus.publish(
             CodeRun(
                 user_id=user.pk,

@@ -43,3 +43,29 @@ def others_challenge(callers) -> dict:
         },
     )
     return values | {"other_challenge": challenge.pk}
+
+
+def web_challenge(callers) -> dict:
+    """A web challenge (a page graded on its DOM) on a published lesson of "teacher"."""
+    from cms.models import LessonPage
+
+    from ..services import challenge_create
+
+    values = cms_matrix.live_course(callers)
+    challenge = challenge_create(
+        user=callers["teacher"],
+        data={
+            "lesson": LessonPage.objects.get(pk=values["live_lesson"]),
+            "title": "A heading",
+            "prompt": "Give the page an h1.",
+            "language": "web",
+            "reference_solution": "<h1>Hi</h1>",
+            "tests": [{"description": "h1", "code": "assert.exists(document.querySelector('h1'));"}],
+        },
+    )
+    return values | {"web_challenge": challenge.pk}
+
+
+def both_challenges(callers) -> dict:
+    """The teacher's challenge and another teacher's (for the plagiarism reports)."""
+    return lesson_with_challenge(callers) | others_challenge(callers)

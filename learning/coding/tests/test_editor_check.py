@@ -305,3 +305,36 @@ def test_the_demo_challenges_pass_the_check(course_index):
     for challenge in Challenge.objects.all():
         check = services.challenge_check_both(user=admin, challenge=challenge)
         assert check.ready, (challenge.title, check.problems)
+
+
+def test_a_web_challenge_is_checked_in_the_editor(teacher, challenge):
+    """The Check of an unsaved web challenge: the marked files of the reference solution
+    and the starter run as a page, a structure test in V8 and a style test in Chromium."""
+    page = (
+        '<!doctype html><html><head><link rel="stylesheet" href="style.css"></head>\n'
+        "<body><h1>Hi</h1><p>x</p></body></html>\n"
+    )
+    tests = [
+        {"description": "an h1", "code": "assert.exists(document.querySelector('h1'), 'Add an <h1>.');"},
+        {
+            "description": "blue p",
+            "code": (
+                "assert.equal(getComputedStyle(document.querySelector('p')).color,"
+                " 'rgb(0, 0, 255)', 'Make p blue.');"
+            ),
+        },
+    ]
+    data = form_data(
+        lesson=challenge.lesson,
+        tests=tests,
+        language="web",
+        reference_solution=page + "<!-- file: style.css -->\np { color: blue; }\n",
+        starter_source="<!doctype html><html><body><p>x</p></body></html>\n",
+    )
+    response = post_check(teacher, None, data)  # the add screen: nothing saved yet
+    assert response.status_code == 200, response.content[:2000]
+    assert 'data-verdict="ready"' in response.content.decode(), text_of(response)
+    assert rows_of(response, "solution") == [("passed", ""), ("passed", "")]
+    starter = rows_of(response, "starter")
+    assert [outcome for outcome, _ in starter] == ["failed", "failed"]
+    assert "Add an &lt;h1&gt;." in starter[0][1] and "Make p blue." in starter[1][1]  # HTML-escaped

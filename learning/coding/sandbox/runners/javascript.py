@@ -364,8 +364,14 @@ class JavaScriptRunner(Runner):
 
     # --- jobs ---
 
+    def _program(self, files: list[dict], entry: str | None) -> tuple[list[dict], str]:
+        """The scripts a job runs, in order, and the text a test sees as `code`. Here
+        the learner's files as they are; the web runner builds a page around them."""
+        return files, entry_source(files, entry)
+
     def run(self, *, files: list[dict], stdin: str, limits: dict) -> dict:
         self.spent = False
+        files, _code = self._program(files, None)
         iso = self._take(False)
         try:
             return self._execute(iso, files=files, stdin=stdin, limits=limits)
@@ -378,7 +384,7 @@ class JavaScriptRunner(Runner):
         """Each test in a fresh isolate. Assertion tests see `code`: the content of the
         file named `entry` (the first file when none is named or it is missing)."""
         self.spent = False
-        code_text = entry_source(files, entry)
+        files, code_text = self._program(files, entry)
         learner_names = {f["name"] for f in files if f.get("content") is not None}
         start = time.perf_counter()
         results = []

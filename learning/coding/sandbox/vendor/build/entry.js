@@ -1,0 +1,2 @@
+import { parseHTML } from "linkedom";
+globalThis.__linkedom = { parseHTML };
