@@ -71,6 +71,7 @@ LOCAL_APPS = [
     "learning.progress",
     "learning.coding",
     "learning.dashboard",
+    "learning.recordings",
     "tutor",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
