@@ -79,3 +79,6 @@ class Recording(models.Model):
 
     def __str__(self):
         return self.title
+
+
+from .snapshot_models import Snapshot, SnapshotKind  # noqa: E402,F401  (part 2: the timeline)
