@@ -25,6 +25,7 @@ api_v1 = [
     path("", include("learning.coding.api.urls")),
     path("", include("tutor.api.urls")),
     path("", include("learning.recordings.api.urls")),
+    path("", include("learning.recordings.api.timeline_urls")),
 ]
 
 urlpatterns = [

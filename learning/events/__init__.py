@@ -24,6 +24,7 @@ from .types import (
     LessonCompleted,
     LessonStarted,
     QuizSubmitted,
+    RecordingPublished,
     event_from_payload,
 )
 
@@ -40,6 +41,7 @@ __all__ = [
     "LessonCompleted",
     "LessonStarted",
     "QuizSubmitted",
+    "RecordingPublished",
     "bus",
     "event_from_payload",
 ]

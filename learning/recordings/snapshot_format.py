@@ -196,7 +196,8 @@ def _cursor_shape(index: int, cursor) -> None:
             index,
             "cursor",
             "invalid",
-            "`cursor` is {path, line, column} with an optional selection anchor (anchor_line, anchor_column).",
+            "`cursor` is {path, line, column} with an optional selection anchor "
+            "(anchor_line, anchor_column).",
         )
     _path_problem(index, "cursor", cursor["path"])
     for key in CURSOR_KEYS - {"path"}:
@@ -373,7 +374,8 @@ class SnapshotChain:
                         index,
                         "diff",
                         "file_too_large",
-                        f"{path} would be {size} bytes; the limit per file is {settings.RECORDING_SNAPSHOT_MAX_FILE_BYTES}.",
+                        f"{path} would be {size} bytes; the limit per file is "
+                        f"{settings.RECORDING_SNAPSHOT_MAX_FILE_BYTES}.",
                     )
                 self.total += size - self.sizes.get(path, 0)
                 self.sizes[path] = size
@@ -384,7 +386,8 @@ class SnapshotChain:
                 index,
                 "diff",
                 "too_large",
-                f"The code would be {self.total} bytes; the limit is {settings.RECORDING_SNAPSHOT_MAX_BYTES}.",
+                f"The code would be {self.total} bytes; "
+                f"the limit is {settings.RECORDING_SNAPSHOT_MAX_BYTES}.",
             )
 
 
