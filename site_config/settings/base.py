@@ -204,6 +204,7 @@ from .logging import *  # noqa: E402,F403
 from .mail import *  # noqa: E402,F403
 from .progress import *  # noqa: E402,F403
 from .recording_snapshots import *  # noqa: E402,F403
+from .recordings import *  # noqa: E402,F403
 from .sentry import *  # noqa: E402,F403
 from .storage import *  # noqa: E402,F403
 from .tutor import *  # noqa: E402,F403
