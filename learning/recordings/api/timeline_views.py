@@ -11,12 +11,11 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import status
 from rest_framework.exceptions import ErrorDetail, ParseError, UnsupportedMediaType, ValidationError
 from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from learning.accounts.permissions import IsAdmin, IsVerified
-from learning.accounts.roles import Role, user_has_role
 from site_config.api.errors import api_error_response
 from site_config.api.ids import id_param
 from site_config.api.parsers import JSONParser
@@ -25,6 +24,7 @@ from site_config.api.schema import ConflictErrorResponse
 from .. import playback, timeline_services
 from ..models import Recording
 from ..selectors import recording_get_for_manager
+from ..serving import media_url
 from ..snapshot_format import SnapshotProblem
 from .timeline_serializers import (
     ForkConflictSerializer,
@@ -39,17 +39,14 @@ from .timeline_serializers import (
     TimelineQuerySerializer,
     TimelineSerializer,
 )
+from .views import MayManageRecordings
 
 NDJSON = "application/x-ndjson"
 
 
-def _file_url(field) -> str | None:
-    """The storage's URL of a recording's file (MEDIA_URL on disk, a presigned URL
-    on S3), or None when there is none yet."""
-    return field.url if field else None
-
-
-def _player_payload(recording: Recording) -> dict:
+def _player_payload(recording: Recording, request) -> dict:
+    """The player's view of a recording; media URLs are part 1's signed URLs for this
+    user (learning.recordings.serving.media_url: Range-served here, presigned on S3)."""
     lesson = recording.lesson
     return {
         "id": recording.pk,
@@ -63,12 +60,12 @@ def _player_payload(recording: Recording) -> dict:
         "duration_ms": recording.duration_ms,
         "width": recording.width,
         "height": recording.height,
-        "video_url": _file_url(recording.video),
-        "rendition_url": _file_url(recording.rendition),
-        "poster_url": _file_url(recording.poster),
+        "video_url": media_url(recording, "video", user=request.user, request=request),
+        "rendition_url": media_url(recording, "rendition", user=request.user, request=request),
+        "poster_url": media_url(recording, "poster", user=request.user, request=request),
         "snapshot_count": recording.snapshot_count,
-        "timeline_url": reverse("recording-timeline", kwargs={"recording_id": recording.pk}),
-        "state_url": reverse("recording-state", kwargs={"recording_id": recording.pk}),
+        "timeline_url": reverse("v1:recording-timeline", kwargs={"recording_id": recording.pk}),
+        "state_url": reverse("v1:recording-state", kwargs={"recording_id": recording.pk}),
     }
 
 
@@ -95,7 +92,7 @@ class RecordingPlayerListView(GenericAPIView):
             lesson_id=id_param(request.query_params.get("lesson")),
         )
         page = self.paginate_queryset(recordings)
-        return self.get_paginated_response([_player_payload(r) for r in page])
+        return self.get_paginated_response([_player_payload(r, request) for r in page])
 
 
 class RecordingPlayerDetailView(APIView):
@@ -108,27 +105,10 @@ class RecordingPlayerDetailView(APIView):
     )
     def get(self, request, recording_id):
         recording = playback.recording_get_for_player(user=request.user, recording_id=recording_id)
-        return Response(RecordingPlayerSerializer(_player_payload(recording)).data)
+        return Response(RecordingPlayerSerializer(_player_payload(recording, request)).data)
 
 
 # --- ingestion ---------------------------------------------------------------------------
-
-
-class MayIngestSnapshots(BasePermission):
-    """Admins; teachers too when RECORDINGS_TEACHERS_MAY_UPLOAD is on (and then only in
-    courses they own: the view fetches the recording through the manager's getter)."""
-
-    message = "Only admins add snapshots to recordings."
-
-    def has_permission(self, request, view):
-        user = request.user
-        if not (user and user.is_authenticated):
-            return False
-        if user_has_role(user, Role.ADMIN):
-            return True
-        return getattr(settings, "RECORDINGS_TEACHERS_MAY_UPLOAD", False) and user_has_role(
-            user, Role.TEACHER
-        )
 
 
 class BodyTooLarge(Exception):
@@ -232,7 +212,7 @@ class SnapshotIngestView(APIView):
     check, under its own size limit (RECORDING_SNAPSHOTS_MAX_BATCH_BYTES): a caller who
     may not ingest gets 403 and no byte of the body is read."""
 
-    permission_classes = [IsAuthenticated, MayIngestSnapshots]
+    permission_classes = [IsAuthenticated, MayManageRecordings]  # part 1's: admins (teachers by setting)
     streams_request_body = True  # ApiBodyLimitMiddleware leaves the limit to this view
     parser_classes = [JSONParser]  # for the schema; the view parses NDJSON itself
 

@@ -61,6 +61,10 @@ def post_ndjson(client, recording, items):
 def typing(n: int, *, start: int = 0, path: str = "index.html", t0: int = 0, step_ms: int = 10) -> list[dict]:
     """n snapshots of a teacher typing one character each into `path`."""
     return [
-        {"id": f"k{start + i}", "t_ms": t0 + (start + i) * step_ms, "diff": {path: [[start + i, 0, "abcdefghij"[i % 10]]]}}
+        {
+            "id": f"k{start + i}",
+            "t_ms": t0 + (start + i) * step_ms,
+            "diff": {path: [[start + i, 0, "abcdefghij"[i % 10]]]},
+        }
         for i in range(n)
     ]
