@@ -23,6 +23,7 @@ import pytest
 from cms.tests import matrix as cms_matrix
 from learning.accounts.tests.helpers import assert_error
 from learning.coding.tests import matrix as coding_matrix
+from learning.recordings.tests import matrix_timeline as rec_timeline_matrix
 from tutor.tests import matrix as tutor_matrix
 
 CALLERS = ("anonymous", "student", "teacher", "admin")
@@ -405,6 +406,73 @@ ROWS: list[Row] = [
         setup=tutor_matrix.conversations,
         note="outside any course: the learner's alone",
     ),
+]
+
+# --- recordings: playback, snapshot timeline, publishing, fork (learning/recordings/tests/
+# matrix_timeline.py; "teacher" owns the course of rec_published and rec_draft, "other" that
+# of rec_other; teachers may not add snapshots while RECORDINGS_TEACHERS_MAY_UPLOAD is off)
+_REC = rec_timeline_matrix.recordings
+_OWNERS = {"anonymous": 401, "student": 404, "teacher": 200, "admin": 200}  # unpublished, teacher's
+_ADMINS = {"anonymous": 401, "student": 404, "teacher": 404, "admin": 200}  # another teacher's
+_ADMIN_ONLY = {"anonymous": 401, "student": 403, "teacher": 403}
+ROWS += [
+    Row("GET", "/api/v1/recordings/", signed_in(200), setup=_REC),
+    Row("GET", "/api/v1/recordings/?course={live}&lesson={live_lesson}", signed_in(200), setup=_REC),
+    Row("GET", "/api/v1/recordings/{rec_published}/", signed_in(200), setup=_REC),
+    Row("GET", "/api/v1/recordings/{rec_draft}/", _OWNERS, setup=_REC, note="unpublished"),
+    Row("GET", "/api/v1/recordings/{rec_other}/", _ADMINS, setup=_REC, note="other teacher's"),
+    Row("GET", "/api/v1/recordings/{rec_published}/timeline/?from_ms=0&to_ms=10", signed_in(200), setup=_REC),
+    Row("GET", "/api/v1/recordings/{rec_draft}/timeline/", _OWNERS, setup=_REC, note="unpublished"),
+    Row("GET", "/api/v1/recordings/{rec_other}/timeline/", _ADMINS, setup=_REC, note="other teacher's"),
+    Row("GET", "/api/v1/recordings/{rec_published}/timeline/?from_ms=-1", signed_in(400), setup=_REC),
+    Row("GET", "/api/v1/recordings/{rec_published}/state/?t_ms=0", signed_in(200), setup=_REC),
+    Row("GET", "/api/v1/recordings/{rec_draft}/state/?t_ms=0", _OWNERS, setup=_REC, note="unpublished"),
+    Row("GET", "/api/v1/recordings/{rec_other}/state/?t_ms=0", _ADMINS, setup=_REC, note="other teacher's"),
+    Row("GET", "/api/v1/recordings/{rec_published}/state/", signed_in(400), setup=_REC, note="no t_ms"),
+    Row(
+        "POST",
+        "/api/v1/recordings/{rec_published}/fork/",
+        signed_in(200),
+        {"t_ms": 0, "version": 0},
+        setup=_REC,
+    ),
+    Row(
+        "POST",
+        "/api/v1/recordings/{rec_other}/fork/",
+        _ADMINS | {"admin": 409},
+        {"t_ms": 0, "version": 0},
+        setup=_REC,
+        note="other teacher's, no lesson",
+    ),
+    Row("POST", "/api/v1/recordings/{rec_published}/fork/", signed_in(400), {"t_ms": -1}, setup=_REC),
+    Row(
+        "POST",
+        "/api/v1/recordings/{rec_draft}/snapshots/",
+        _ADMIN_ONLY | {"admin": 201},
+        rec_timeline_matrix.SNAPSHOTS,
+        setup=_REC,
+    ),
+    Row(
+        "POST",
+        "/api/v1/recordings/{rec_other}/snapshots/",
+        _ADMIN_ONLY | {"admin": 201},
+        rec_timeline_matrix.SNAPSHOTS,
+        setup=_REC,
+        note="other teacher's",
+    ),
+    Row(
+        "POST",
+        "/api/v1/recordings/{rec_draft}/snapshots/",
+        _ADMIN_ONLY | {"admin": 400},
+        {"snapshots": [{"id": "m1", "t_ms": -1}]},
+        setup=_REC,
+        note="bad item",
+    ),
+    Row("GET", "/api/v1/recordings/{rec_draft}/snapshots/", _ADMIN_ONLY | {"admin": 405}, setup=_REC),
+    Row("POST", "/api/v1/recordings/{rec_draft}/publish/", _ADMIN_ONLY | {"admin": 200}, setup=_REC),
+    Row("POST", "/api/v1/recordings/{rec_published}/unpublish/", _ADMIN_ONLY | {"admin": 200}, setup=_REC),
+    Row("POST", "/api/v1/recordings/{rec_other}/publish/", _ADMIN_ONLY | {"admin": 200}, setup=_REC),
+    Row("GET", "/api/v1/recordings/{rec_draft}/publish/", _ADMIN_ONLY | {"admin": 405}, setup=_REC),
 ]
 
 
