@@ -23,3 +23,12 @@ RECORDING_KEYFRAME_EVERY = env.int("RECORDING_KEYFRAME_EVERY", default=50)
 
 # --- playback: GET .../timeline/ ---
 RECORDING_TIMELINE_MAX_ITEMS = env.int("RECORDING_TIMELINE_MAX_ITEMS", default=500)
+
+# The schema's names of the two `kind` choice sets: a snapshot's, and a challenge test's
+# (which keeps the name it had before snapshots came).
+from .api import SPECTACULAR_SETTINGS  # noqa: E402
+
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["SnapshotKindEnum"] = (
+    "learning.recordings.snapshot_models.SnapshotKind.choices"
+)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["KindEnum"] = ["assert", "io"]  # ChallengeTest.Kind

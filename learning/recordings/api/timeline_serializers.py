@@ -107,7 +107,7 @@ class StateSerializer(api.Serializer):
     cursor = CursorSerializer(allow_null=True)
 
 
-class PageRefSerializer(api.Serializer):
+class RecordingPageRefSerializer(api.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
 
@@ -118,8 +118,8 @@ class RecordingPlayerSerializer(api.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     description = serializers.CharField()
-    course = PageRefSerializer()
-    lesson = PageRefSerializer(allow_null=True)
+    course = RecordingPageRefSerializer()
+    lesson = RecordingPageRefSerializer(allow_null=True)
     status = serializers.CharField()
     is_published = serializers.BooleanField()
     published_at = serializers.DateTimeField(allow_null=True)
