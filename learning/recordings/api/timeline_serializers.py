@@ -44,10 +44,10 @@ class SnapshotBatchSerializer(api.Serializer):
 
 
 class SnapshotIngestResultSerializer(api.Serializer):
-    received = serializers.IntegerField()
-    inserted = serializers.IntegerField()
+    received = serializers.IntegerField(help_text="Snapshots in this batch.")
+    inserted = serializers.IntegerField(help_text="Snapshots stored by this batch.")
     duplicates = serializers.IntegerField(help_text="Items stored by an earlier batch (same id): skipped.")
-    snapshot_count = serializers.IntegerField()
+    snapshot_count = serializers.IntegerField(help_text="Snapshots the recording holds now.")
     last_t_ms = serializers.IntegerField(allow_null=True)
 
 
@@ -129,7 +129,7 @@ class RecordingPlayerSerializer(api.Serializer):
     video_url = serializers.CharField(allow_null=True, help_text="The video as uploaded.")
     rendition_url = serializers.CharField(allow_null=True, help_text="The transcoded rendition, if any.")
     poster_url = serializers.CharField(allow_null=True)
-    snapshot_count = serializers.IntegerField()
+    snapshot_count = serializers.IntegerField(help_text="Code snapshots on the recording's timeline.")
     timeline_url = serializers.CharField()
     state_url = serializers.CharField(help_text="Add `?t_ms=`.")
 
