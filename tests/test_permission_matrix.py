@@ -23,6 +23,7 @@ import pytest
 from cms.tests import matrix as cms_matrix
 from learning.accounts.tests.helpers import assert_error
 from learning.coding.tests import matrix as coding_matrix
+from learning.recordings.tests import matrix as recordings_matrix
 from learning.recordings.tests import matrix_timeline as rec_timeline_matrix
 from tutor.tests import matrix as tutor_matrix
 
@@ -50,6 +51,11 @@ def everyone(status: int) -> dict[str, int]:
 
 def signed_in(status: int, anonymous: int = 401) -> dict[str, int]:
     return {"anonymous": anonymous, "student": status, "teacher": status, "admin": status}
+
+
+def admins_only(status: int) -> dict[str, int]:
+    """Admin-only endpoints: students and teachers are refused."""
+    return {"anonymous": 401, "student": 403, "teacher": 403, "admin": status}
 
 
 def authors(status: int) -> dict[str, int]:
@@ -405,6 +411,98 @@ ROWS: list[Row] = [
         {"anonymous": 401, "student": 403, "teacher": 404, "admin": 404},
         setup=tutor_matrix.conversations,
         note="outside any course: the learner's alone",
+    ),
+    # --- recordings (learning/recordings/tests/matrix.py; RECORDINGS_TEACHERS_MAY_UPLOAD off) ---
+    Row("GET", "/api/v1/authoring/recordings/", admins_only(200)),
+    Row(
+        "POST",
+        "/api/v1/authoring/recordings/",
+        admins_only(201),
+        {"title": "New", "course": "{live}"},
+        setup=cms_matrix.live_course,
+    ),
+    Row(
+        "GET",
+        "/api/v1/authoring/recordings/{recording}/",
+        admins_only(200),
+        setup=recordings_matrix.draft_recording,
+    ),
+    Row(
+        "PATCH",
+        "/api/v1/authoring/recordings/{recording}/",
+        admins_only(200),
+        {"title": "Renamed"},
+        setup=recordings_matrix.draft_recording,
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/authoring/recordings/{recording}/",
+        admins_only(204),
+        setup=recordings_matrix.draft_recording,
+    ),
+    Row(
+        "PUT",
+        "/api/v1/authoring/recordings/{recording}/",
+        admins_only(405),
+        {},
+        setup=recordings_matrix.draft_recording,
+    ),
+    Row(
+        "POST",
+        "/api/v1/authoring/recordings/{recording}/process/",
+        admins_only(202),
+        setup=recordings_matrix.draft_recording,
+    ),
+    Row(
+        "POST",
+        "/api/v1/recordings/{recording}/video/",
+        admins_only(415),
+        {},
+        setup=recordings_matrix.draft_recording,
+        note="a JSON body: refused after the permission check, never read",
+    ),
+    Row(
+        "GET",
+        "/api/v1/recordings/{recording}/video/",
+        {"anonymous": 401, "student": 404, "teacher": 200, "admin": 200},
+        setup=recordings_matrix.draft_recording,
+        note="unpublished: its course's teacher and admins only",
+    ),
+    Row(
+        "GET",
+        "/api/v1/recordings/{recording}/video/",
+        signed_in(200),
+        setup=recordings_matrix.published_recording,
+    ),
+    Row(
+        "GET",
+        "/api/v1/recordings/{recording}/poster/",
+        signed_in(200),
+        setup=recordings_matrix.published_recording,
+    ),
+    Row(
+        "GET",
+        "/api/v1/recordings/{recording}/poster/",
+        {"anonymous": 401, "student": 404, "teacher": 200, "admin": 200},
+        setup=recordings_matrix.draft_recording,
+    ),
+    Row(
+        "GET",
+        "/api/v1/recordings/{recording}/rendition/",
+        signed_in(200),
+        setup=recordings_matrix.published_recording,
+    ),
+    Row(
+        "GET",
+        "/api/v1/recordings/{recording}/rendition/",
+        {"anonymous": 401, "student": 404, "teacher": 200, "admin": 200},
+        setup=recordings_matrix.draft_recording,
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/recordings/{recording}/video/",
+        admins_only(405),
+        setup=recordings_matrix.draft_recording,
     ),
 ]
 

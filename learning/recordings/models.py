@@ -80,5 +80,13 @@ class Recording(models.Model):
     def __str__(self):
         return self.title
 
+    def duration_display(self) -> str:
+        if self.duration_ms is None:
+            return "—"
+        seconds = round(self.duration_ms / 1000)
+        return f"{seconds // 60}:{seconds % 60:02d}"
+
+    duration_display.short_description = "Duration"
+
 
 from .snapshot_models import Snapshot, SnapshotKind  # noqa: E402,F401  (part 2: the timeline)

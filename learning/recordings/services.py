@@ -193,8 +193,8 @@ def recording_upload_part(*, user, recording: Recording, part: Part, stream) -> 
             refusal = refused
         else:
             recording.upload_offset = part.first + copied.written
-            if part.total is not None:
-                recording.upload_total = part.total
+            if part.total is not None or part.length is None:
+                recording.upload_total = part.total if part.length is not None else copied.written
             sniffable = recording.upload_offset >= media.SNIFF_BYTES or (copied.complete and part.is_last)
             if sniffable and media.container_of(head_of(path, media.SNIFF_BYTES)) is None:
                 detail = "This file is not a WebM or MP4 video (its first bytes say otherwise)."
@@ -204,7 +204,7 @@ def recording_upload_part(*, user, recording: Recording, part: Part, stream) -> 
                 refusal = UploadRefused(
                     400,
                     "upload_incomplete",
-                    f"The body ended after {copied.written} of {part.length} bytes; resume at byte "
+                    f"The body ended after {copied.written} of {part.length or 'the'} bytes; resume at byte "
                     f"{recording.upload_offset}.",
                     offset=recording.upload_offset,
                 )

@@ -3,7 +3,10 @@
 their own and the service stays about the use case.
 
 A part is the request body with `Content-Range: bytes <first>-<last>/<total or *>`; a
-body without Content-Range is the whole file (`bytes 0-<n-1>/<n>`).
+body without Content-Range is the whole file (`bytes 0-<n-1>/<n>`). A chunked body (no
+Content-Length; only where the server dechunks it, `wsgi.input_terminated`, as
+gunicorn does) is a whole file of unknown size: read to its end, the limit enforced
+as the bytes arrive.
 """
 
 from __future__ import annotations
@@ -29,24 +32,31 @@ class UploadRefused(Exception):
 @dataclass(frozen=True)
 class Part:
     first: int
-    length: int
-    total: int | None  # None: not known yet (`*`)
+    length: int | None  # None: a chunked body, read to its end
+    total: int | None  # None: not known yet (`*`, or a chunked body)
 
     @property
     def end(self) -> int:
-        return self.first + self.length
+        return self.first + (self.length or 0)
 
     @property
     def is_last(self) -> bool:
-        return self.total is not None and self.end == self.total
+        return self.length is None or (self.total is not None and self.end == self.total)
 
 
-def part_parse(*, content_length: str | None, content_range: str | None, limit: int) -> Part:
+def part_parse(
+    *, content_length: str | None, content_range: str | None, limit: int, chunked: bool = False
+) -> Part:
     """The part a request announces, checked against the size limit before a byte of
-    the body is read."""
+    the body is read. `chunked`: the body has no length but the server ends it."""
+    if content_length in (None, "") and chunked and not content_range:
+        return Part(first=0, length=None, total=None)
     if content_length in (None, ""):
         raise UploadRefused(
-            411, "length_required", "Send a Content-Length header (chunked bodies are refused)."
+            411,
+            "length_required",
+            "Send a Content-Length header (a chunked body only without Content-Range, where the "
+            "server supports it).",
         )
     try:
         length = int(content_length)
@@ -93,25 +103,27 @@ class Copied:
     complete: bool  # False: the body ended (or the connection dropped) before `length` bytes
 
 
-def part_copy(*, stream, path: Path, first: int, length: int, limit: int, chunk_bytes: int) -> Copied:
-    """Write `length` bytes of `stream` into the file at `path` from offset `first`, one
-    chunk at a time (never the whole body in memory). Whatever was past `first` in the
-    file is dropped first. Stops with UploadRefused(413) as soon as the file would grow
-    past `limit`, whatever the headers said. A dropped connection keeps the bytes that
-    arrived (so the client resumes from there)."""
+def part_copy(*, stream, path: Path, first: int, length: int | None, limit: int, chunk_bytes: int) -> Copied:
+    """Write `length` bytes of `stream` (None: all of it, to its end) into the file at
+    `path` from offset `first`, one chunk at a time (never the whole body in memory).
+    Whatever was past `first` in the file is dropped first. Stops with
+    UploadRefused(413) as soon as the file would grow past `limit`, whatever the headers
+    said. A dropped connection keeps the bytes that arrived (so the client resumes from
+    there)."""
     written = 0
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = "r+b" if path.exists() else "wb"
     with open(path, mode) as out:
         out.seek(first)
         out.truncate(first)
-        while written < length:
+        while length is None or written < length:
+            want = chunk_bytes if length is None else min(chunk_bytes, length - written)
             try:
-                chunk = stream.read(min(chunk_bytes, length - written))
+                chunk = stream.read(want)
             except OSError:  # the client went away mid-body (UnreadablePostError, gunicorn's NoMoreData)
-                chunk = b""
-            if not chunk:
                 return Copied(written=written, complete=False)
+            if not chunk:
+                return Copied(written=written, complete=length is None)
             if first + written + len(chunk) > limit:
                 raise UploadRefused(
                     413,

@@ -215,4 +215,5 @@ DEMO_LOADERS = [
     "learning.accounts.demo.load",
     "cms.demo.load",
     "learning.coding.demo.load",
+    "learning.recordings.demo.load",
 ]

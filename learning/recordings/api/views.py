@@ -26,6 +26,15 @@ from .serializers import AuthoringRecordingSerializer, RecordingWriteSerializer
 UPLOAD_CONTENT_TYPES = ("video/webm", "video/mp4", "application/octet-stream")
 
 
+def _server_dechunks(request) -> bool:
+    """A chunked body the WSGI server decodes and ends (gunicorn sets
+    `wsgi.input_terminated`); Django's runserver does not, so there Content-Length is
+    required."""
+    return "chunked" in request.headers.get("Transfer-Encoding", "").lower() and bool(
+        request.META.get("wsgi.input_terminated")
+    )
+
+
 class MayManageRecordings(BasePermission):
     message = "Only admins manage recordings (teachers too when RECORDINGS_TEACHERS_MAY_UPLOAD is on)."
 
@@ -315,10 +324,12 @@ class RecordingVideoView(RecordingMediaView):
                 content_length=request.META.get("CONTENT_LENGTH"),
                 content_range=request.headers.get("Content-Range"),
                 limit=settings.RECORDING_MAX_UPLOAD_BYTES,
+                chunked=_server_dechunks(request),
             )
-            services.recording_upload_part(
-                user=request.user, recording=recording, part=part, stream=request.stream
-            )
+            # A chunked body has no Content-Length, so Django's request stream is empty:
+            # read the server's own (dechunked, terminated) input instead.
+            stream = request.META["wsgi.input"] if part.length is None else request.stream
+            services.recording_upload_part(user=request.user, recording=recording, part=part, stream=stream)
         except UploadRefused as refused:
             headers = {"Upload-Offset": str(refused.offset)} if refused.offset is not None else None
             return api_error_response(refused.status, refused.code, refused.detail, headers=headers)
