@@ -216,4 +216,5 @@ DEMO_LOADERS = [
     "cms.demo.load",
     "learning.coding.demo.load",
     "learning.recordings.demo.load",
+    "learning.recordings.demo_snapshots.load",  # the demo recording's code timeline
 ]
