@@ -146,8 +146,11 @@ def _timeline_recording(ctx: Context) -> None:
 
 
 def _state_path(ctx: Context) -> str:
-    middle = SNAPSHOTS * STEP_MS // 2 + STEP_MS // 2  # between two snapshots, mid-recording
-    return f"/api/v1/recordings/{ctx.data['recording_id']}/state/?t_ms={middle}"
+    # mid-recording, on the snapshot farthest from its keyframe (the most diffs to apply)
+    from django.conf import settings
+
+    seq = SNAPSHOTS // 2 + settings.RECORDING_KEYFRAME_EVERY - 1
+    return f"/api/v1/recordings/{ctx.data['recording_id']}/state/?t_ms={seq * STEP_MS + STEP_MS // 2}"
 
 
 def _window_path(ctx: Context) -> str:
