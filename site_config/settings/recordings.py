@@ -13,9 +13,6 @@ RECORDING_UPLOAD_CHUNK_BYTES = env.int("RECORDING_UPLOAD_CHUNK_BYTES", default=1
 # Where unfinished (resumable) uploads wait, on a disk every web process shares.
 # Empty: MEDIA_ROOT/recording-uploads.
 RECORDING_UPLOAD_DIR = env("RECORDING_UPLOAD_DIR", default="")
-# An unfinished upload untouched this long may be restarted by anyone managing it (a
-# part must still start at the stored offset); also the age at which cleanup drops it.
-RECORDING_UPLOAD_STALE_S = env.int("RECORDING_UPLOAD_STALE_S", default=24 * 3600)
 
 # ffmpeg: binaries (a name on PATH or a path), what the job makes, time limits.
 FFMPEG_BIN = env("FFMPEG_BIN", default="ffmpeg")

@@ -44,8 +44,10 @@ class UploadStateSerializer(api.Serializer):
     offset = serializers.IntegerField(
         source="upload_offset", help_text="Bytes received so far: the next part starts here."
     )
-    total = serializers.IntegerField(
-        source="upload_total", allow_null=True, help_text="The size announced by Content-Range, if any."
+    size = serializers.IntegerField(
+        source="upload_total",
+        allow_null=True,
+        help_text="The video's size in bytes as announced by Content-Range, or null (`*`).",
     )
 
 
@@ -72,7 +74,7 @@ class AuthoringRecordingSerializer(api.Serializer):
     video_size = serializers.IntegerField(allow_null=True)
     rendition_kind = serializers.CharField(help_text='"mp4", "hls", or "" (none: RECORDING_TRANSCODE=off).')
     upload = serializers.SerializerMethodField()
-    snapshot_count = serializers.IntegerField()
+    snapshot_count = serializers.IntegerField(help_text="Code snapshots on the recording's timeline.")
     video_url = serializers.SerializerMethodField()
     poster_url = serializers.SerializerMethodField()
     rendition_url = serializers.SerializerMethodField()

@@ -3,6 +3,8 @@ video, poster and rendition. Parse, authorise, call one service or selector, sha
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponseRedirect
@@ -65,7 +67,7 @@ class AuthoringRecordingListView(GenericAPIView):
         recordings = selectors.recordings_manageable_by(user=request.user).select_related("created_by")
         course = request.query_params.get("course")
         if course:
-            if not course.isdigit() or len(course) > 18:
+            if not re.fullmatch(r"[0-9]{1,18}", course):
                 return api_error_response(400, "invalid", "`course` must be a course id.", attr="course")
             recordings = recordings.filter(course_id=int(course))
         page = self.paginate_queryset(recordings.order_by("-created_at", "-pk"))

@@ -117,4 +117,5 @@ def test_list_filters_by_course(auth_client, admin_user, recording, course):
     client = auth_client(admin_user)
     assert client.get(LIST, {"course": course.pk}).json()["count"] == 1
     assert client.get(LIST, {"course": course.pk + 1000}).json()["count"] == 0
-    assert_error(client.get(LIST, {"course": "abc"}), 400, attr="course")
+    for bad in ("abc", "²", "1" * 19):
+        assert_error(client.get(LIST, {"course": bad}), 400, attr="course")

@@ -185,7 +185,7 @@ def test_resumable_upload_survives_a_dropped_connection(auth_client, admin_user,
     response = upload(client, recording.pk, webm[:third], content_range=f"bytes 0-{third - 1}/{total}")
     assert response.status_code == 200
     assert response.json()["status"] == "uploading"
-    assert response.json()["upload"] == {"offset": third, "total": total}
+    assert response.json()["upload"] == {"offset": third, "size": total}
     # part 2: the connection drops after 1000 bytes of it
     announced = webm[third : 2 * third]
     stream = CountingStream(announced[:1000])
@@ -200,7 +200,7 @@ def test_resumable_upload_survives_a_dropped_connection(auth_client, admin_user,
     assert response["Upload-Offset"] == str(third + 1000)
     # the client asks where to resume
     detail = client.get(f"/api/v1/authoring/recordings/{recording.pk}/").json()
-    assert detail["upload"] == {"offset": third + 1000, "total": total}
+    assert detail["upload"] == {"offset": third + 1000, "size": total}
     # a part from the wrong place is refused and says where to continue
     response = upload(client, recording.pk, webm[third:], content_range=f"bytes {third}-{total - 1}/{total}")
     assert_error(response, 409, "upload_offset_mismatch")
