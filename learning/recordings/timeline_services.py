@@ -16,9 +16,7 @@ from learning.events import RecordingPublished, bus
 from .models import Recording, RecordingStatus
 from .playback import chain_end, snapshot_ids_stored, state_at
 from .snapshot_format import SnapshotChain, SnapshotProblem, snapshot_input_clean
-from .snapshot_models import Snapshot
-
-INSERT_BATCH = 1000  # rows per INSERT statement
+from .snapshot_statements import snapshots_insert
 
 
 @dataclass(frozen=True)
@@ -74,24 +72,8 @@ def snapshots_ingest(*, recording_id: int, items: list) -> IngestResult:
             last_t_ms=end.t_ms,
             keyframe_seq=end.keyframe_seq,
         )
-        rows = []
-        for offset, item in enumerate(new):
-            stored_snapshot = chain.append(item, skip + offset)
-            rows.append(
-                Snapshot(
-                    recording_id=recording.pk,
-                    seq=stored_snapshot.seq,
-                    client_id=stored_snapshot.client_id,
-                    t_ms=stored_snapshot.t_ms,
-                    kind=stored_snapshot.kind,
-                    keyframe_seq=stored_snapshot.keyframe_seq,
-                    diff=stored_snapshot.diff,
-                    files=stored_snapshot.files,
-                    cursor=stored_snapshot.cursor,
-                    console=stored_snapshot.console,
-                )
-            )
-        Snapshot.objects.bulk_create(rows, batch_size=INSERT_BATCH)
+        rows = [chain.append(item, skip + offset) for offset, item in enumerate(new)]
+        snapshots_insert(recording_id=recording.pk, rows=rows)
         Recording.objects.filter(pk=recording.pk).update(
             snapshot_count=F("snapshot_count") + len(rows), updated_at=timezone.now()
         )

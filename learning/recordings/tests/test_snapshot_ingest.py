@@ -270,3 +270,47 @@ def test_unknown_or_other_teachers_recordings_are_404(
     assert_error(post_batch(auth_client(other_teacher), recording, typing(1)), 404)
     missing = Recording(pk=recording.pk + 1000)
     assert_error(post_batch(auth_client(admin_user), missing, typing(1)), 404)
+
+
+def test_the_copy_path_stores_what_the_orm_reads(auth_client, admin_user, recording, settings):
+    """The insert statement (COPY on PostgreSQL, bulk_create elsewhere) stores every
+    column as the ORM reads it back: JSON with quotes, backslashes, tabs, newlines and
+    non-ASCII text, nulls, console text, cursors."""
+    from ..snapshot_format import SnapshotChain, snapshot_input_clean
+
+    settings.RECORDING_KEYFRAME_EVERY = 3
+    items = [
+        {"id": "a", "t_ms": 0, "files": {"a.js": 'const s = "q\\"\\\\\\ttab\\nline"; // é 中 \\N'}},
+        {
+            "id": "b",
+            "t_ms": 5,
+            "diff": {"b.css": "p {\r\n}\t"},
+            "cursor": {"path": "b.css", "line": 2, "column": 1},
+        },
+        {"id": "c", "t_ms": 5, "kind": "run"},
+        {"id": "d", "t_ms": 9, "kind": "console", "console": "a\tb\n\\N\r\n中"},
+        {"id": "e", "t_ms": 12, "diff": {"a.js": None}},
+    ]
+    assert post_batch(auth_client(admin_user), recording, items).status_code == 201
+    chain = SnapshotChain(keyframe_every=3)
+    expected = [chain.append(snapshot_input_clean(item, i), i) for i, item in enumerate(items)]
+    rows = list(
+        Snapshot.objects.filter(recording=recording)
+        .order_by("seq")
+        .values("seq", "client_id", "t_ms", "kind", "keyframe_seq", "diff", "files", "cursor", "console")
+    )
+    assert rows == [
+        {
+            "seq": e.seq,
+            "client_id": e.client_id,
+            "t_ms": e.t_ms,
+            "kind": e.kind,
+            "keyframe_seq": e.keyframe_seq,
+            "diff": e.diff,
+            "files": e.files,
+            "cursor": e.cursor,
+            "console": e.console,
+        }
+        for e in expected
+    ]
+    assert [r["files"] is not None for r in rows] == [True, False, False, True, False]
