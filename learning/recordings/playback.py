@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 
 from .models import Recording
 from .selectors import recordings_visible_to
@@ -73,22 +73,22 @@ class CodeState:
 
 def state_at(*, recording: Recording, t_ms: int) -> CodeState:
     """The code as it was at `t_ms`: the last snapshot at or before it, rebuilt from its
-    keyframe and the diffs after the keyframe (fewer than RECORDING_KEYFRAME_EVERY). Two
-    queries: the snapshot in force (an index seek on recording, t_ms, seq), then the
-    keyframe-to-snapshot run."""
-    last = (
-        Snapshot.objects.filter(recording=recording, t_ms__lte=t_ms)
-        .order_by("-t_ms", "-seq")
-        .values("seq", "keyframe_seq", "t_ms", "cursor")
-        .first()
-    )
-    if last is None:
-        return CodeState(t_ms, None, None, {}, None, 0)
+    keyframe and the diffs after the keyframe (fewer than RECORDING_KEYFRAME_EVERY). One
+    query: the run from the keyframe to the snapshot in force, whose two ends come from
+    scalar subqueries (each an index seek on recording, t_ms, seq)."""
+    in_force = Snapshot.objects.filter(recording=recording, t_ms__lte=t_ms).order_by("-t_ms", "-seq")[:1]
     rows = list(
-        Snapshot.objects.filter(recording=recording, seq__gte=last["keyframe_seq"], seq__lte=last["seq"])
+        Snapshot.objects.filter(
+            recording=recording,
+            seq__gte=Subquery(in_force.values("keyframe_seq")),
+            seq__lte=Subquery(in_force.values("seq")),
+        )
         .order_by("seq")
-        .values("files", "diff")
+        .values("seq", "t_ms", "cursor", "files", "diff")
     )
+    if not rows:
+        return CodeState(t_ms, None, None, {}, None, 0)
+    last = rows[-1]
     return CodeState(t_ms, last["seq"], last["t_ms"], state_from_rows(rows), last["cursor"], len(rows) - 1)
 
 
