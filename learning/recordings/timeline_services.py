@@ -107,7 +107,9 @@ def recording_publish(*, recording_id: int) -> Recording:
     from cms.permissions import course_of_page
 
     with transaction.atomic():
-        recording = Recording.objects.select_for_update().select_related("lesson").get(pk=recording_id)
+        recording = (
+            Recording.objects.select_for_update(of=("self",)).select_related("lesson").get(pk=recording_id)
+        )
         if recording.status != RecordingStatus.READY:
             raise RecordingNotReady(recording.status)
         if recording.lesson is not None:
