@@ -499,6 +499,19 @@ ROWS: list[Row] = [
         setup=recordings_matrix.draft_recording,
     ),
     Row(
+        "GET",
+        "/api/v1/recordings/{recording}/rendition/segment00000.ts",
+        signed_in(404),
+        setup=recordings_matrix.published_recording,
+        note="an MP4/WebM rendition has no segments (HLS segments: test_transcode.py)",
+    ),
+    Row(
+        "GET",
+        "/api/v1/recordings/{recording}/rendition/segment00000.ts",
+        {"anonymous": 401, "student": 404, "teacher": 404, "admin": 404},
+        setup=recordings_matrix.draft_recording,
+    ),
+    Row(
         "DELETE",
         "/api/v1/recordings/{recording}/video/",
         admins_only(405),

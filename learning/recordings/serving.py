@@ -68,6 +68,42 @@ def media_url(recording: Recording, kind: str, *, user, request=None) -> str | N
 
 
 @dataclass(frozen=True)
+class StoredFile:
+    """A stored file that is not a model field (an HLS segment)."""
+
+    storage: object
+    name: str
+
+    @property
+    def size(self) -> int:
+        return self.storage.size(self.name)
+
+
+HLS_SEGMENT = re.compile(r"^segment[0-9]{5}\.ts$")
+
+
+def hls_playlist(recording: Recording, *, token: str | None) -> bytes:
+    """The rendition's HLS playlist, its segment names turned into URLs of the segment
+    endpoint next to it, carrying the caller's signed token when they came with one (a
+    relative URL would drop the query string)."""
+    with recording.rendition.open("rb") as fh:
+        lines = fh.read().decode("utf-8").splitlines()
+    out = []
+    for line in lines:
+        if line and not line.startswith("#") and HLS_SEGMENT.match(line.strip()):
+            line = line.strip() + (f"?token={token}" if token else "")
+        out.append(line)
+    return ("\n".join(out) + "\n").encode()
+
+
+def hls_segment(recording: Recording, name: str) -> StoredFile | None:
+    if recording.rendition_kind != "hls" or not recording.rendition or not HLS_SEGMENT.match(name):
+        return None
+    stored = StoredFile(recording.rendition.storage, recording.rendition.name.rsplit("/", 1)[0] + "/" + name)
+    return stored if stored.storage.exists(stored.name) else None
+
+
+@dataclass(frozen=True)
 class ByteRange:
     start: int
     end: int  # inclusive
@@ -127,7 +163,8 @@ def _chunks(fh, start: int, length: int, chunk_bytes: int):
 
 
 def file_response(field, *, range_header: str | None, if_range: str | None, chunk_bytes: int = 256 * 1024):
-    """A 200 or 206 streaming the file (never read whole), or RangeNotSatisfiable."""
+    """A 200 or 206 streaming the file (never read whole), or RangeNotSatisfiable.
+    `field`: a FieldFile, or anything with `storage`, `name` and `size` (StoredFile)."""
     size = field.size
     etag = etag_of(field, size)
     wanted = range_parse(range_header, size)

@@ -25,4 +25,9 @@ urlpatterns = [
         views.RecordingRenditionView.as_view(),
         name="recording-rendition",
     ),
+    path(
+        "recordings/<id:recording_id>/rendition/<str:segment>",
+        views.RecordingRenditionSegmentView.as_view(),
+        name="recording-rendition-segment",
+    ),
 ]

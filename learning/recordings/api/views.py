@@ -7,7 +7,7 @@ import re
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -245,6 +245,19 @@ class RecordingPosterView(RecordingMediaView):
 class RecordingRenditionView(RecordingMediaView):
     kind = "rendition"
 
+    def serve(self, request, recording_id):
+        recording = self._recording(request, recording_id)
+        if recording.rendition_kind != "hls" or not recording.rendition:
+            return super().serve(request, recording_id)
+        if not serving.stored_locally(recording.rendition):
+            return HttpResponseRedirect(recording.rendition.storage.url(recording.rendition.name))
+        token = None if request.user.is_authenticated else request.query_params.get("token")
+        response = HttpResponse(
+            serving.hls_playlist(recording, token=token), content_type="application/vnd.apple.mpegurl"
+        )
+        response["Cache-Control"] = "private, max-age=60"
+        return response
+
     @_media_schema(
         "rendition",
         "The transcoded rendition (MP4, or the HLS playlist), with HTTP Range",
@@ -252,6 +265,40 @@ class RecordingRenditionView(RecordingMediaView):
     )
     def get(self, request, recording_id):
         return self.serve(request, recording_id)
+
+
+class RecordingRenditionSegmentView(RecordingMediaView):
+    """A segment of an HLS rendition, named by the playlist (`segment00000.ts`); the
+    rendition's signed token opens it too."""
+
+    kind = "rendition"
+
+    @extend_schema(
+        operation_id="recording_rendition_segment_get",
+        summary="A segment of the HLS rendition (MPEG-TS), with HTTP Range",
+        parameters=MEDIA_PARAMETERS,
+        responses={(200, "video/mp2t"): OpenApiTypes.BINARY, (206, "video/mp2t"): OpenApiTypes.BINARY}
+        | {302: None}
+        | MEDIA_ERRORS,
+    )
+    def get(self, request, recording_id, segment):
+        recording = self._recording(request, recording_id)
+        stored = serving.hls_segment(recording, segment)
+        if stored is None:
+            raise Http404("No such segment.")
+        if not serving.stored_locally(recording.rendition):
+            return HttpResponseRedirect(stored.storage.url(stored.name))
+        try:
+            return serving.file_response(
+                stored, range_header=request.headers.get("Range"), if_range=request.headers.get("If-Range")
+            )
+        except serving.RangeNotSatisfiable:
+            return api_error_response(
+                416,
+                "range_not_satisfiable",
+                f"The file is {stored.size} bytes; the Range asks for bytes past its end.",
+                headers={"Content-Range": f"bytes */{stored.size}", "Accept-Ranges": "bytes"},
+            )
 
 
 class RecordingVideoView(RecordingMediaView):

@@ -74,7 +74,26 @@ def test_hls_rendition(
     recording.refresh_from_db()
     playlist = stored_path(recording.rendition)
     assert playlist.read_text().startswith("#EXTM3U")
-    assert list(playlist.parent.glob("*.ts"))
+    segments = sorted(playlist.parent.glob("*.ts"))
+    assert segments
+    # a player without a JWT: the signed playlist URL, whose segment lines carry the token
+    anonymous = auth_client(None)
+    response = anonymous.get(body["rendition_url"])
+    assert response.status_code == 200 and response["Content-Type"] == "application/vnd.apple.mpegurl"
+    lines = [line for line in response.content.decode().splitlines() if line and not line.startswith("#")]
+    assert len(lines) == len(segments) and all("?token=" in line for line in lines)
+    base = body["rendition_url"].split("?")[0]
+    segment = anonymous.get(base + lines[0], HTTP_RANGE="bytes=0-187")
+    assert segment.status_code == 206 and segment["Content-Type"] == "video/mp2t"
+    assert b"".join(segment.streaming_content) == segments[0].read_bytes()[:188]
+    # with a JWT the names stay plain; unknown names and a forged token are refused
+    client = auth_client(admin_user)
+    plain = client.get(base).content.decode()
+    assert segments[0].name in plain and "token=" not in plain
+    assert client.get(base + segments[0].name).status_code == 200
+    assert_error(client.get(base + "segment99999.ts"), 404)
+    assert_error(client.get(base + "..%2Fvideo"), 404)
+    assert_error(anonymous.get(base + segments[0].name + "?token=forged"), 401)
 
 
 def test_transcode_off_keeps_the_upload_and_makes_a_poster(
