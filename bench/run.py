@@ -74,6 +74,8 @@ def server_env(port: int) -> dict[str, str]:
         "LLM_BASE_URL": "",
         "TUTOR_THROTTLE": "",
         "TUTOR_DAILY_LIMIT": "0",
+        # the recordings upload row measures the web process, not a transcode of 300 MB
+        "RECORDING_TRANSCODE": "off",
     }
 
 

@@ -94,6 +94,18 @@ def check_tutor_index() -> str:
     return f"{row['version']} ({row['chunk_count']} passages)"
 
 
+def check_ffmpeg() -> str:
+    """ffmpeg and ffprobe (FFMPEG_BIN, FFPROBE_BIN) for the recordings' upload checks and
+    transcoding job; required only with RECORDING_FFMPEG_REQUIRED (without them a
+    recording is kept playable as uploaded: docs/recordings.md)."""
+    from learning.recordings import media
+
+    missing = [name for name in ("ffmpeg", "ffprobe") if media.tool_path(name) is None]
+    if missing:
+        raise CheckFailed(f"{' and '.join(missing)} not found (FFMPEG_BIN / FFPROBE_BIN)")
+    return media.tool_version("ffmpeg")
+
+
 def readiness_checks() -> list[Check]:
     checks = [
         Check("database", check_database),
@@ -101,6 +113,7 @@ def readiness_checks() -> list[Check]:
         Check("jobs", check_jobs, required=settings.JOBS_REQUIRED),
         Check("storage", check_storage),
         Check("tutor_index", check_tutor_index, required=False),
+        Check("ffmpeg", check_ffmpeg, required=settings.RECORDING_FFMPEG_REQUIRED),
     ]
     if settings.LLM_BASE_URL:
         checks.append(Check("llm", check_llm, required=False))

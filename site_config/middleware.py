@@ -100,12 +100,21 @@ def log_unhandled_exception(sender, request=None, **kwargs):
 class ApiBodyLimitMiddleware:
     """DRF's JSON parser reads the raw stream, bypassing DATA_UPLOAD_MAX_MEMORY_SIZE;
     this applies the limit to every /api/ body from its declared length, before any
-    of it is read. Multipart uploads get the larger API_MAX_UPLOAD_BYTES."""
+    of it is read. Multipart uploads get the larger API_MAX_UPLOAD_BYTES. A view whose
+    class sets `streams_request_body = True` (the recording video upload) applies its own
+    limit after its permission check, so a caller who may not upload gets 403 whatever the
+    body's size, and the body is never read: the check runs in process_view, once the
+    view is known and still before anything reads the body."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(getattr(view_func, "cls", None), "streams_request_body", False):
+            return None
         if request.path.startswith("/api/"):
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -119,7 +128,7 @@ class ApiBodyLimitMiddleware:
                     "request_too_large",
                     f"The request body is {length} bytes; the limit is {limit} bytes. Send less data.",
                 )
-        return self.get_response(request)
+        return None
 
 
 class ApiQueryTextMiddleware:

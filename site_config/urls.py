@@ -25,6 +25,8 @@ api_v1 = [
     path("", include("learning.coding.api.urls")),
     path("", include("learning.projects.api.urls")),
     path("", include("tutor.api.urls")),
+    path("", include("learning.recordings.api.urls")),
+    path("", include("learning.recordings.api.timeline_urls")),
 ]
 
 urlpatterns = [
@@ -47,6 +49,10 @@ if settings.DEBUG:
     # Attachments (Wagtail documents, drafts' included) are files under MEDIA_ROOT too:
     # they come out only through /documents/<id>/<name>, which checks the caller.
     urlpatterns += [re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}documents/", api_not_found)]
+    # Recordings' videos (and unfinished uploads) too: through /api/v1/recordings/{id}/video/.
+    urlpatterns += [
+        re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}recording(s|-uploads)/", api_not_found)
+    ]
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [

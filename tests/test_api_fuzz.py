@@ -39,6 +39,10 @@ def callers_for(path: str, method: str) -> list[str]:
     permission checks must turn away (their 401/403 must be in the error shape too)."""
     if path.startswith(("/api/v1/authoring/pages/", "/api/v1/moderation/")) or path.endswith("/owners/"):
         return [ADMIN, TEACHER, STUDENT]
+    if path.startswith("/api/v1/authoring/recordings/") or (
+        path.startswith("/api/v1/recordings/") and method == "POST"
+    ):
+        return [ADMIN, TEACHER, STUDENT]  # admin-only (RECORDINGS_TEACHERS_MAY_UPLOAD off)
     if path.startswith(("/api/v1/authoring/", "/api/v1/teacher/")):
         return [TEACHER, ADMIN, STUDENT]
     if path.startswith("/api/cms/"):
@@ -71,12 +75,14 @@ def world(db, student, teacher, other_teacher, admin_user):
     from cms.tests import matrix as cms_matrix
     from learning.accounts.tests.factories import UserFactory
     from learning.coding.tests import matrix as coding_matrix
+    from learning.recordings.tests import matrix as recordings_matrix
 
     unverified = UserFactory(role="student", email_verified=False)
     callers = {"student": student, "teacher": teacher, "admin": admin_user, "other": other_teacher}
     live = coding_matrix.lesson_with_challenge(callers)
     draft = cms_matrix.teacher_draft(callers)
     task = cms_matrix.in_review(callers)["task"]
+    recording = recordings_matrix.draft_recording(callers)["recording"]
     live_module = LessonPage.objects.get(pk=live["live_lesson"]).get_parent().pk
     assert ModulePage.objects.filter(pk=live_module).exists()
     # The tutor's index of the live course, so its endpoints get past "no index yet" (503)
@@ -111,6 +117,7 @@ def world(db, student, teacher, other_teacher, admin_user):
             "save_point_id": save_point.pk,
             "share_id": share.pk,
             "token": share_token,
+            "recording_id": recording,
         },
         "write": {
             "courses": draft["draft_course"],

@@ -25,6 +25,7 @@ from .types import (
     LessonCompleted,
     LessonStarted,
     QuizSubmitted,
+    RecordingPublished,
     event_from_payload,
 )
 
@@ -42,6 +43,7 @@ __all__ = [
     "LessonCompleted",
     "LessonStarted",
     "QuizSubmitted",
+    "RecordingPublished",
     "bus",
     "event_from_payload",
 ]

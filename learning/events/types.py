@@ -168,3 +168,19 @@ class ContentUnpublished(DomainEvent):
     page_ids: list[int]
     change: str
     occurred_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class RecordingPublished(DomainEvent):
+    """A recording (a screencast and its code timeline) became visible to the learners
+    of its course: `lesson_id` when it is linked to a lesson. Published by
+    learning/recordings (`recording_publish`), once per publication (publishing an
+    already published recording emits nothing). For notifications and analytics."""
+
+    name: ClassVar[str] = "recording_published"
+    recording_id: int
+    course_id: int
+    lesson_id: int | None
+    snapshot_count: int
+    duration_ms: int | None
+    occurred_at: dt.datetime

@@ -72,6 +72,7 @@ LOCAL_APPS = [
     "learning.coding",
     "learning.projects",
     "learning.dashboard",
+    "learning.recordings",
     "tutor",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -206,6 +207,8 @@ from .logging import *  # noqa: E402,F403
 from .mail import *  # noqa: E402,F403
 from .progress import *  # noqa: E402,F403
 from .projects import *  # noqa: E402,F403
+from .recording_snapshots import *  # noqa: E402,F403
+from .recordings import *  # noqa: E402,F403
 from .sentry import *  # noqa: E402,F403
 from .storage import *  # noqa: E402,F403
 from .tutor import *  # noqa: E402,F403
@@ -216,4 +219,6 @@ DEMO_LOADERS = [
     "learning.accounts.demo.load",
     "cms.demo.load",
     "learning.coding.demo.load",
+    "learning.recordings.demo.load",
+    "learning.recordings.demo_snapshots.load",  # the demo recording's code timeline
 ]

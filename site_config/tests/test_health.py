@@ -25,10 +25,28 @@ def test_ready_reports_every_check_with_latency(client):
     body = response.json()
     assert response.status_code == 200, body
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "cache", "jobs", "storage", "tutor_index"}
+    assert set(body["checks"]) == {"database", "cache", "jobs", "storage", "tutor_index", "ffmpeg"}
     for name, check in body["checks"].items():
         assert check["status"] == ("error" if name == "tutor_index" else "ok")
         assert check["latency_ms"] >= 0
+
+
+def test_ready_reports_ffmpeg(client):
+    heartbeat()
+    check = client.get("/health/ready").json()["checks"]["ffmpeg"]
+    assert check["status"] == "ok" and check["required"] is False
+    assert check["detail"].startswith("ffmpeg version")
+
+
+def test_missing_ffmpeg_is_reported_but_not_required_by_default(client, settings):
+    heartbeat()
+    settings.FFPROBE_BIN = "/nonexistent/ffprobe"
+    response = client.get("/health/ready")
+    assert response.status_code == 200
+    check = response.json()["checks"]["ffmpeg"]
+    assert check["status"] == "error" and "ffprobe not found" in check["detail"]
+    settings.RECORDING_FFMPEG_REQUIRED = True
+    assert client.get("/health/ready").status_code == 503
 
 
 def test_ready_reports_the_tutor_index_version_without_requiring_one(client):

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class RecordingsConfig(AppConfig):
+    """Screencast recordings: the video and its code-snapshot timeline (docs/recordings.md)."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "learning.recordings"
+    label = "recordings"
+    verbose_name = "Recordings"
