@@ -28,7 +28,9 @@ SECRETS = {
         "general_feedback": "SECRET-GENERAL-1",
     },
     "numeric": {"options": [{"text": "42.4242", "correct": True, "tolerance": 0.01}]},
-    "short_text": {"options": [{"text": "hypertextsecret", "correct": True, "feedback": "SECRET-FEEDBACK-3"}]},
+    "short_text": {
+        "options": [{"text": "hypertextsecret", "correct": True, "feedback": "SECRET-FEEDBACK-3"}]
+    },
     "ordering": {"options": [{"text": "first"}, {"text": "second"}, {"text": "third"}]},
     "code": {
         "options": [],
@@ -66,7 +68,9 @@ def test_nothing_leaks_while_taking(secret_quiz, course, student, auth_client):
     # ordering items are never shown in their correct order
     ordering = attempt["questions"][3]
     assert [o["text"] for o in ordering["options"]] != ["first", "second", "third"]
-    saved = save(client, attempt["id"], [{"position": 1, "answer": attempt["questions"][0]["options"][0]["key"]}])
+    saved = save(
+        client, attempt["id"], [{"position": 1, "answer": attempt["questions"][0]["options"][0]["key"]}]
+    )
     _assert_no_secrets(saved.json(), "save")
     for url in (
         f"/api/v1/attempts/{attempt['id']}/",
@@ -108,7 +112,9 @@ def test_after_close_shows_the_score_but_no_feedback_until_the_window_ends(secre
     assert shown["feedback_available"] is True and "SECRET-GENERAL-1" in json.dumps(shown)
 
 
-def test_immediate_feedback_shows_only_checked_answers_and_makes_them_final(secret_quiz, student, auth_client):
+def test_immediate_feedback_shows_only_checked_answers_and_makes_them_final(
+    secret_quiz, student, auth_client
+):
     quiz = secret_quiz(feedback_timing="immediate")
     client = auth_client(student)
     attempt = start(client, quiz).json()
@@ -120,10 +126,14 @@ def test_immediate_feedback_shows_only_checked_answers_and_makes_them_final(secr
     assert shown["questions"][0]["feedback"] is not None
     # the other questions' secrets are still hidden
     _assert_no_secrets(shown["questions"][1:], "unchecked questions")
-    assert_error(save(client, attempt["id"], [{"position": 1, "answer": first_key}]), 400, attr="answers.0.answer")
+    assert_error(
+        save(client, attempt["id"], [{"position": 1, "answer": first_key}]), 400, attr="answers.0.answer"
+    )
 
 
-def test_a_question_edited_after_attempts_gets_a_new_version(make_quiz, questions, teacher, student, auth_client):
+def test_a_question_edited_after_attempts_gets_a_new_version(
+    make_quiz, questions, teacher, student, auth_client
+):
     single = questions[0]
     quiz = make_quiz(questions=[single])
     # edited before any attempt: the same version, changed in place
@@ -138,10 +148,19 @@ def test_a_question_edited_after_attempts_gets_a_new_version(make_quiz, question
 
     # the teacher changes the stem and which option is correct
     options = [
-        {"key": o.key, "text": o.text, "correct": not o.is_correct and o.text == "<div>", "feedback": o.feedback}
+        {
+            "key": o.key,
+            "text": o.text,
+            "correct": not o.is_correct and o.text == "<div>",
+            "feedback": o.feedback,
+        }
         for o in single.options.all()
     ]
-    question_update(user=teacher, question=single, data={"stem": "<p>Which tag is a generic block?</p>", "options": options})
+    question_update(
+        user=teacher,
+        question=single,
+        data={"stem": "<p>Which tag is a generic block?</p>", "options": options},
+    )
     versions = list(QuestionVersion.objects.filter(question=single).order_by("number"))
     assert [v.number for v in versions] == [1, 2]
     single.refresh_from_db()
@@ -184,7 +203,9 @@ def _take(client, quiz) -> dict[str, int]:
     return counts
 
 
-def test_query_count_does_not_grow_with_the_questions(course, teacher, admin_user, student, auth_client, uncached_users):
+def test_query_count_does_not_grow_with_the_questions(
+    course, teacher, admin_user, student, auth_client, uncached_users
+):
     kinds = ("single", "multiple", "true_false", "numeric", "short_text", "ordering")
     bank = [
         make_question(user=teacher, course=course, kind=kinds[i % len(kinds)], title=f"q{i}", tags=["pool"])
