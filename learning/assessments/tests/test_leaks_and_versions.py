@@ -14,8 +14,8 @@ from learning.accounts.tests.helpers import assert_error
 from learning.assessments.models import QuestionVersion, Response
 from learning.assessments.services import question_update
 
-from .helpers import QUESTION_SHAPES, answers_right, live_quiz, make_question
-from .test_attempts import save, start, submit, time_travel
+from .helpers import answers_right, live_quiz, make_question
+from .test_attempts import save, start, submit
 
 pytestmark = pytest.mark.django_db
 
