@@ -25,10 +25,14 @@ def editor(user) -> Client:
 
 
 def question_form(course, *, title="Made in the editor", options=None, **fields):
-    options = options if options is not None else [
-        {"text": "<p>", "is_correct": "on", "weight": "0", "feedback": "Right."},
-        {"text": "<span>", "weight": "0", "feedback": "Inline, not a paragraph."},
-    ]
+    options = (
+        options
+        if options is not None
+        else [
+            {"text": "<p>", "is_correct": "on", "weight": "0", "feedback": "Right."},
+            {"text": "<span>", "weight": "0", "feedback": "Inline, not a paragraph."},
+        ]
+    )
     data = {
         "title": title,
         "course": str(course.pk) if course else "",
@@ -66,8 +70,16 @@ def test_a_teacher_creates_a_question_in_the_editor(course, teacher):
 @pytest.mark.parametrize(
     ("fields", "options", "message"),
     [
-        ({}, [{"text": "a", "weight": "0"}, {"text": "b", "weight": "0"}], b"Mark exactly one option correct"),
-        ({"question_type": "numeric"}, [{"text": "ten", "is_correct": "on", "weight": "0"}], b"is not a number"),
+        (
+            {},
+            [{"text": "a", "weight": "0"}, {"text": "b", "weight": "0"}],
+            b"Mark exactly one option correct",
+        ),
+        (
+            {"question_type": "numeric"},
+            [{"text": "ten", "is_correct": "on", "weight": "0"}],
+            b"is not a number",
+        ),
         ({"question_type": "code"}, [], b"needs at least one test case"),
     ],
 )
@@ -89,7 +101,9 @@ def test_banks_are_scoped_to_own_courses(course, teacher, other_teacher, admin_u
     other_course = build_course(title="Other", owner=other_teacher)
     theirs = make_question(user=other_teacher, course=other_course, title="Theirs")
     listing = editor(teacher).get("/admin/snippets/assessments/question/")
-    assert b"Mine" in listing.content and b"Theirs" not in listing.content and b"Shared" not in listing.content
+    assert (
+        b"Mine" in listing.content and b"Theirs" not in listing.content and b"Shared" not in listing.content
+    )
     assert editor(teacher).get(f"/admin/snippets/assessments/question/edit/{theirs.pk}/").status_code == 404
     assert editor(teacher).get(f"/admin/snippets/assessments/question/edit/{mine.pk}/").status_code == 200
     chooser = editor(teacher).get("/admin/snippets/choose/assessments/question/")
@@ -103,7 +117,13 @@ def test_editing_a_question_that_attempts_used_makes_a_version(course, teacher, 
     edit = f"/admin/snippets/assessments/question/edit/{question.pk}/"
     keys = [o.key for o in question.options.all()]
     options = [
-        {"id": str(o.pk), "text": o.text, "is_correct": "on" if o.is_correct else "", "weight": "0", "feedback": ""}
+        {
+            "id": str(o.pk),
+            "text": o.text,
+            "is_correct": "on" if o.is_correct else "",
+            "weight": "0",
+            "feedback": "",
+        }
         for o in question.options.all()
     ]
     # no attempt yet: the edit changes version 1 in place
@@ -112,7 +132,9 @@ def test_editing_a_question_that_attempts_used_makes_a_version(course, teacher, 
 
     quiz = live_quiz(teacher=teacher, admin=admin_user, course=course, questions=[question])
     attempt = attempt_start(user=student, quiz=quiz).attempt
-    response = client.post(edit, question_form(course, title="Renamed", options=options, general_feedback="More"))
+    response = client.post(
+        edit, question_form(course, title="Renamed", options=options, general_feedback="More")
+    )
     assert response.status_code == 302
     versions = list(QuestionVersion.objects.filter(question=question).order_by("number"))
     assert [v.number for v in versions] == [1, 2]
@@ -163,12 +185,16 @@ def test_a_quiz_page_uses_only_its_course_bank(course, teacher, other_teacher, b
         add,
         quiz_form(
             title="Module check",
-            slots=[{**slot, "question": str(mine.pk)}, {**slot, "kind": "random", "question": "", "pool_tag": "html"}],
+            slots=[
+                {**slot, "question": str(mine.pk)},
+                {**slot, "kind": "random", "question": "", "pool_tag": "html"},
+            ],
         ),
     )
-    assert response.status_code == 302, (response.context["form"].errors, [
-        f.errors for f in response.context["form"].formsets["slots"].forms
-    ])
+    assert response.status_code == 302, (
+        response.context["form"].errors,
+        [f.errors for f in response.context["form"].formsets["slots"].forms],
+    )
     quiz = QuizPage.objects.get(title="Module check")
     assert quiz.get_parent().pk == module.pk and not quiz.live
     assert [(s.kind, s.question_id, s.pool_tag) for s in quiz.slots.order_by("sort_order")] == [
