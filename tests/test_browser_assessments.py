@@ -34,7 +34,7 @@ def test_teacher_creates_question_builds_quiz_submits_for_review(
     page.fill("#id_title", "Paragraph tag")
     page.select_option("#id_course", str(course.pk))
     page.select_option("#id_question_type", "single")
-    stem = page.locator("[data-contentpath='stem'] [contenteditable='true'], #id_stem + * [contenteditable]").first
+    stem = page.locator(".public-DraftEditor-content").first  # the stem's Draftail editor
     stem.click()
     page.keyboard.type("Which tag makes a paragraph?")
     for i, (text, correct) in enumerate([("<p>", True), ("<span>", False)]):
@@ -45,7 +45,9 @@ def test_teacher_creates_question_builds_quiz_submits_for_review(
         page.fill(f"#id_options-{i}-feedback", "Right." if correct else "That one is inline.")
     with page.expect_navigation(timeout=30000):
         page.click("button[type=submit]:has-text('Save')")
-    assert "/add/" not in page.url, page.content()[:3000]
+    assert "/add/" not in page.url, page.locator(
+        ".error-message, .help-critical, .w-field__errors"
+    ).all_inner_texts()
     question = Question.objects.get(title="Paragraph tag")
     assert question.course_id == course.pk and question.current_version is not None
     assert [o["correct"] for o in question.current_version.content["options"]] == [True, False]
@@ -57,16 +59,18 @@ def test_teacher_creates_question_builds_quiz_submits_for_review(
     page.evaluate(
         "() => { const s = document.querySelector('#id_slug'); if (s && !s.value) s.value = 'module-check'; }"
     )
-    page.click("#id_slots-ADD")
+    # min_num=1: the form opens with one slot
     page.select_option("#id_slots-0-kind", "fixed")
-    page.locator("[data-contentpath='slots'] button", has_text="Choose").first.click()
-    page.locator(".modal-content a", has_text="Paragraph tag").click()
+    page.locator("#id_slots-0-question-chooser button.chooser__choose-button").click()
+    page.locator(".modal-content a", has_text="Paragraph tag").first.click()
     page.wait_for_function("() => document.querySelector('#id_slots-0-question').value !== ''")
     screenshot(page, "quiz-editor")
     page.locator("footer button[aria-label='More actions'], footer .w-dropdown__toggle").first.click()
     with page.expect_navigation(timeout=30000):
         page.click("button[name='action-submit']")
-    assert "/add/" not in page.url, page.content()[:3000]
+    assert "/add/" not in page.url, page.locator(
+        ".messages, .w-field--error, .help-critical, .error-message"
+    ).all_inner_texts()
     context.close()
     quiz = QuizPage.objects.get(title="Module check")
     assert quiz.get_parent().pk == module.pk and not quiz.live
@@ -82,7 +86,9 @@ def test_teacher_creates_question_builds_quiz_submits_for_review(
     page.goto(f"{base}/admin/pages/{quiz.pk}/edit/")
     page.locator("footer button[aria-label='More actions'], footer .w-dropdown__toggle").first.click()
     with page.expect_navigation(timeout=30000):
-        page.locator("button[data-workflow-action-name='approve']:not([data-workflow-action-modal-url])").click()
+        page.locator(
+            "button[data-workflow-action-name='approve']:not([data-workflow-action-modal-url])"
+        ).click()
     context.close()
     quiz.refresh_from_db()
     assert quiz.live
