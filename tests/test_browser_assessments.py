@@ -35,8 +35,12 @@ def test_teacher_creates_question_builds_quiz_submits_for_review(
     page.select_option("#id_course", str(course.pk))
     page.select_option("#id_question_type", "single")
     stem = page.locator(".public-DraftEditor-content").first  # the stem's Draftail editor
+    page.wait_for_selector(".Draftail-Editor")  # Draftail mounted: typing before it is lost
     stem.click()
     page.keyboard.type("Which tag makes a paragraph?")
+    page.wait_for_function(
+        "() => document.querySelector('.public-DraftEditor-content').innerText.includes('paragraph')"
+    )
     for i, (text, correct) in enumerate([("<p>", True), ("<span>", False)]):
         page.click("#id_options-ADD")
         page.fill(f"#id_options-{i}-text", text)

@@ -70,6 +70,10 @@ def question_content_errors(content: dict) -> dict[str, list[str]]:
     def add(field, message):
         errors.setdefault(field, []).append(message)
 
+    from django.utils.html import strip_tags
+
+    if not strip_tags(content.get("stem") or "").strip() and not (content.get("stem_code") or "").strip():
+        add("stem", "The question has no text.")
     if kind in ("single", "multiple") and len(options) < 2:
         add("options", "Give at least two options.")
     if kind == "single" and len(correct) != 1:
