@@ -93,9 +93,11 @@ def test_teacher_creates_question_builds_quiz_submits_for_review(
         page.locator(
             "button[data-workflow-action-name='approve']:not([data-workflow-action-modal-url])"
         ).click()
+    page.wait_for_url(lambda url: "/edit/" not in url, timeout=30000)  # approved: back to the explorer
+    messages = page.locator(".messages").all_inner_texts()
     context.close()
     quiz.refresh_from_db()
-    assert quiz.live
+    assert quiz.live, messages
     response = requests.post(start, json={}, headers=headers, timeout=20)
     assert response.status_code == 201, response.text
     shown = response.json()["questions"][0]
