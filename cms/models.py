@@ -152,7 +152,7 @@ class ModulePage(CourseTreePermissionsMixin, HeadlessMixin, Page):
     summary = models.TextField(max_length=1000, blank=True)
 
     parent_page_types = ["cms.CoursePage"]
-    subpage_types = ["cms.LessonPage"]
+    subpage_types = ["cms.LessonPage", "assessments.QuizPage"]
 
     content_panels = [*Page.content_panels, FieldPanel("summary")]
     search_fields = [*Page.search_fields, index.SearchField("summary")]

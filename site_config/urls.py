@@ -23,6 +23,7 @@ api_v1 = [
     path("", include("learning.progress.api.urls")),
     path("", include("cms.api.urls")),
     path("", include("learning.coding.api.urls")),
+    path("", include("learning.assessments.api.urls")),
     path("", include("tutor.api.urls")),
 ]
 

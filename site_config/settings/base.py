@@ -70,6 +70,7 @@ LOCAL_APPS = [
     "cms",
     "learning.progress",
     "learning.coding",
+    "learning.assessments",
     "learning.dashboard",
     "tutor",
 ]
