@@ -24,6 +24,7 @@ api_v1 = [
     path("", include("cms.api.urls")),
     path("", include("learning.coding.api.urls")),
     path("", include("learning.assessments.api.urls")),
+    path("", include("learning.assessments.analysis.api.urls")),
     path("", include("tutor.api.urls")),
 ]
 
