@@ -23,6 +23,7 @@ from .types import (
     HintRequested,
     LessonCompleted,
     LessonStarted,
+    QuizPassed,
     QuizSubmitted,
     event_from_payload,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "HintRequested",
     "LessonCompleted",
     "LessonStarted",
+    "QuizPassed",
     "QuizSubmitted",
     "bus",
     "event_from_payload",

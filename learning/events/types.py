@@ -94,6 +94,23 @@ class QuizSubmitted(DomainEvent):
     quiz_id: int
     score: float
     max_score: float
+    attempt_id: int | None = None
+    course_id: int | None = None
+    passed: bool | None = None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class QuizPassed(DomainEvent):
+    """The learner's quiz grade (highest, last or average of the attempts, as the quiz
+    says) turned to a pass with this attempt (docs/assessments.md)."""
+
+    name: ClassVar[str] = "quiz_passed"
+    user_id: int
+    quiz_id: int
+    course_id: int
+    attempt_id: int
+    grade_percent: float
+    occurred_at: dt.datetime
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

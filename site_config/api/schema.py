@@ -78,6 +78,7 @@ class ErrorCode429Enum(models.TextChoices):
     SANDBOX_BUSY = "sandbox_busy"  # coding: no run slot within the wait
     SANDBOX_CRASH_LIMIT = "sandbox_crash_limit"  # coding: the account's runs keep crashing workers
     TUTOR_DAILY_LIMIT = "tutor_daily_limit"  # tutor: TUTOR_DAILY_LIMIT questions today
+    QUIZ_COOLDOWN = "quiz_cooldown"  # assessments: the wait between two attempts of a quiz
 
 
 ErrorResponse429Serializer = coded_error_response(

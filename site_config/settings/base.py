@@ -195,6 +195,7 @@ DEMO_PASSWORD_PUBLIC_DEFAULT = "demo-pass-1234"
 DEMO_PASSWORD = env("DEMO_PASSWORD", default=DEMO_PASSWORD_PUBLIC_DEFAULT)
 
 from .api import *  # noqa: E402,F403
+from .assessments import *  # noqa: E402,F403
 from .assessments_analysis import *  # noqa: E402,F403
 from .auth import *  # noqa: E402,F403
 from .coding import *  # noqa: E402,F403
