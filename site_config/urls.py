@@ -25,6 +25,7 @@ api_v1 = [
     path("", include("learning.coding.api.urls")),
     path("", include("learning.assessments.api.urls")),
     path("", include("learning.assessments.analysis.api.urls")),
+    path("", include("learning.assessments.importing.api.urls")),
     path("", include("tutor.api.urls")),
 ]
 

@@ -204,8 +204,6 @@ def _question(body: str, index: int, line: int, category: str, limits: ImportLim
         )
     choices = tuple(_choice(mark, text, index, line, limits) for mark, text in items)
     if all(mark == "=" for mark, _ in items):
-        if any("*" in c.text for c in choices):
-            dropped.append("The * wildcard in accepted answers is kept as a literal character.")
         return ImportedQuestion(**common, kind=SHORT_TEXT, choices=choices, dropped=tuple(dropped))
     if len(choices) < 2:
         return SkippedQuestion(

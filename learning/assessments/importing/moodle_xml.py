@@ -258,8 +258,6 @@ def _question(element, qtype: str, index: int, name: str, category: str, limits:
         options = tuple(c for c in choices(strip_html=True) if c.text)
         if not any(c.fraction > 0 for c in options):
             raise _Unmappable("no_correct_option", "No accepted answer earns any marks.")
-        if any("*" in c.text for c in options):
-            dropped.append("The * wildcard in accepted answers is kept as a literal character.")
         return ImportedQuestion(
             **common,
             kind=SHORT_TEXT,
