@@ -216,4 +216,5 @@ DEMO_LOADERS = [
     "learning.accounts.demo.load",
     "cms.demo.load",
     "learning.coding.demo.load",
+    "learning.assessments.demo.load",
 ]
