@@ -34,9 +34,13 @@ class DistractorOptionSerializer(Serializer):
     key = serializers.CharField(read_only=True)
     text = serializers.CharField(read_only=True)
     correct = serializers.BooleanField(read_only=True)
-    chosen_count = serializers.IntegerField(read_only=True)
-    top_group_count = serializers.IntegerField(read_only=True)
-    bottom_group_count = serializers.IntegerField(read_only=True)
+    chosen_count = serializers.IntegerField(read_only=True, help_text="Attempts that chose this option.")
+    top_group_count = serializers.IntegerField(
+        read_only=True, help_text="Attempts of the top group (by total score) that chose it."
+    )
+    bottom_group_count = serializers.IntegerField(
+        read_only=True, help_text="Attempts of the bottom group (by total score) that chose it."
+    )
 
 
 class DistractorsSerializer(Serializer):
@@ -52,7 +56,9 @@ class QuestionStatisticsSerializer(Serializer):
     question_type = serializers.CharField(read_only=True)
     position = serializers.IntegerField(read_only=True)
     max_points = serializers.FloatField(read_only=True)
-    attempt_count = serializers.IntegerField(read_only=True)
+    attempt_count = serializers.IntegerField(
+        read_only=True, help_text="Attempts that were asked this question."
+    )
     facility_index = serializers.FloatField(**STAT, help_text="%.")
     standard_deviation = serializers.FloatField(**STAT, help_text="% of max_points.")
     discrimination_index = serializers.FloatField(
@@ -67,8 +73,8 @@ class QuestionStatisticsSerializer(Serializer):
 class ItemAnalysisResultSerializer(Serializer):
     basis = serializers.ChoiceField(choices=AttemptsBasis.choices, read_only=True)
     computed_at = serializers.DateTimeField(read_only=True)
-    attempt_count = serializers.IntegerField(read_only=True)
-    question_count = serializers.IntegerField(read_only=True)
+    attempt_count = serializers.IntegerField(read_only=True, help_text="Attempts the statistics count.")
+    question_count = serializers.IntegerField(read_only=True, help_text="Questions analysed (columns).")
     quiz = QuizStatisticsSerializer(read_only=True)
     questions = QuestionStatisticsSerializer(many=True, read_only=True)
 

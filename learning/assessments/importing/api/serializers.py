@@ -52,9 +52,13 @@ class NotMappedQuestionSerializer(Serializer):
 class QuestionImportReportSerializer(Serializer):
     format = serializers.CharField(read_only=True)
     dry_run = serializers.BooleanField(read_only=True)
-    created_count = serializers.IntegerField(read_only=True)
-    updated_count = serializers.IntegerField(read_only=True)
-    invalid_count = serializers.IntegerField(read_only=True)
-    not_mapped_count = serializers.IntegerField(read_only=True)
+    created_count = serializers.IntegerField(read_only=True, help_text="Questions created.")
+    updated_count = serializers.IntegerField(read_only=True, help_text="Questions updated (same import key).")
+    invalid_count = serializers.IntegerField(
+        read_only=True, help_text="Questions the bank refused (see their errors)."
+    )
+    not_mapped_count = serializers.IntegerField(
+        read_only=True, help_text="Questions of types the bank cannot hold."
+    )
     questions = ImportedQuestionRowSerializer(many=True, read_only=True)
     not_mapped = NotMappedQuestionSerializer(many=True, read_only=True)
