@@ -113,6 +113,31 @@ def published_lessons_of_course(course: CoursePage) -> QuerySet[LessonPage]:
     )
 
 
+def published_quizzes_of_course(course: CoursePage) -> list[dict]:
+    """The course's published quizzes (assessments.QuizPage, a module's other kind of
+    child page) of live modules, in tree order, as outline rows {id, title, slug,
+    path, kind}. One query; read by content type so the content app does not import
+    the assessments app."""
+    from django.contrib.contenttypes.models import ContentType
+
+    live_modules = ModulePage.objects.child_of(course).live().values("path")
+    rows = (
+        Page.objects.live()
+        .filter(
+            depth=MODULE_DEPTH + 1,
+            path__startswith=course.path,
+            content_type__in=ContentType.objects.filter(app_label="assessments", model="quizpage").values(
+                "pk"
+            ),
+        )
+        .alias(_module_path=Substr("path", 1, MODULE_DEPTH * Page.steplen))
+        .filter(_module_path__in=live_modules)
+        .order_by("path")
+        .values("id", "title", "slug", "path")
+    )
+    return [{**row, "kind": "quiz"} for row in rows]
+
+
 # --- lessons -----------------------------------------------------------------------
 
 

@@ -10,7 +10,8 @@ URLs and bodies may use placeholders, filled per caller:
     {me}     the caller's own user id (for anonymous: another user's id)
     {other}  another user's id (the "someone else's object" case)
 Areas add their rows to ROWS (keep the sections), with a `setup` callable when a row
-needs objects: it gets the users dict and returns extra placeholder values.
+needs objects: it gets the users dict and returns extra placeholder values (a value may
+be a dict by caller name, for "the caller's own object", e.g. {my_attempt}).
 
 Every 4xx answer must also be in the one error shape. Requests carry real access JWTs.
 """
@@ -23,6 +24,7 @@ import pytest
 from cms.tests import matrix as cms_matrix
 from learning.accounts.tests.helpers import assert_error
 from learning.assessments.tests import analysis_matrix
+from learning.assessments.tests import matrix as assessments_matrix
 from learning.coding.tests import matrix as coding_matrix
 from tutor.tests import matrix as tutor_matrix
 
@@ -406,6 +408,102 @@ ROWS: list[Row] = [
         setup=tutor_matrix.conversations,
         note="outside any course: the learner's alone",
     ),
+    # --- assessments (learning/assessments/tests/matrix.py; {my_attempt} is the caller's own) ---
+    Row("GET", "/api/v1/quizzes/{quiz}/", signed_in(200), setup=assessments_matrix.quiz_with_attempts),
+    Row(
+        "GET",
+        "/api/v1/quizzes/{draft_quiz}/",
+        signed_in(404),
+        setup=assessments_matrix.quiz_with_attempts,
+        note="draft",
+    ),
+    Row(
+        "GET", "/api/v1/quizzes/{quiz}/attempts/", signed_in(200), setup=assessments_matrix.quiz_with_attempts
+    ),
+    Row(
+        "POST",
+        "/api/v1/quizzes/{quiz}/attempts/",
+        signed_in(200),
+        {},
+        setup=assessments_matrix.quiz_with_attempts,
+        note="the open attempt",
+    ),
+    Row(
+        "POST",
+        "/api/v1/quizzes/{draft_quiz}/attempts/",
+        signed_in(404),
+        {},
+        setup=assessments_matrix.quiz_with_attempts,
+        note="draft",
+    ),
+    Row("GET", "/api/v1/attempts/", signed_in(200), setup=assessments_matrix.quiz_with_attempts),
+    Row("GET", "/api/v1/attempts/{my_attempt}/", signed_in(200), setup=assessments_matrix.quiz_with_attempts),
+    Row(
+        "GET",
+        "/api/v1/attempts/{others_attempt}/",
+        signed_in(404),
+        setup=assessments_matrix.quiz_with_attempts,
+        note="other's object",
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/attempts/{my_attempt}/",
+        signed_in(405),
+        setup=assessments_matrix.quiz_with_attempts,
+    ),
+    Row(
+        "PUT",
+        "/api/v1/attempts/{my_attempt}/answers/",
+        signed_in(200),
+        {"answers": [{"position": 1, "answer": None}]},
+        setup=assessments_matrix.quiz_with_attempts,
+    ),
+    Row(
+        "PUT",
+        "/api/v1/attempts/{others_attempt}/answers/",
+        signed_in(404),
+        {"answers": [{"position": 1, "answer": None}]},
+        setup=assessments_matrix.quiz_with_attempts,
+        note="other's object",
+    ),
+    Row(
+        "PUT",
+        "/api/v1/attempts/{my_attempt}/answers/",
+        signed_in(400),
+        {"answers": [{"position": 1, "answer": "no-such-option"}]},
+        setup=assessments_matrix.quiz_with_attempts,
+        note="bad input",
+    ),
+    Row(
+        "POST",
+        "/api/v1/attempts/{my_attempt}/submit/",
+        signed_in(200),
+        {},
+        setup=assessments_matrix.quiz_with_attempts,
+    ),
+    Row(
+        "POST",
+        "/api/v1/attempts/{others_attempt}/submit/",
+        signed_in(404),
+        {},
+        setup=assessments_matrix.quiz_with_attempts,
+        note="other's object",
+    ),
+    Row("GET", "/api/v1/teacher/attempts/", authors(200), setup=assessments_matrix.quiz_with_attempts),
+    Row(
+        "GET",
+        "/api/v1/teacher/attempts/{course_attempt}/",
+        authors(200),
+        setup=assessments_matrix.quiz_with_attempts,
+        note="a learner's, in the teacher's course",
+    ),
+    Row(
+        "GET",
+        "/api/v1/teacher/attempts/{foreign_attempt}/",
+        {"anonymous": 401, "student": 403, "teacher": 404, "admin": 200},
+        setup=assessments_matrix.quiz_with_attempts,
+        note="other teacher's course",
+    ),
     # --- assessments, part 2: item analysis and question bank import
     # (learning/assessments/tests/analysis_matrix.py; "other" owns {other_quiz}) ---
     Row(
@@ -482,6 +580,7 @@ def test_permission_matrix(row: Row, caller: str, callers, auth_client):
     values = {"me": (user or callers["other"]).pk, "other": callers["other"].pk}
     if row.setup:
         values |= row.setup(callers)
+    values = {k: v[caller] if isinstance(v, dict) else v for k, v in values.items()}
     url = row.url.format(**values)
     client = auth_client(user)
     body = row.body
@@ -504,6 +603,7 @@ UNVERIFIED_REFUSED = [
     ("/api/cms/pages/", cms_matrix.live_course, 403),
     ("/api/cms/pages/{live}/", cms_matrix.live_course, 403),
     ("/api/cms/pages/{live_lesson}/", cms_matrix.live_course, 403),
+    ("/api/v1/quizzes/{quiz}/", assessments_matrix.quiz_with_attempts, 403),
     # a download answers 404 to whoever may not have it, as for anonymous callers
     ("/documents/{live_document}/{live_document_name}", cms_matrix.live_document, 404),
 ]

@@ -91,12 +91,22 @@ class OutlineLessonSerializer(api.Serializer):
         return len(lesson.starter_code) > 0
 
 
+class OutlineQuizSerializer(api.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    slug = serializers.CharField()
+    kind = serializers.ChoiceField(
+        choices=["quiz"], help_text="Always `quiz` (learner API: /api/v1/quizzes/{id}/)."
+    )
+
+
 class OutlineModuleSerializer(api.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     slug = serializers.CharField()
     summary = serializers.CharField()
     lessons = OutlineLessonSerializer(many=True)
+    quizzes = OutlineQuizSerializer(many=True, help_text="The module's published quizzes, in tree order.")
 
 
 class CourseDetailSerializer(CourseCardSerializer):

@@ -29,14 +29,19 @@ def body_json(
 
 
 def course_with_outline(course: CoursePage) -> CoursePage:
-    """Attach the published modules and lessons (two queries, whatever their number)."""
+    """Attach the published modules, lessons and quizzes (three queries, whatever their
+    number)."""
     modules = list(selectors.published_modules_of_course(course))
     lessons = list(selectors.published_lessons_of_course(course).defer("body"))
     by_module: dict[str, list] = {module.path: [] for module in modules}
     for lesson in lessons:
         by_module.setdefault(lesson.path[: len(lesson.path) - Page.steplen], []).append(lesson)
+    quizzes: dict[str, list] = {}
+    for quiz in selectors.published_quizzes_of_course(course):
+        quizzes.setdefault(quiz["path"][: len(quiz["path"]) - Page.steplen], []).append(quiz)
     for module in modules:
         module.lessons = by_module.get(module.path, [])
+        module.quizzes = quizzes.get(module.path, [])
     course.outline_modules = modules
     course.lesson_count = len(lessons)
     course.required_lesson_count = sum(1 for lesson in lessons if lesson.required)

@@ -194,7 +194,7 @@ class AttemptAnswersView(AssessmentView):
         responses={200: AnswersSavedSerializer, **CONFLICT_409},
     )
     def put(self, request, attempt_id):
-        attempt = _my_attempt(request, attempt_id)
+        attempt = selectors.attempt_get_for_learner(user=request.user, attempt_id=attempt_id)
         data = AnswersSaveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         saved = services.attempt_answers_save(attempt=attempt, answers=data.validated_data["answers"])
@@ -227,7 +227,7 @@ class AttemptSubmitView(AssessmentView):
         from learning.coding import services as coding
         from learning.coding.sandbox.backends import retry_after_s
 
-        attempt = _my_attempt(request, attempt_id)
+        attempt = selectors.attempt_get_for_learner(user=request.user, attempt_id=attempt_id)
         EmptySerializer(data=request.data or {}).is_valid(raise_exception=True)
         try:
             services.attempt_submit(user=request.user, attempt=attempt)
