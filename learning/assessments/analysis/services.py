@@ -3,6 +3,7 @@ result when the attempts have not changed) and compute one (the job's body)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.conf import settings
@@ -29,7 +30,7 @@ def attempts_fingerprint(*, quiz_id: int) -> str:
 
 def _stuck(report: ItemAnalysisReport) -> bool:
     """A queued or running report older than a job may live (its worker died)."""
-    limit = timezone.timedelta(seconds=2 * int(settings.Q_CLUSTER.get("timeout") or 300))
+    limit = dt.timedelta(seconds=2 * int(settings.Q_CLUSTER.get("timeout") or 300))
     since = report.started_at or report.requested_at
     return since is not None and timezone.now() - since > limit
 
@@ -97,7 +98,7 @@ def item_analysis_compute(*, report_id: int) -> ItemAnalysisReport | None:
             finished_at=timezone.now(),
             error=f"{type(exc).__name__}: {exc}"[:2000],
         )
-        return ItemAnalysisReport.objects.get(pk=report_id)
+        return ItemAnalysisReport.objects.filter(pk=report_id).first()
     ItemAnalysisReport.objects.filter(pk=report_id).update(
         status=ItemAnalysisReport.Status.DONE,
         finished_at=timezone.now(),
@@ -106,4 +107,4 @@ def item_analysis_compute(*, report_id: int) -> ItemAnalysisReport | None:
         result=result,
         error="",
     )
-    return ItemAnalysisReport.objects.get(pk=report_id)
+    return ItemAnalysisReport.objects.filter(pk=report_id).first()  # None: the quiz went away

@@ -106,6 +106,31 @@ def test_a_stored_result_is_reused_until_attempts_change(
     assert forced.status_code == 202
 
 
+def test_a_job_on_its_way_is_not_queued_twice_unless_its_worker_died(
+    auth_client, teacher, hand_quiz, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from learning.assessments.analysis.models import ItemAnalysisReport
+
+    quiz, _ = hand_quiz
+    client = auth_client(teacher)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        assert client.post(url(quiz), {}, format="json").status_code == 202
+    assert len(queued) == 1  # the job, sent after commit
+    assert client.get(url(quiz)).json()["status"] == "queued"
+    with django_capture_on_commit_callbacks(execute=False) as again:
+        assert client.post(url(quiz), {"refresh": True}, format="json").status_code == 200
+    assert again == []
+    # A worker that died leaves the report "running"; after 2 x Q_TIMEOUT it is requeued.
+    ItemAnalysisReport.objects.filter(quiz=quiz).update(
+        status="running", started_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    response = request_analysis(client, quiz, django_capture_on_commit_callbacks)
+    assert response.status_code == 202
+    assert client.get(url(quiz)).json()["status"] == "done"
+
+
 def test_attempt_bases_first_last_all(auth_client, teacher, course, django_capture_on_commit_callbacks):
     from learning.accounts.tests.factories import UserFactory
 
