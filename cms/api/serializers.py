@@ -95,9 +95,8 @@ class OutlineQuizSerializer(api.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     slug = serializers.CharField()
-    kind = serializers.ChoiceField(
-        choices=["quiz"], help_text="Always `quiz` (learner API: /api/v1/quizzes/{id}/)."
-    )
+    # a plain string (not an enum): the outline's kinds of page may grow (recordings...)
+    kind = serializers.CharField(help_text="`quiz` (learner API: /api/v1/quizzes/{id}/).")
 
 
 class OutlineModuleSerializer(api.Serializer):

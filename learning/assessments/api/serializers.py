@@ -11,6 +11,10 @@ from rest_framework import serializers
 
 from site_config.api import serializers as api
 
+from ..models import Attempt
+
+ATTEMPT_STATES = Attempt.State.choices
+
 
 class AnswerItemSerializer(api.Serializer):
     position = serializers.IntegerField(min_value=1, max_value=100000, help_text="The question's position.")
@@ -87,7 +91,7 @@ class AttemptSummarySerializer(api.Serializer):
     quiz = serializers.IntegerField()
     quiz_title = serializers.CharField()
     number = serializers.IntegerField()
-    state = serializers.ChoiceField(choices=["in_progress", "submitted"])
+    state = serializers.ChoiceField(choices=ATTEMPT_STATES)
     started_at = serializers.DateTimeField()
     deadline = serializers.DateTimeField(allow_null=True)
     submitted_at = serializers.DateTimeField(allow_null=True)
