@@ -1,9 +1,10 @@
 """From the database to the statistics: the score matrix (attempts x questions) and the
-chosen options of a quiz's submitted attempts, in two queries whatever their number
-(one for the responses, one for the questions' versions), then `statistics` on it."""
+chosen options of a quiz's submitted attempts, in a constant number of queries whatever
+their number (statements.py reads the responses as plain tuples), then `statistics`."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,17 +32,17 @@ class ScoreData:
     attempt_ids: tuple[int, ...]
     columns: tuple[QuestionColumn, ...]
     fractions: np.ndarray  # attempts x questions, NaN where not asked
-    chosen: dict[int, dict[int, list[str]]]  # question id -> row -> chosen option keys
+    # question id -> chosen options (JSON text) -> the rows (attempts) that chose them
+    chosen: dict[int, dict[str, np.ndarray]]
 
 
-def _basis_rows(rows, basis: str):
-    """Keep the responses of the attempts the basis picks (rows carry user and attempt
-    number): each learner's first or last submitted attempt, or all."""
+def _basis_attempts(attempts, basis: str) -> set[int]:
+    """The attempt ids the basis picks: each learner's first or last submitted attempt,
+    or all of them."""
     if basis == AttemptsBasis.ALL:
-        return rows
+        return {attempt_id for attempt_id, _, _ in attempts}
     pick: dict[int, tuple[int, int]] = {}
-    for row in rows:
-        user_id, number, attempt_id = row[1], row[2], row[0]
+    for attempt_id, user_id, number in attempts:
         best = pick.get(user_id)
         if (
             best is None
@@ -49,59 +50,81 @@ def _basis_rows(rows, basis: str):
             or (basis == AttemptsBasis.LAST and number > best[0])
         ):
             pick[user_id] = (number, attempt_id)
-    keep = {attempt_id for _, attempt_id in pick.values()}
-    return [row for row in rows if row[0] in keep]
+    return {attempt_id for _, attempt_id in pick.values()}
 
 
 def score_data(*, quiz_id: int, basis: str) -> ScoreData:
-    from learning.assessments.models import Attempt, Response
+    """Three queries: the submitted attempts, their responses (statements.py), the
+    question types of the versions asked. Then numpy over the columns of the rows: no
+    Python work per response but the grouping of the chosen options' texts."""
+    from learning.assessments.models import QuestionVersion
 
-    rows = list(
-        Response.objects.filter(attempt__quiz_id=quiz_id, attempt__state=Attempt.State.SUBMITTED)
-        .order_by()
-        .values_list(
-            "attempt_id",
-            "attempt__user_id",
-            "attempt__number",
-            "question_id",
-            "position",
-            "score_fraction",
-            "max_points",
-            "chosen_options",
-            "version__question_type",
-        )
+    from . import statements
+
+    keep = _basis_attempts(statements.submitted_attempts(quiz_id), basis)
+    rows = statements.submitted_responses(quiz_id)
+    if not rows:
+        return ScoreData((), (), np.zeros((0, 0)), {})
+    attempt_id, question_id, version_id, position, fraction, max_points, texts = zip(*rows, strict=True)
+    attempt_id = np.array(attempt_id, dtype=np.int64)
+    mask = np.isin(attempt_id, np.fromiter(keep, dtype=np.int64, count=len(keep)))
+    attempt_id = attempt_id[mask]
+    question_id = np.array(question_id, dtype=np.int64)[mask]
+    version_id = np.array(version_id, dtype=np.int64)[mask]
+    position = np.array(position, dtype=np.int64)[mask]
+    fraction = np.nan_to_num(np.array(fraction, dtype=float)[mask])  # None (never graded): 0
+    max_points = np.nan_to_num(np.array(max_points, dtype=float)[mask])
+    if not len(attempt_id):
+        return ScoreData((), (), np.zeros((0, 0)), {})
+    attempts, r = np.unique(attempt_id, return_inverse=True)
+    questions, q = np.unique(question_id, return_inverse=True)
+    first = np.full(len(questions), np.iinfo(np.int64).max)
+    np.minimum.at(first, q, position)
+    points = np.zeros(len(questions))
+    np.maximum.at(points, q, max_points)
+    order = np.lexsort((questions, first))  # by first position, then id
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    c = rank[q]
+    matrix = np.full((len(attempts), len(questions)), np.nan)
+    # A response's marks are its fraction of its own points; the column's scale is the
+    # question's largest points (versions may differ), so convert.
+    scale = np.where(points[q] > 0, max_points / np.where(points[q] > 0, points[q], 1.0), 0.0)
+    matrix[r, c] = fraction * scale
+
+    choice_versions = set(
+        QuestionVersion.objects.filter(
+            pk__in=np.unique(version_id).tolist(), question_type__in=CHOICE_TYPES
+        ).values_list("pk", flat=True)
     )
-    rows = _basis_rows(rows, basis)
-    attempt_index: dict[int, int] = {}
-    first_position: dict[int, int] = {}
-    points: dict[int, float] = {}
-    for attempt_id, _, _, question_id, position, _, max_points, _, _ in rows:
-        attempt_index.setdefault(attempt_id, len(attempt_index))
-        if question_id not in first_position or position < first_position[question_id]:
-            first_position[question_id] = position
-        points[question_id] = max(points.get(question_id, 0.0), float(max_points or 0.0))
-    order = sorted(first_position, key=lambda q: (first_position[q], q))
-    column_index = {q: k for k, q in enumerate(order)}
-    fractions = np.full((len(attempt_index), len(order)), np.nan)
-    chosen: dict[int, dict[int, list[str]]] = {}
-    if rows:
-        r = np.fromiter((attempt_index[row[0]] for row in rows), dtype=np.int64, count=len(rows))
-        c = np.fromiter((column_index[row[3]] for row in rows), dtype=np.int64, count=len(rows))
-        # A response's marks are its fraction of its own points; the column's scale is
-        # the question's largest points (versions may differ), so convert.
-        v = np.fromiter(
-            ((row[5] or 0.0) * (row[6] or 0.0) / points[row[3]] if points[row[3]] else 0.0 for row in rows),
-            dtype=float,
-            count=len(rows),
+    chosen: dict[int, dict[str, np.ndarray]] = {}
+    if choice_versions:
+        is_choice = np.isin(version_id, np.array(sorted(choice_versions), dtype=np.int64))
+        picked = np.flatnonzero(is_choice)
+        kept_texts = [texts[k] for k in np.flatnonzero(mask)[picked].tolist()]
+        codes: dict[str, int] = {}
+        code = np.fromiter(
+            (codes.setdefault(t or "[]", len(codes)) for t in kept_texts),
+            dtype=np.int64,
+            count=len(kept_texts),
         )
-        fractions[r, c] = v
-        for row, attempt_row in zip(rows, r, strict=True):
-            if row[8] in CHOICE_TYPES:
-                chosen.setdefault(row[3], {})[int(attempt_row)] = row[7] or []
+        names = list(codes)
+        group = c[picked] * len(names) + code
+        sort = np.argsort(group, kind="stable")
+        bounds = np.flatnonzero(np.diff(group[sort])) + 1
+        for chunk in np.split(sort, bounds):
+            if not len(chunk):
+                continue
+            column = int(c[picked][chunk[0]])
+            text = names[int(code[chunk[0]])]
+            chosen.setdefault(int(questions[order[column]]), {})[text] = r[picked][chunk]
     columns = tuple(
-        QuestionColumn(question_id=q, position=first_position[q], max_points=points[q] or 1.0) for q in order
+        QuestionColumn(
+            question_id=int(questions[k]), position=int(first[k]), max_points=float(points[k]) or 1.0
+        )
+        for k in order
     )
-    return ScoreData(tuple(attempt_index), columns, fractions, chosen)
+    return ScoreData(tuple(attempts.tolist()), columns, matrix, chosen)
 
 
 def _option_labels(question_ids) -> dict[int, dict]:
@@ -162,15 +185,17 @@ def report_build(*, quiz_id: int, basis: str, group_share: float = statistics.GR
         }
         picks = data.chosen.get(column.question_id)
         if picks is not None:
+            parsed = {text: json.loads(text) for text in picks}
             keys = list(label["options"])
-            for chosen_keys in picks.values():
+            for chosen_keys in parsed.values():
                 keys.extend(key for key in chosen_keys if key not in label["options"] and key not in keys)
-            rows = np.array(sorted(picks), dtype=np.int64)
             position = {key: i for i, key in enumerate(keys)}
+            rows = np.sort(np.concatenate(list(picks.values())))
             matrix = np.zeros((len(rows), len(keys)), dtype=bool)
-            for i, row in enumerate(rows):
-                for key in picks[int(row)]:
-                    matrix[i, position[key]] = True
+            for text, group_rows in picks.items():
+                cols = [position[key] for key in parsed[text] if key in position]
+                if cols:
+                    matrix[np.ix_(np.searchsorted(rows, group_rows), cols)] = True
             result = statistics.distractor_analysis(matrix, totals[rows], group_share)
             entry["distractors"] = {
                 "group_size": result.group_size,

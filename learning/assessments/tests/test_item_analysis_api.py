@@ -241,3 +241,34 @@ def test_the_job_and_the_read_run_constant_queries(
             assert client.get(url(quiz)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_hand_written_sql_reads_what_the_orm_reads(course):
+    """analysis/statements.py against the ORM, attempts in progress left out."""
+    import json
+
+    from learning.assessments.analysis import statements
+    from learning.assessments.models import Attempt, Response
+
+    quiz, questions = quiz_with_questions(course, questions=3)
+    submit_attempts(quiz, questions, HAND)
+    open_attempt = submit_attempts(quiz, questions, [[1, 1, 1]])[0]
+    Attempt.objects.filter(pk=open_attempt.pk).update(state=Attempt.State.IN_PROGRESS)
+    raw = sorted(
+        (a, q, v, p, f, m, json.loads(c)) for a, q, v, p, f, m, c in statements.submitted_responses(quiz.pk)
+    )
+    orm = sorted(
+        Response.objects.filter(attempt__quiz=quiz, attempt__state="submitted").values_list(
+            "attempt_id",
+            "question_id",
+            "version_id",
+            "position",
+            "score_fraction",
+            "max_points",
+            "chosen_options",
+        )
+    )
+    assert raw == orm and len(raw) == 15
+    assert sorted(statements.submitted_attempts(quiz.pk)) == sorted(
+        Attempt.objects.filter(quiz=quiz, state="submitted").values_list("pk", "user_id", "number")
+    )
