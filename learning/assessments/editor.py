@@ -12,6 +12,7 @@ https://docs.wagtail.org/en/stable/extending/permission_policies.html
 
 from __future__ import annotations
 
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
@@ -94,6 +95,19 @@ class QuestionAdminForm(WagtailAdminModelForm):
     """The bank must be one the user may edit; the options and tests must make a
     question that can be graded (services.question_content_errors, the same rules as
     the services)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A plain list of the courses the user may edit (not Wagtail's page chooser,
+        # which would walk the whole tree); empty means the site-wide bank.
+        if "course" in self.fields and self.for_user is not None:
+            admin = bool(self.for_user.is_superuser or user_is_content_admin(self.for_user))
+            self.fields["course"] = forms.ModelChoiceField(
+                queryset=courses_editable_by(user=self.for_user),
+                required=not admin,
+                empty_label="Site-wide bank (all courses)" if admin else "Choose a course",
+                help_text=Question._meta.get_field("course").help_text,
+            )
 
     def clean_course(self):
         course = self.cleaned_data.get("course")

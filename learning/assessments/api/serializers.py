@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from rest_framework import serializers
 
+from learning.accounts.api.serializers import StaffUserSummarySerializer
 from site_config.api import serializers as api
 
 from ..models import Attempt
@@ -98,7 +99,9 @@ class AttemptSummarySerializer(api.Serializer):
     late = serializers.BooleanField()
     score = serializers.FloatField(allow_null=True)
     max_score = serializers.FloatField()
-    percent = serializers.FloatField(allow_null=True)
+    percent = serializers.FloatField(
+        allow_null=True, help_text="score / max_score × 100, 2 decimals (null until submitted)."
+    )
     passed = serializers.BooleanField(allow_null=True)
 
 
@@ -120,9 +123,13 @@ class AnswersSavedSerializer(api.Serializer):
 
 
 class QuizGradeSerializer(api.Serializer):
-    percent = serializers.FloatField(allow_null=True)
-    passed = serializers.BooleanField()
-    attempts = serializers.IntegerField()
+    percent = serializers.FloatField(
+        allow_null=True,
+        help_text="The quiz grade in percent: highest, last or average of the submitted attempts' percents "
+        "(grading_method); null before any.",
+    )
+    passed = serializers.BooleanField(help_text="percent ≥ pass_mark.")
+    attempt_count = serializers.IntegerField(help_text="Submitted attempts the grade is computed from.")
 
 
 class QuizLearnerSerializer(api.Serializer):
@@ -139,7 +146,9 @@ class QuizLearnerSerializer(api.Serializer):
     grading_method = serializers.CharField()
     negative_marking = serializers.BooleanField()
     grade = QuizGradeSerializer()
-    attempts_used = serializers.IntegerField()
+    attempts_used = serializers.IntegerField(
+        help_text="Submitted attempts (counted against attempts_allowed)."
+    )
     open_attempt = serializers.IntegerField(allow_null=True)
     next_start_at = serializers.DateTimeField(
         allow_null=True, help_text="When the cooldown ends (null: you may start now, or never again)."
@@ -164,8 +173,7 @@ class TeacherResponseSerializer(api.Serializer):
 
 
 class TeacherAttemptSerializer(AttemptSummarySerializer):
-    user = serializers.IntegerField()
-    user_email = serializers.EmailField()
+    user = StaffUserSummarySerializer(help_text="The learner.")
     course = serializers.IntegerField()
 
 

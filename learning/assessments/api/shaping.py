@@ -122,8 +122,7 @@ def saved_answers(responses: list[Response], *, quiz: QuizPage) -> dict:
 def teacher_attempt(attempt: Attempt) -> dict:
     return {
         **attempt_summary(attempt),
-        "user": attempt.user_id,
-        "user_email": attempt.user.email,
+        "user": attempt.user,
         "course": attempt.course_id,
     }
 
@@ -179,7 +178,7 @@ def quiz_for_learner(quiz: QuizPage, *, attempts: list[Attempt], now: dt.datetim
         "cooldown_minutes": quiz.cooldown_minutes,
         "grading_method": quiz.grading_method,
         "negative_marking": quiz.negative_marking,
-        "grade": {"percent": grade.percent, "passed": grade.passed, "attempts": grade.attempts},
+        "grade": {"percent": grade.percent, "passed": grade.passed, "attempt_count": grade.attempts},
         "attempts_used": sum(1 for a in attempts if a.state == Attempt.State.SUBMITTED),
         "open_attempt": open_attempt,
         "next_start_at": next_start_at,

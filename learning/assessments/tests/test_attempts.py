@@ -217,7 +217,7 @@ def test_grading_method(
     with django_capture_on_commit_callbacks(execute=True):
         submit(client, second["id"])  # nothing answered: 0
     grade = client.get(f"/api/v1/quizzes/{quiz.pk}/").json()["grade"]
-    assert grade == {"percent": expected, "passed": expected >= 50, "attempts": 2}
+    assert grade == {"percent": expected, "passed": expected >= 50, "attempt_count": 2}
     # quiz_passed once: when the grade first turned to a pass
     assert [type(e) for e in quiz_events] == [QuizSubmitted, QuizPassed, QuizSubmitted]
 

@@ -128,7 +128,7 @@ def test_history_by_role(
     filtered = auth_client(teacher).get(f"/api/v1/teacher/attempts/?user={student.pk}").json()
     assert [a["id"] for a in filtered["results"]] == [mine["id"]]
     detail = auth_client(teacher).get(f"/api/v1/teacher/attempts/{mine['id']}/").json()
-    assert detail["user_email"] == student.email and len(detail["responses"]) == 6
+    assert detail["user"]["email"] == student.email and len(detail["responses"]) == 6
     assert detail["responses"][0]["correct_answer"]
     assert_error(auth_client(teacher).get(f"/api/v1/teacher/attempts/{elsewhere['id']}/"), 404)
 
