@@ -317,3 +317,53 @@ def test_a_choice_question_without_a_right_answer_is_reported_not_imported():
     bank = parse(data, format="moodle_xml")
     assert bank.questions == ()
     assert [(s.name, s.code) for s in bank.skipped] == [("None right", "no_correct_option")]
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+GIFT_ALPHABET = st.sampled_from(list("{}=~#%:.\\-> \n\tab1$[]/") + ["::", "####", "CATEGORY", "T", "%50%"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(GIFT_ALPHABET, max_size=60).map("".join))
+def test_gift_any_text_parses_or_is_refused_cleanly(text):
+    try:
+        bank = parse(text.encode(), format="gift")
+    except ImportSyntaxError as exc:
+        assert exc.detail and exc.code
+        return
+    for question in bank.questions:
+        assert question.stem and question.kind
+
+
+XML_PIECES = st.sampled_from(
+    [
+        "<quiz>",
+        "</quiz>",
+        "<question type='multichoice'>",
+        "<question type='numerical'>",
+        "<question type='truefalse'>",
+        "<question type='ordering'>",
+        "</question>",
+        "<questiontext><text>x</text></questiontext>",
+        "<answer fraction='100'><text>a</text></answer>",
+        "<answer fraction='x'><text>1</text></answer>",
+        "<answer><text>true</text></answer>",
+        "<defaultgrade>z</defaultgrade>",
+        "<single>false</single>",
+        "<name><text>n</text></name>",
+        "<tolerance>q</tolerance>",
+        "&amp;",
+        "<",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(XML_PIECES, max_size=25).map("".join))
+def test_moodle_xml_any_document_parses_or_is_refused_cleanly(text):
+    try:
+        parse(text.encode(), format="moodle_xml")
+    except ImportSyntaxError as exc:
+        assert exc.detail and exc.code
