@@ -2,6 +2,8 @@
 mappable, and malformed or hostile files refused whole."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from learning.assessments.importing import ImportLimits, ImportSyntaxError, parse
 
@@ -318,9 +320,6 @@ def test_a_choice_question_without_a_right_answer_is_reported_not_imported():
     assert bank.questions == ()
     assert [(s.name, s.code) for s in bank.skipped] == [("None right", "no_correct_option")]
 
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 GIFT_ALPHABET = st.sampled_from(list("{}=~#%:.\\-> \n\tab1$[]/") + ["::", "####", "CATEGORY", "T", "%50%"])
 
