@@ -1,5 +1,5 @@
-"""Writing a parsed bank: `question_bank_import` (the API and `manage.py
-import_questions` call it).
+"""Writing a parsed bank: `question_bank_import` (the import endpoint and the demo
+loader call it).
 
 1. Parse the whole file (gift.py / moodle_xml.py): a malformed, hostile or oversized
    file raises ImportSyntaxError and nothing is written.
