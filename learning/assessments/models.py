@@ -472,8 +472,10 @@ class Response(models.Model):
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
     position = models.PositiveIntegerField()
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="responses")
-    version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="responses")
+    # RESTRICT: a question (or version) that attempts used cannot be deleted on its own,
+    # but goes with its course when the course (and so its attempts) is deleted.
+    question = models.ForeignKey(Question, on_delete=models.RESTRICT, related_name="responses")
+    version = models.ForeignKey(QuestionVersion, on_delete=models.RESTRICT, related_name="responses")
     option_order = models.JSONField(default=list)
     answer = models.JSONField(null=True, blank=True)
     chosen_options = models.JSONField(default=list)

@@ -105,7 +105,9 @@ class QuizAttemptsView(AssessmentView, GenericAPIView):
     def get(self, request, quiz_id):
         quiz = selectors.quiz_get_for_learner(user=request.user, quiz_id=quiz_id)
         page = self.paginate_queryset(selectors.attempts_of_learner(user=request.user, quiz_id=quiz.pk))
-        return self.get_paginated_response([shaping.attempt_summary(a) for a in page])
+        return self.get_paginated_response(
+            AttemptSummarySerializer([shaping.attempt_summary(a) for a in page], many=True).data
+        )
 
     @extend_schema(
         tags=TAGS,
@@ -145,7 +147,9 @@ class MyAttemptsView(AssessmentView, GenericAPIView):
     )
     def get(self, request):
         page = self.paginate_queryset(selectors.attempts_of_learner(user=request.user))
-        return self.get_paginated_response([shaping.attempt_summary(a) for a in page])
+        return self.get_paginated_response(
+            AttemptSummarySerializer([shaping.attempt_summary(a) for a in page], many=True).data
+        )
 
 
 def _my_attempt(request, attempt_id) -> Attempt:
@@ -282,7 +286,9 @@ class TeacherAttemptsView(AssessmentView, GenericAPIView):
     )
     def get(self, request):
         page = self.paginate_queryset(selectors.attempts_for_teacher(user=request.user, **_filters(request)))
-        return self.get_paginated_response([shaping.teacher_attempt(a) for a in page])
+        return self.get_paginated_response(
+            TeacherAttemptSerializer([shaping.teacher_attempt(a) for a in page], many=True).data
+        )
 
 
 class TeacherAttemptDetailView(AssessmentView):

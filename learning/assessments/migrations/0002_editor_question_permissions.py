@@ -3,9 +3,12 @@ as accounts 0005 for challenges): both groups get assessments.add/change/delete/
 view_question; which questions a teacher may list, open, change or delete (those of the
 courses they own; the site-wide bank is admins') is decided per object by
 learning.assessments.editor.QuestionPermissionPolicy. Idempotent; the reverse removes
-nothing (it cannot tell these grants from ones given by hand)."""
+nothing (it cannot tell these grants from ones given by hand). Also: a response's
+question and version are RESTRICT rather than PROTECT (Python-level only), so deleting a
+course deletes its attempts and questions together."""
 
-from django.db import migrations
+import django.db.models.deletion
+from django.db import migrations, models
 
 ROLE_GROUPS = ("teacher", "admin")
 ACTIONS = ("add", "change", "delete", "view")
@@ -37,4 +40,23 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
+    operations = [
+        migrations.RunPython(grant, migrations.RunPython.noop),
+        # RESTRICT (was PROTECT): a used question still goes with its deleted course.
+        migrations.AlterField(
+            model_name="response",
+            name="question",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.RESTRICT, related_name="responses", to="assessments.question"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="response",
+            name="version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.RESTRICT,
+                related_name="responses",
+                to="assessments.questionversion",
+            ),
+        ),
+    ]

@@ -158,6 +158,9 @@ def attempt_start(*, user, quiz: QuizPage) -> Started:
     """Start an attempt, or return the learner's open one (a repeated or concurrent
     start gives the same attempt). Raises AttemptRefused."""
     now = timezone.now()
+    expired = Attempt.objects.filter(user=user, quiz=quiz, state=Attempt.State.IN_PROGRESS).first()
+    if expired is not None:
+        attempt_close_if_expired(attempt=expired)  # outside the start's transaction: it may run code
     for _ in range(3):
         try:
             return _attempt_start(user=user, quiz=quiz, now=now)
@@ -233,13 +236,21 @@ def _attempt_start(*, user, quiz: QuizPage, now: dt.datetime) -> Started:
 
 
 def attempt_close_if_expired(*, attempt: Attempt) -> Attempt:
-    """Submit an open attempt whose time is up (with the answers saved in time)."""
+    """Submit an open attempt whose time is up (with the answers saved in time). Its
+    code answers are graded in the sandbox first; if the sandbox cannot take them now,
+    they score 0 (`detail.run_status` "not_run"): the attempt is closed either way."""
     now = timezone.now()
     if attempt.state == Attempt.State.IN_PROGRESS and attempt_time_up(attempt, now):
+        from learning.coding.services import SandboxBusyError, SandboxCrashLimitError, SandboxDownError
+
+        try:
+            code_grades = _code_grades(attempt, user=attempt.user)
+        except (SandboxBusyError, SandboxCrashLimitError, SandboxDownError):
+            code_grades = {}
         with transaction.atomic():
             locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
             if locked.state == Attempt.State.IN_PROGRESS:
-                _submit(attempt=locked, now=now, code_grades={})
+                _submit(attempt=locked, now=now, code_grades=code_grades)
         attempt.refresh_from_db()
     return attempt
 
@@ -371,7 +382,12 @@ def _submit(*, attempt: Attempt, now: dt.datetime, code_grades: dict) -> None:
             grade = scoring.Grade(0.0)
         elif response.version.question_type == QuestionType.CODE:
             grade = code_grades.get(response.pk) or scoring.Grade(
-                0.0, detail={"tests_passed": 0, "tests": len(content.get("code_tests", []))}
+                0.0,
+                detail={
+                    "tests_passed": 0,
+                    "tests": len(content.get("code_tests", [])),
+                    "run_status": "not_run" if response.answer else "unanswered",
+                },
             )
         else:
             grade = scoring.grade(content, response.answer, negative_marking=quiz.negative_marking)

@@ -183,3 +183,35 @@ def test_the_course_outline_lists_live_quizzes(make_quiz, course, student, auth_
     module = outline["modules"][0]
     assert [q["id"] for q in module["quizzes"]] == [quiz.pk]
     assert module["quizzes"][0]["kind"] == "quiz" and module["quizzes"][0]["title"] == "Module check"
+
+
+def test_deleting_a_course_takes_its_quizzes_attempts_and_questions(
+    make_quiz, course, questions, admin_user, student, auth_client
+):
+    from cms import services as cms_services
+    from learning.assessments.models import Question
+
+    quiz = make_quiz()
+    attempt = start(auth_client(student), quiz).json()
+    submit(auth_client(student), attempt["id"])
+    cms_services.page_delete(user=admin_user, page=course)
+    assert not Attempt.objects.exists() and not Response.objects.exists()
+    assert not Question.objects.filter(pk__in=[q.pk for q in questions]).exists()
+
+
+def test_an_expired_attempt_closed_by_the_server_grades_its_code(
+    course, teacher, admin_user, student, auth_client
+):
+    from .test_attempts import time_travel
+
+    question = make_question(user=teacher, course=course, kind="code")
+    quiz = live_quiz(
+        teacher=teacher, admin=admin_user, course=course, questions=[question], time_limit_minutes=1
+    )
+    client = auth_client(student)
+    attempt = start(client, quiz).json()
+    save(client, attempt["id"], [{"position": 1, "answer": "function double(n) { return 2 * n; }"}])
+    time_travel(attempt["id"], 5 * 60)
+    shown = client.get(f"/api/v1/attempts/{attempt['id']}/").json()
+    assert shown["state"] == "submitted" and shown["score"] == 1
+    assert shown["questions"][0]["feedback"]["detail"]["tests_passed"] == 2
