@@ -25,6 +25,8 @@ api_v1 = [
     path("", include("learning.coding.api.urls")),
     path("", include("learning.projects.api.urls")),
     path("", include("learning.assessments.api.urls")),
+    path("", include("learning.assessments.analysis.api.urls")),
+    path("", include("learning.assessments.importing.api.urls")),
     path("", include("tutor.api.urls")),
     path("", include("learning.recordings.api.urls")),
     path("", include("learning.recordings.api.timeline_urls")),

@@ -23,6 +23,7 @@ import pytest
 
 from cms.tests import matrix as cms_matrix
 from learning.accounts.tests.helpers import assert_error
+from learning.assessments.tests import analysis_matrix
 from learning.assessments.tests import matrix as assessments_matrix
 from learning.coding.tests import matrix as coding_matrix
 from learning.projects.tests import matrix as projects_matrix
@@ -903,6 +904,60 @@ ROWS += [
         setup=assessments_matrix.quiz_with_attempts,
         note="other teacher's course",
     ),
+    # --- assessments, part 2: item analysis and question bank import
+    # (learning/assessments/tests/analysis_matrix.py; "other" owns {other_quiz}) ---
+    Row(
+        "GET",
+        "/api/v1/teacher/quizzes/{quiz}/item-analysis/",
+        authors(200),
+        setup=analysis_matrix.analysed_quizzes,
+    ),
+    Row(
+        "POST",
+        "/api/v1/teacher/quizzes/{quiz}/item-analysis/",
+        authors(200),
+        {"basis": "first"},
+        setup=analysis_matrix.analysed_quizzes,
+        note="the stored result is current",
+    ),
+    Row(
+        "GET",
+        "/api/v1/teacher/quizzes/{quiz}/item-analysis/csv/",
+        authors(200),
+        setup=analysis_matrix.analysed_quizzes,
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/teacher/quizzes/{quiz}/item-analysis/",
+        authors(405),
+        setup=analysis_matrix.analysed_quizzes,
+    ),
+    Row(
+        "GET",
+        "/api/v1/teacher/quizzes/{other_quiz}/item-analysis/",
+        {"anonymous": 401, "student": 403, "teacher": 404, "admin": 200},
+        setup=analysis_matrix.analysed_quizzes,
+        note="another teacher's quiz",
+    ),
+    Row(
+        "POST",
+        "/api/v1/teacher/quizzes/{other_quiz}/item-analysis/",
+        {"anonymous": 401, "student": 403, "teacher": 404, "admin": 200},
+        {},
+        setup=analysis_matrix.analysed_quizzes,
+        note="another teacher's quiz",
+    ),
+    Row(
+        "GET",
+        "/api/v1/teacher/quizzes/{other_quiz}/item-analysis/csv/",
+        {"anonymous": 401, "student": 403, "teacher": 404, "admin": 200},
+        setup=analysis_matrix.analysed_quizzes,
+        note="another teacher's quiz",
+    ),
+    Row(
+        "POST", "/api/v1/teacher/question-bank/import/", authors(400), {}, format="multipart", note="no file"
+    ),
+    Row("GET", "/api/v1/teacher/question-bank/import/", authors(405)),
 ]
 
 

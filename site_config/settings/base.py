@@ -72,6 +72,7 @@ LOCAL_APPS = [
     "learning.coding",
     "learning.projects",
     "learning.assessments",
+    "learning.assessments.analysis",
     "learning.dashboard",
     "learning.recordings",
     "tutor",
@@ -199,6 +200,7 @@ DEMO_PASSWORD = env("DEMO_PASSWORD", default=DEMO_PASSWORD_PUBLIC_DEFAULT)
 
 from .api import *  # noqa: E402,F403
 from .assessments import *  # noqa: E402,F403
+from .assessments_analysis import *  # noqa: E402,F403
 from .auth import *  # noqa: E402,F403
 from .coding import *  # noqa: E402,F403
 from .content import *  # noqa: E402,F403
@@ -223,4 +225,5 @@ DEMO_LOADERS = [
     "learning.coding.demo.load",
     "learning.recordings.demo.load",
     "learning.recordings.demo_snapshots.load",  # the demo recording's code timeline
+    "learning.assessments.demo.load",
 ]

@@ -13,7 +13,17 @@ class Command(BaseCommand):
         "Idempotent: running it again changes nothing that is already there."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--attempts",
+            type=int,
+            default=0,
+            help="Then have N simulated learners take every demo quiz once (item analysis data).",
+        )
+
     def handle(self, *args, **options):
+        if options["attempts"] < 0:
+            raise CommandError("--attempts must be 0 or more.")
         _check_demo_password()
         loaders = settings.DEMO_LOADERS
         logins = []
@@ -27,6 +37,15 @@ class Command(BaseCommand):
                     self.stdout.write(f"    {line}")
                     if "password:" in line:
                         logins.append(line)
+            if options["attempts"]:
+                import sys
+
+                from learning.assessments.demo import AttemptsProgress, simulate_attempts
+
+                self.stdout.write(f"Simulating {options['attempts']} learners' attempts at the demo quizzes")
+                progress = AttemptsProgress(self.stdout, tty=sys.stdout.isatty())
+                for line in simulate_attempts(options["attempts"], progress=progress):
+                    self.stdout.write(f"    {line}")
         self.stdout.write(self.style.SUCCESS("Demo content ready."))
         if logins:
             self.stdout.write("Demo logins (editor at /admin/, API tokens at /api/v1/auth/login/):")
