@@ -9,7 +9,7 @@
 3. For each scenario, runs `wrk` (a separate C process, over loopback) and prints
    requests/s and p50/p95/p99 latency, with the bare DRF endpoint as the ceiling.
 
-Usage: bench/run.py [-k SUBSTRING] [--duration 10] [--warmup 2] [--workers 2] [--fresh-db]
+Usage: bench/run.py [-k SUBSTRING[|SUBSTRING...]] [--duration 10] [--warmup 2] [--workers 2] [--fresh-db]
 Results are also written to bench/results/latest.json.
 """
 
@@ -273,7 +273,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("-k", default="", help="only scenarios whose name contains this")
+    parser.add_argument(
+        "-k", default="", help="only scenarios whose name contains this (alternatives separated by |)"
+    )
     parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", 10)))
     parser.add_argument(
         "--warmup",
@@ -293,7 +295,8 @@ def main() -> None:
     from scenarios import CEILING, Context, load_all
 
     # The ceiling always runs: every row is also read as a share of it (same run).
-    scenarios = [s for s in load_all() if s.name == CEILING or args.k.lower() in s.name.lower()]
+    wanted = [k.strip().lower() for k in args.k.split("|")]
+    scenarios = [s for s in load_all() if s.name == CEILING or any(k in s.name.lower() for k in wanted)]
     results_dir = BENCH / "results"
     results_dir.mkdir(exist_ok=True)
     ctx = Context(base_url=f"http://127.0.0.1:{args.port}")
