@@ -13,14 +13,14 @@ https://docs.wagtail.org/en/stable/extending/permission_policies.html
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from cms.permissions import course_of_page, user_can_edit_course, user_is_content_admin
 from cms.selectors import courses_editable_by
+from cms.snippet_scope import policy_scope
 
 from .models import Question
 
@@ -50,26 +50,9 @@ class QuestionPermissionPolicy(ModelPermissionPolicy):
 question_policy = QuestionPermissionPolicy(Question)
 
 
-class OwnBanksOnly:
-    """For the views that open one question (or list them, in the chooser): questions
-    outside the user's banks do not exist (404)."""
-
-    ACTIONS = ("change", "delete", "view")
-
-    def get_object(self, *args, **kwargs):
-        try:
-            obj = super().get_object(*args, **kwargs)
-        except PermissionDenied:
-            raise Http404("No such question.") from None
-        if not question_policy.user_has_any_permission_for_instance(self.request.user, self.ACTIONS, obj):
-            raise Http404("No such question.")
-        return obj
-
-    def get_object_list(self):
-        return question_policy.instances_user_has_any_permission_for(self.request.user, self.ACTIONS)
-
-    def get_objects(self, pks):
-        return self.get_object_list().filter(pk__in=pks)
+# Views that open one question (or list them, in the chooser): questions outside the
+# user's banks do not exist (404).
+OwnBanksOnly = policy_scope(question_policy, "question")
 
 
 class _FormRow:

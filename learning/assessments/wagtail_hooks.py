@@ -11,9 +11,8 @@ from wagtail import hooks
 from wagtail.admin.panels import ObjectList
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views import chooser as chooser_views
-from wagtail.snippets.views import snippets as snippet_views
-from wagtail.snippets.views.snippets import SnippetViewSet
+
+from cms.snippet_scope import ScopedSnippetViewSet
 
 from . import services
 from .editor import OwnBanksOnly, QuestionAdminForm, QuizPageForm, question_policy
@@ -23,54 +22,7 @@ register_permission_policy(Question, question_policy)
 QuizPage.base_form_class = QuizPageForm
 
 
-class ChooseView(OwnBanksOnly, chooser_views.ChooseView):
-    pass
-
-
-class ChooseResultsView(OwnBanksOnly, chooser_views.ChooseResultsView):
-    pass
-
-
-class ChosenView(OwnBanksOnly, chooser_views.SnippetChosenView):
-    pass
-
-
-class ChosenMultipleView(OwnBanksOnly, chooser_views.SnippetChosenMultipleView):
-    pass
-
-
-class QuestionChooserViewSet(chooser_views.SnippetChooserViewSet):
-    choose_view_class = ChooseView
-    choose_results_view_class = ChooseResultsView
-    chosen_view_class = ChosenView
-    chosen_multiple_view_class = ChosenMultipleView
-
-
-class EditView(OwnBanksOnly, snippet_views.EditView):
-    pass
-
-
-class DeleteView(OwnBanksOnly, snippet_views.DeleteView):
-    pass
-
-
-class CopyView(OwnBanksOnly, snippet_views.CopyView):
-    pass
-
-
-class UsageView(OwnBanksOnly, snippet_views.UsageView):
-    pass
-
-
-class HistoryView(OwnBanksOnly, snippet_views.HistoryView):
-    pass
-
-
-class InspectView(OwnBanksOnly, snippet_views.InspectView):
-    pass
-
-
-class QuestionViewSet(SnippetViewSet):
+class QuestionViewSet(ScopedSnippetViewSet):
     model = Question
     icon = "help"
     menu_label = "Question bank"
@@ -80,13 +32,9 @@ class QuestionViewSet(SnippetViewSet):
     list_filter = ["question_type", "difficulty"]
     search_fields = ["title", "stem"]
 
-    edit_view_class = EditView
-    delete_view_class = DeleteView
-    copy_view_class = CopyView
-    usage_view_class = UsageView
-    history_view_class = HistoryView
-    inspect_view_class = InspectView
-    chooser_viewset_class = QuestionChooserViewSet
+    # every view that opens one object (and the chooser) looks it up through the
+    # policy: 404 if not yours (cms/snippet_scope.py)
+    scope = OwnBanksOnly
 
     def get_queryset(self, request):
         return question_policy.instances_user_has_any_permission_for(

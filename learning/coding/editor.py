@@ -17,13 +17,13 @@ https://docs.wagtail.org/en/stable/extending/permission_policies.html
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from cms.permissions import course_of_page, user_can_edit_course
 from cms.selectors import courses_editable_by
+from cms.snippet_scope import policy_scope
 
 from .models import Challenge
 
@@ -41,28 +41,6 @@ class ChallengePermissionPolicy(ModelPermissionPolicy):
         return Challenge.objects.filter(course__in=courses_editable_by(user=user))
 
 
-class OwnCoursesOnly:
-    """For the views that open one challenge (or list them, in the chooser): objects
-    outside the user's courses do not exist (404), whatever the view would otherwise do."""
-
-    ACTIONS = ("change", "delete", "view")
-
-    def get_object(self, *args, **kwargs):
-        try:
-            obj = super().get_object(*args, **kwargs)
-        except PermissionDenied:  # the copy view asks the policy itself: same answer, 404
-            raise Http404("No such challenge.") from None
-        if not challenge_policy.user_has_any_permission_for_instance(self.request.user, self.ACTIONS, obj):
-            raise Http404("No such challenge.")
-        return obj
-
-    def get_object_list(self):
-        return challenge_policy.instances_user_has_any_permission_for(self.request.user, self.ACTIONS)
-
-    def get_objects(self, pks):  # the chooser's "chosen multiple" view
-        return self.get_object_list().filter(pk__in=pks)
-
-
 class ChallengeAdminForm(WagtailAdminModelForm):
     """The editor's challenge form: the lesson must belong to a course the user may
     edit (the chooser narrows what is offered, the form is where it is enforced; the
@@ -76,3 +54,7 @@ class ChallengeAdminForm(WagtailAdminModelForm):
 
 
 challenge_policy = ChallengePermissionPolicy(Challenge)
+
+# Views that open one challenge (or list them, in the chooser): objects outside the
+# user's courses do not exist (404), whatever the view would otherwise do.
+OwnCoursesOnly = policy_scope(challenge_policy, "challenge")

@@ -18,9 +18,8 @@ from wagtail import hooks
 from wagtail.admin.panels import ObjectList
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views import chooser as chooser_views
-from wagtail.snippets.views import snippets as snippet_views
-from wagtail.snippets.views.snippets import SnippetViewSet
+
+from cms.snippet_scope import ScopedSnippetViewSet
 
 from . import services
 from .editor import ChallengeAdminForm, OwnCoursesOnly, challenge_policy
@@ -31,54 +30,7 @@ from .models import Challenge
 register_permission_policy(Challenge, challenge_policy)
 
 
-class ChooseView(OwnCoursesOnly, chooser_views.ChooseView):
-    pass
-
-
-class ChooseResultsView(OwnCoursesOnly, chooser_views.ChooseResultsView):
-    pass
-
-
-class ChosenView(OwnCoursesOnly, chooser_views.SnippetChosenView):
-    pass
-
-
-class ChosenMultipleView(OwnCoursesOnly, chooser_views.SnippetChosenMultipleView):
-    pass
-
-
-class ChallengeChooserViewSet(chooser_views.SnippetChooserViewSet):
-    choose_view_class = ChooseView
-    choose_results_view_class = ChooseResultsView
-    chosen_view_class = ChosenView
-    chosen_multiple_view_class = ChosenMultipleView
-
-
-class EditView(OwnCoursesOnly, snippet_views.EditView):
-    pass
-
-
-class DeleteView(OwnCoursesOnly, snippet_views.DeleteView):
-    pass
-
-
-class CopyView(OwnCoursesOnly, snippet_views.CopyView):
-    pass
-
-
-class UsageView(OwnCoursesOnly, snippet_views.UsageView):
-    pass
-
-
-class HistoryView(OwnCoursesOnly, snippet_views.HistoryView):
-    pass
-
-
-class InspectView(OwnCoursesOnly, snippet_views.InspectView):
-    pass
-
-
-class ChallengeViewSet(SnippetViewSet):
+class ChallengeViewSet(ScopedSnippetViewSet):
     model = Challenge
     icon = "code"
     menu_label = "Challenges"
@@ -87,14 +39,9 @@ class ChallengeViewSet(SnippetViewSet):
     list_display = ["title", "lesson", "course", "updated_at"]
     search_fields = ["title", "prompt"]
 
-    # every view that opens one challenge looks it up through the policy (404 if not yours)
-    edit_view_class = EditView
-    delete_view_class = DeleteView
-    copy_view_class = CopyView
-    usage_view_class = UsageView
-    history_view_class = HistoryView
-    inspect_view_class = InspectView
-    chooser_viewset_class = ChallengeChooserViewSet
+    # every view that opens one object (and the chooser) looks it up through the
+    # policy: 404 if not yours (cms/snippet_scope.py)
+    scope = OwnCoursesOnly
 
     def get_queryset(self, request):
         return challenge_policy.instances_user_has_any_permission_for(

@@ -6,7 +6,8 @@ bank through the same GIFT and Moodle XML importer teachers use (questions.gift,
 ordering.xml: one category per module, which becomes the questions' tag), then creates
 one quiz per module with that module's questions (a mix of single and multiple choice,
 true/false, numeric, short text and ordering) through part 1's `quiz_create`, and
-publishes them as the demo admin. Idempotent: a module that already has a quiz is left
+sends them through the Course review workflow (the teacher submits, the admin
+approves, as for the demo course itself). Idempotent: a module that already has a quiz is left
 alone.
 
 `simulate_attempts` (`manage.py load_demo --attempts N`) makes N simulated learners
@@ -43,7 +44,7 @@ def _demo_course():
 
 def load() -> list[str]:
     from cms.models import ModulePage
-    from cms.services import page_publish
+    from cms.services import moderation_approve, page_submit_for_review
     from learning.assessments.importing.service import question_bank_import
     from learning.assessments.models import Question, QuizPage
     from learning.assessments.services import quiz_create
@@ -88,7 +89,12 @@ def load() -> list[str]:
             grading_method="highest",
             shuffle_options=True,
         )
-        page_publish(user=admin, page=quiz)
+        # through the Course review workflow, as the demo course itself: the teacher
+        # submits, the admin approves (and so publishes)
+        (state,) = page_submit_for_review(user=teacher, page=quiz)
+        moderation_approve(
+            user=admin, task_state_id=state.current_task_state.pk, comment="Demo quiz approved."
+        )
         made.append(f"'{quiz.title}' ({len(questions)} questions)")
     if made:
         lines.append(f"{len(made)} demo quizzes on '{course.title}': " + ", ".join(made))
