@@ -4,6 +4,7 @@ import pytest
 from wagtail.models import Page
 
 from cms.models import CourseIndexPage, CoursePage, LessonPage, ModulePage
+from learning.assessments.models import QuizPage
 
 pytestmark = pytest.mark.django_db
 
@@ -12,7 +13,7 @@ def test_tree_structure_is_enforced_by_page_types():
     assert CourseIndexPage.allowed_subpage_models() == [CoursePage]
     assert CoursePage.allowed_parent_page_models() == [CourseIndexPage]
     assert CoursePage.allowed_subpage_models() == [ModulePage]
-    assert ModulePage.allowed_subpage_models() == [LessonPage]
+    assert ModulePage.allowed_subpage_models() == [LessonPage, QuizPage]
     assert LessonPage.allowed_parent_page_models() == [ModulePage]
     assert LessonPage.allowed_subpage_models() == []
     assert not LessonPage.can_create_at(CoursePage())

@@ -276,7 +276,15 @@ class RecordingRenditionSegmentView(RecordingMediaView):
     @extend_schema(
         operation_id="recording_rendition_segment_get",
         summary="A segment of the HLS rendition (MPEG-TS), with HTTP Range",
-        parameters=MEDIA_PARAMETERS,
+        parameters=[
+            *MEDIA_PARAMETERS,
+            OpenApiParameter(
+                "segment",
+                {"type": "string", "pattern": serving.HLS_SEGMENT.pattern},
+                OpenApiParameter.PATH,
+                description="The segment's name as the playlist gives it (`segment00000.ts`).",
+            ),
+        ],
         responses={(200, "video/mp2t"): OpenApiTypes.BINARY, (206, "video/mp2t"): OpenApiTypes.BINARY}
         | {302: None}
         | MEDIA_ERRORS,
