@@ -260,8 +260,8 @@ class RecordingRenditionView(RecordingMediaView):
 
     @_media_schema(
         "rendition",
-        "The transcoded rendition (MP4, or the HLS playlist), with HTTP Range",
-        {"video/mp4": None, "application/vnd.apple.mpegurl": None},
+        "The rendition (MP4 as transcoded, a WebM stored as it is, or the HLS playlist), with HTTP Range",
+        {"video/mp4": None, "video/webm": None, "application/vnd.apple.mpegurl": None},
     )
     def get(self, request, recording_id):
         return self.serve(request, recording_id)
