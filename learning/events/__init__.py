@@ -13,6 +13,9 @@ See dispatch.py for the delivery rules.
 
 from .dispatch import EventBus, bus
 from .types import (
+    BadgeAwarded,
+    CertificateIssued,
+    CertificateRevoked,
     ChallengePassed,
     ChallengeSubmitted,
     CodeRun,
@@ -24,13 +27,20 @@ from .types import (
     HintRequested,
     LessonCompleted,
     LessonStarted,
+    LevelReached,
+    ProjectSaved,
     QuizPassed,
     QuizSubmitted,
     RecordingPublished,
+    RecordingUnpublished,
+    XpAwarded,
     event_from_payload,
 )
 
 __all__ = [
+    "BadgeAwarded",
+    "CertificateIssued",
+    "CertificateRevoked",
     "ChallengePassed",
     "ChallengeSubmitted",
     "CodeRun",
@@ -43,9 +53,13 @@ __all__ = [
     "HintRequested",
     "LessonCompleted",
     "LessonStarted",
+    "LevelReached",
+    "ProjectSaved",
     "QuizPassed",
     "QuizSubmitted",
     "RecordingPublished",
+    "RecordingUnpublished",
+    "XpAwarded",
     "bus",
     "event_from_payload",
 ]

@@ -201,3 +201,89 @@ class RecordingPublished(DomainEvent):
     snapshot_count: int
     duration_ms: int | None
     occurred_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class RecordingUnpublished(DomainEvent):
+    """A published recording was hidden from its course's learners again (unpublished or
+    deleted). Published by learning/recordings, once per change of visibility."""
+
+    name: ClassVar[str] = "recording_unpublished"
+    recording_id: int
+    course_id: int
+    lesson_id: int | None
+    occurred_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ProjectSaved(DomainEvent):
+    """A learner's project workspace changed (a file or folder written, moved, deleted, a
+    save point restored, a zip imported): `version` is the project's new version. For
+    the similarity scan (debounced) and analytics. Published by learning/projects."""
+
+    name: ClassVar[str] = "project_saved"
+    user_id: int
+    project_id: int
+    version: int
+    occurred_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class XpAwarded(DomainEvent):
+    """An XP award was appended to the learner's ledger (learning/rewards). `source` is
+    the rule's event name (lesson_completed, challenge_passed, quiz_passed, streak_day)."""
+
+    name: ClassVar[str] = "xp_awarded"
+    user_id: int
+    award_id: int
+    points: int
+    source: str
+    occurred_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class LevelReached(DomainEvent):
+    """The learner's XP total crossed into a new level (learning/rewards)."""
+
+    name: ClassVar[str] = "level_reached"
+    user_id: int
+    level: int
+    occurred_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class BadgeAwarded(DomainEvent):
+    """A badge was issued to a learner, exactly once per learner and badge
+    (learning/rewards). `badge_slug` is the badge definition's stable slug."""
+
+    name: ClassVar[str] = "badge_awarded"
+    user_id: int
+    badge_id: int
+    badge_slug: str
+    award_id: int
+    occurred_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class CertificateIssued(DomainEvent):
+    """A course certificate was issued (or re-issued after a revocation) and its PDF is
+    stored (learning/rewards/certificates). `serial` is its human-readable serial."""
+
+    name: ClassVar[str] = "certificate_issued"
+    user_id: int
+    certificate_id: int
+    course_id: int
+    serial: str
+    occurred_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class CertificateRevoked(DomainEvent):
+    """An admin revoked a certificate (learning/rewards/certificates). The reason stays
+    in the certificate and the audit log, not in the event."""
+
+    name: ClassVar[str] = "certificate_revoked"
+    user_id: int
+    certificate_id: int
+    course_id: int
+    occurred_at: dt.datetime

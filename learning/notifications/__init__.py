@@ -1,0 +1,1 @@
+"""In-app notifications, channels and preferences, email and SMS delivery, announcements."""

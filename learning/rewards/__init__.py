@@ -1,0 +1,1 @@
+"""XP, levels, streaks, badges (this app) and certificates (`learning.rewards.certificates`)."""
