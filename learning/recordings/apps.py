@@ -8,3 +8,8 @@ class RecordingsConfig(AppConfig):
     name = "learning.recordings"
     label = "recordings"
     verbose_name = "Recordings"
+
+    def ready(self):
+        from . import read_cache
+
+        read_cache.subscribe()

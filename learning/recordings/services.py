@@ -19,7 +19,7 @@ from rest_framework.exceptions import ValidationError
 
 from learning.accounts.roles import Role, user_has_role
 
-from . import media
+from . import media, read_cache
 from .models import Recording, RecordingStatus
 from .upload import Part, UploadRefused, head_of, part_copy
 
@@ -354,6 +354,8 @@ def recording_process(*, recording_id: int) -> str:
             updated = Recording.objects.filter(pk=recording_id, video=video_name).update(
                 status=RecordingStatus.FAILED, failure_reason=reason[:2000], updated_at=timezone.now()
             )
+            if updated:
+                read_cache.recording_changed(recording_id)  # .update() sends no post_save
         return f"failed: {reason}" if updated else "the video changed meanwhile"
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from learning.events import RecordingPublished, bus
 
+from . import read_cache
 from .models import Recording, RecordingStatus
 from .playback import chain_end, snapshot_ids_stored, state_at
 from .snapshot_format import SnapshotChain, SnapshotProblem, snapshot_input_clean
@@ -77,6 +78,7 @@ def snapshots_ingest(*, recording_id: int, items: list) -> IngestResult:
         Recording.objects.filter(pk=recording.pk).update(
             snapshot_count=F("snapshot_count") + len(rows), updated_at=timezone.now()
         )
+        read_cache.recording_changed(recording.pk)  # .update() sends no post_save
     return IngestResult(len(inputs), len(rows), skip, _count(recording.pk), chain.last_t_ms)
 
 
