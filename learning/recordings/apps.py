@@ -10,6 +10,12 @@ class RecordingsConfig(AppConfig):
     verbose_name = "Recordings"
 
     def ready(self):
-        from . import read_cache
+        from django.db.models.signals import post_delete
+
+        from . import read_cache, services
+        from .models import Recording
 
         read_cache.subscribe()
+        post_delete.connect(
+            services.on_recording_deleted, sender=Recording, dispatch_uid="recordings_unpublished_on_delete"
+        )
