@@ -57,7 +57,9 @@ def test_deleting_a_published_recording_announces_it(
     auth_client, admin_user, published, unpublished_events, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        assert auth_client(admin_user).delete(f"/api/v1/authoring/recordings/{published.pk}/").status_code == 204
+        assert (
+            auth_client(admin_user).delete(f"/api/v1/authoring/recordings/{published.pk}/").status_code == 204
+        )
     assert [e.recording_id for e in unpublished_events] == [published.pk]
 
 
@@ -116,7 +118,10 @@ def test_the_job_drops_abandoned_uploads_and_orphans_and_keeps_fresh_ones(
     settings.RECORDING_UPLOAD_ABANDON_HOURS = 24
     course, lesson = course_and_lesson
     admin = auth_client(admin_user)
-    abandoned, fresh = recording_make(course=course, lesson=lesson), recording_make(course=course, lesson=lesson)
+    abandoned, fresh = (
+        recording_make(course=course, lesson=lesson),
+        recording_make(course=course, lesson=lesson),
+    )
     for recording in (abandoned, fresh):
         _start_upload(admin, recording, webm)
     _age(abandoned, 25)
@@ -133,7 +138,11 @@ def test_the_job_drops_abandoned_uploads_and_orphans_and_keeps_fresh_ones(
     assert f"recording {abandoned.pk}: dropped an upload abandoned" in caplog.text
     assert "999-old.part" in caplog.text
     abandoned.refresh_from_db()
-    assert (abandoned.status, abandoned.upload_path, abandoned.upload_offset) == (RecordingStatus.FAILED, "", 0)
+    assert (abandoned.status, abandoned.upload_path, abandoned.upload_offset) == (
+        RecordingStatus.FAILED,
+        "",
+        0,
+    )
     assert "abandoned" in abandoned.failure_reason
     assert not abandoned_file.exists() and not old_orphan.exists()
     assert new_orphan.exists()
@@ -166,7 +175,11 @@ def test_the_command_keeps_the_video_a_replaced_upload_left(
     call_command("recording_uploads_cleanup", "--hours", "2", stdout=out)
     assert f"recording {recording.pk}: abandoned upload dropped" in out.getvalue()
     recording.refresh_from_db()
-    assert (recording.status, recording.video.name, recording.upload_path) == (RecordingStatus.READY, video, "")
+    assert (recording.status, recording.video.name, recording.upload_path) == (
+        RecordingStatus.READY,
+        video,
+        "",
+    )
     out = StringIO()
     call_command("recording_uploads_cleanup", "--hours", "2", stdout=out)
     assert out.getvalue().strip() == "0 abandoned uploads dropped, 0 files removed."
