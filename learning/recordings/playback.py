@@ -72,7 +72,7 @@ class CodeState:
     diffs_applied: int
 
 
-def state_at(*, recording: Recording, t_ms: int) -> CodeState:
+def state_at(*, recording: Recording | int, t_ms: int) -> CodeState:
     """The code as it was at `t_ms`: the last snapshot at or before it, rebuilt from its
     keyframe and the diffs after the keyframe (fewer than RECORDING_KEYFRAME_EVERY). One
     query: the run from the keyframe to the snapshot in force, whose two ends come from

@@ -228,8 +228,6 @@ class _TimeIndexes:
                 self._kept.move_to_end(key)
                 return found
         found = _time_index_load(recording_id)
-        if token == UNCACHED:
-            return found
         with self._lock:
             self._kept[key] = found
             while len(self._kept) > settings.RECORDING_TIME_INDEX_KEPT:
@@ -276,28 +274,32 @@ def t_ms_param(raw: str | None) -> int | None:
 def state_body(*, recording_id: int, token: str, t_ms: int) -> bytes:
     """The state answer's JSON bytes: what StateSerializer renders (a test compares them
     byte for byte), the code at the snapshot in force taken from the cache."""
-    index = time_indexes.get(recording_id, token)
-    seq = seq_in_force(index, t_ms)
     head = b'{"recording_id":%d,"t_ms":%d,' % (recording_id, t_ms)
+    if token == UNCACHED:  # the cache is off: one query from the time, nothing kept
+        from .playback import state_at
+
+        return head + _state_fragment(state_at(recording=recording_id, t_ms=t_ms))[1:]
+    seq = seq_in_force(time_indexes.get(recording_id, token), t_ms)
     if seq is None:
         return head + b'"seq":null,"snapshot_t_ms":null,"files":{},"cursor":null}'
     name = f"rec-state1:{recording_id}:{seq}:{token}"
-    fragment = store.get(name) if token != UNCACHED else None
+    fragment = store.get(name)
     if fragment is None:
-        fragment = _state_fragment(recording_id, seq)
-        if token != UNCACHED:
-            store.put(name, fragment)
+        from .playback import state_at_seq
+
+        fragment = _state_fragment(state_at_seq(recording_id=recording_id, seq=seq))
+        store.put(name, fragment)
     return head + fragment[1:]
 
 
-def _state_fragment(recording_id: int, seq: int) -> bytes:
+def _state_fragment(state) -> bytes:
+    """`seq`, `snapshot_t_ms`, `files` and `cursor` of a playback.CodeState, rendered by
+    the API's serializer and renderer (`recording_id` and `t_ms` are per request)."""
     from .api.timeline_serializers import StateSerializer
-    from .playback import state_at_seq
 
-    state = state_at_seq(recording_id=recording_id, seq=seq)
     data = StateSerializer(
         {
-            "recording_id": recording_id,
+            "recording_id": 0,
             "t_ms": 0,
             "seq": state.seq,
             "snapshot_t_ms": state.snapshot_t_ms,
