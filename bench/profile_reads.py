@@ -172,10 +172,13 @@ def main() -> None:
 
             profile = cProfile.Profile(time.process_time)
             profile.enable()
-        cpu0 = time.process_time()
+        cpu0, walls = time.process_time(), []
         for _ in range(args.n):
+            started = time.perf_counter()
             call(app, path, headers)
+            walls.append(time.perf_counter() - started)
         cpu_ms = (time.process_time() - cpu0) * 1000 / args.n
+        wall_p50_ms = sorted(walls)[len(walls) // 2] * 1000
         if args.cprofile:
             profile.disable()
             print(f"=== {name}: {status}")
@@ -191,7 +194,10 @@ def main() -> None:
         else:
             # CPU of this process (user + system, so the socket calls to PostgreSQL and
             # Redis count), per request; their own CPU is not in it.
-            print(f"=== {name}: {status}, {cpu_ms:.3f} ms CPU per request", flush=True)
+            print(
+                f"=== {name}: {status}, {cpu_ms:.3f} ms CPU per request, wall p50 {wall_p50_ms:.3f} ms",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":
