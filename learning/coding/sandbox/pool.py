@@ -453,6 +453,7 @@ class WorkerPool:
 
     def _acquire(self, wait_s: float) -> Worker:
         deadline = time.monotonic() + wait_s
+        cold_deadline = time.monotonic() + max(wait_s, self.config.start_timeout_s)
         with self._cond:
             while not self._idle or self._in_flight >= self.config.size:
                 if self._closed:
@@ -460,6 +461,10 @@ class WorkerPool:
                 if not self._all and not self._starting and self._start_failures:
                     raise SandboxUnavailable("no sandbox worker could be started")
                 remaining = deadline - time.monotonic()
+                if remaining <= 0 and not self._all and self._starting:
+                    # a cold pool (its first workers still booting; a browser worker
+                    # takes seconds): wait for one rather than call it busy
+                    remaining = cold_deadline - time.monotonic()
                 if remaining <= 0:
                     self.stats.busy_rejections += 1
                     raise PoolBusy
