@@ -240,10 +240,9 @@ def get_pool(config: PoolConfig | None = None) -> WorkerPool:
 
 def browser_pool_if_started() -> WorkerPool | None:
     with _lock:
-        return next(
-            (pool for (pid, config), pool in _pools.items() if pid == os.getpid() and config.engine == BROWSER),
-            None,
-        )
+        here = os.getpid()
+        mine = [pool for (pid, config), pool in _pools.items() if pid == here and config.engine == BROWSER]
+        return mine[0] if mine else None
 
 
 def get_backend():

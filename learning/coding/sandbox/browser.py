@@ -94,7 +94,9 @@ class _Prepared:
 class BrowserGrader:
     """One warm Chromium, driven from a private event-loop thread."""
 
-    def __init__(self, *, executable: str, heap_mb: int, sandbox: bool, chai_path: str, warm_contexts: int = 1):
+    def __init__(
+        self, *, executable: str, heap_mb: int, sandbox: bool, chai_path: str, warm_contexts: int = 1
+    ):
         self.executable = executable
         self.heap_mb = heap_mb
         self.sandbox = sandbox
@@ -247,7 +249,8 @@ class BrowserGrader:
             # the wall time covers the page's load and the test, not the context's setup
             deadline = time.perf_counter() + wall_s
             try:
-                await asyncio.wait_for(prepared.page.goto(f"{ORIGIN}/{html_name}", wait_until="load"), timeout=wall_s)
+                target = f"{ORIGIN}/{html_name}"
+                await asyncio.wait_for(prepared.page.goto(target, wait_until="load"), timeout=wall_s)
                 state = await asyncio.wait_for(
                     prepared.page.evaluate(_test_script(test.get("code") or "", code_text)),
                     timeout=max(0.05, deadline - time.perf_counter()),

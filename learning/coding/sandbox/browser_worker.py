@@ -78,7 +78,8 @@ def contain(config: dict) -> dict:
     report["rlimits"] = limits
     parent_netns = config.get("parent_netns") or ""
     try:
-        report["own_network_namespace"] = bool(parent_netns) and os.readlink("/proc/self/ns/net") != parent_netns
+        own = os.readlink("/proc/self/ns/net")
+        report["own_network_namespace"] = bool(parent_netns) and own != parent_netns
     except OSError:
         report["own_network_namespace"] = False
     report["own_pid_namespace"] = os.getpid() == 1
@@ -173,9 +174,6 @@ def _descendant_uids() -> dict:
 
 
 def serve(config: dict, read_fd: int, write_fd: int) -> None:
-    from learning.coding.sandbox import protocol
-    from learning.coding.sandbox.browser import BrowserGrader
-
     # Everything the worker needs later is imported before it becomes a user that may
     # not read the interpreter's own files (a pyenv under /root).
     import asyncio.subprocess  # noqa: F401 - Playwright starts its driver with it
@@ -183,6 +181,9 @@ def serve(config: dict, read_fd: int, write_fd: int) -> None:
     import socket  # noqa: F401
 
     import playwright.async_api  # noqa: F401
+
+    from learning.coding.sandbox import protocol
+    from learning.coding.sandbox.browser import BrowserGrader
 
     report = contain(config)
     grader = BrowserGrader(
@@ -193,7 +194,8 @@ def serve(config: dict, read_fd: int, write_fd: int) -> None:
         warm_contexts=int(config.get("warm_contexts", 1)),
     )
     grader.start(float(config.get("start_timeout_s", 60)))
-    protocol.write_frame(write_fd, {"ready": True, "pid": os.getpid(), "hardening": report, "service_tids": []})
+    hello = {"ready": True, "pid": os.getpid(), "hardening": report, "service_tids": []}
+    protocol.write_frame(write_fd, hello)
     served = 0
     recycle_after = int(config["recycle_after"])
     while True:

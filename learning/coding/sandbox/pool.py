@@ -155,7 +155,7 @@ def use_namespaces(setting: str) -> bool:
         except (OSError, subprocess.SubprocessError):
             _namespaces_ok = False
         if not _namespaces_ok:
-            log.warning("browser workers run WITHOUT their own PID and network namespaces (unshare failed here)")
+            log.warning("browser workers run WITHOUT a PID and network namespace of their own (no unshare)")
     if value in ("on", "true", "1", "yes") and not _namespaces_ok:
         raise SandboxUnavailable("WEB_BROWSER_NAMESPACES is on but unshare --pid --net fails here")
     return _namespaces_ok

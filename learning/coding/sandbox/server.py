@@ -13,7 +13,8 @@ network) can be added without touching the web app.
 A job with `"engine": "browser"` (a web challenge's style tests) goes to the
 service's browser workers (browser_worker.py: Chromium as an unprivileged user, its own
 sandbox on), every other job to the V8 workers. The service trusts its own settings,
-not the caller's: job limits are clamped to them. With SANDBOX_TOKEN set, every request needs `Authorization: Bearer <token>`.
+not the caller's: job limits are clamped to them. With SANDBOX_TOKEN set, every request
+needs `Authorization: Bearer <token>`.
 """
 
 from __future__ import annotations
@@ -145,7 +146,8 @@ class _Handler(BaseHTTPRequestHandler):
         except PoolBusy:
             return self._send(HTTPStatus.TOO_MANY_REQUESTS, {"error": "busy"})
         except BrowserUnavailable as exc:
-            return self._send(HTTPStatus.SERVICE_UNAVAILABLE, {"error": str(exc), "code": "browser_unavailable"})
+            body = {"error": str(exc), "code": "browser_unavailable"}
+            return self._send(HTTPStatus.SERVICE_UNAVAILABLE, body)
         except SandboxUnavailable as exc:
             return self._send(HTTPStatus.SERVICE_UNAVAILABLE, {"error": str(exc)})
         return self._send(HTTPStatus.OK, result)

@@ -32,7 +32,11 @@ class Command(BaseCommand):
         else:
             self.stderr.write(browser_missing())
         server = SandboxServer(
-            (host, port), pool, settings.SANDBOX_TOKEN, settings.SANDBOX_QUEUE_WAIT_MS, browser_pool=browser_pool
+            (host, port),
+            pool,
+            settings.SANDBOX_TOKEN,
+            settings.SANDBOX_QUEUE_WAIT_MS,
+            browser_pool=browser_pool,
         )
 
         def stop(*_):
