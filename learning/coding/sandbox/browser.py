@@ -51,6 +51,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-extensions",
     "--disable-breakpad",
+    "--disable-dev-shm-usage",  # containers give /dev/shm 64 MB; /tmp (private) instead
     "--no-first-run",
     "--mute-audio",
 ]
