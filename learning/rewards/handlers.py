@@ -1,0 +1,5 @@
+"""Subscriptions of the rewards app to the domain event bus (filled in below)."""
+
+
+def subscribe() -> None:
+    pass
