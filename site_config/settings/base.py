@@ -214,6 +214,7 @@ from .progress import *  # noqa: E402,F403
 from .projects import *  # noqa: E402,F403
 from .recording_snapshots import *  # noqa: E402,F403
 from .recordings import *  # noqa: E402,F403
+from .rewards import *  # noqa: E402,F403
 from .sentry import *  # noqa: E402,F403
 from .storage import *  # noqa: E402,F403
 from .tutor import *  # noqa: E402,F403
@@ -227,4 +228,5 @@ DEMO_LOADERS = [
     "learning.recordings.demo.load",
     "learning.recordings.demo_snapshots.load",  # the demo recording's code timeline
     "learning.assessments.demo.load",
+    "learning.rewards.demo.load",
 ]
