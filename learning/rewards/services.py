@@ -15,9 +15,8 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 
 from learning.events import bus
 from learning.events.types import BadgeAwarded, LevelReached, XpAwarded
@@ -71,10 +70,19 @@ def learner_day(*, time_zone: str, at: dt.datetime) -> dt.date:
 
 def _standing_locked(user_id: int) -> tuple[XpStanding, str]:
     """The learner's standing row, locked for this transaction, and their time zone."""
-    XpStanding.objects.get_or_create(user_id=user_id)
-    standing = XpStanding.objects.select_for_update().get(user_id=user_id)
-    time_zone = get_user_model().objects.filter(pk=user_id).values_list("time_zone", flat=True).first()
-    return standing, time_zone or "UTC"
+    standing = (
+        XpStanding.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .only("user__time_zone", *[f.name for f in XpStanding._meta.concrete_fields])
+        .filter(user_id=user_id)
+        .first()
+    )
+    if standing is None:
+        XpStanding.objects.bulk_create([XpStanding(user_id=user_id)], ignore_conflicts=True)
+        standing = (
+            XpStanding.objects.select_for_update(of=("self",)).select_related("user").get(user_id=user_id)
+        )
+    return standing, standing.user.time_zone or "UTC"
 
 
 def event_apply(*, event: EarnedEvent) -> Outcome:
@@ -157,15 +165,12 @@ def event_apply(*, event: EarnedEvent) -> Outcome:
 
 
 def _activity_day_add(*, user_id: int, day: dt.date) -> bool:
-    """True if `day` was not an active day of the learner yet (under the standing lock;
-    the unique constraint stays the last word)."""
+    """True if `day` was not an active day of the learner yet. Decided under the
+    standing lock; the unique constraint stays the last word (a conflicting insert
+    is skipped by the database)."""
     if ActivityDay.objects.filter(user_id=user_id, day=day).exists():
         return False
-    try:
-        with transaction.atomic():
-            ActivityDay.objects.create(user_id=user_id, day=day)
-    except IntegrityError:
-        return False
+    ActivityDay.objects.bulk_create([ActivityDay(user_id=user_id, day=day)], ignore_conflicts=True)
     return True
 
 
@@ -199,20 +204,18 @@ def _streak_update(standing: XpStanding, day: dt.date) -> bool:
 
 
 def _counted_add(event: EarnedEvent) -> None:
-    if CountedEvent.objects.filter(
-        user_id=event.user_id, event=event.source, item_key=event.item_key
-    ).exists():
-        return
-    try:
-        with transaction.atomic():
-            CountedEvent.objects.create(
+    """One row per learner, event and item: INSERT ... ON CONFLICT DO NOTHING."""
+    CountedEvent.objects.bulk_create(
+        [
+            CountedEvent(
                 user_id=event.user_id,
                 event=event.source,
                 item_key=event.item_key,
                 occurred_at=event.occurred_at,
             )
-    except IntegrityError:
-        pass
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _xp_append(
@@ -232,14 +235,17 @@ def _xp_append(
     if rule is None:
         return None
     points = rule.points if points_wanted is None else round(rule.points * max(0.0, min(1.0, points_wanted)))
-    awards = XpAward.objects.filter(user_id=user_id, source=source)
-    if awards.filter(source_key=source_key).exists():
+    seen = XpAward.objects.filter(user_id=user_id, source=source).aggregate(
+        replays=Count("pk", filter=Q(source_key=source_key)),
+        of_item=Count("pk", filter=Q(item_key=item_key)),
+        today=Sum("points", filter=Q(day=day)),
+    )
+    if seen["replays"]:
         return None  # a replay
-    if awards.filter(item_key=item_key).count() >= rule.per_item_cap:
+    if seen["of_item"] >= rule.per_item_cap:
         return None
     if rule.daily_cap is not None:
-        today = awards.filter(day=day).aggregate(total=Sum("points"))["total"] or 0
-        points = min(points, max(0, rule.daily_cap - today))
+        points = min(points, max(0, rule.daily_cap - (seen["today"] or 0)))
     if points <= 0:
         return None
     try:

@@ -189,12 +189,15 @@ class PublicBadgeAwardView(APIView):
         tags=TAGS,
         operation_id="rewards_badge_award_public",
         summary="A badge award's public page data: the badge and the holder's display name (public)",
-        description="Nothing else about the holder is shown. The id is the award's unguessable `public_id`.",
+        description=(
+            "Nothing else about the holder is shown. `award` is the award's unguessable "
+            "`public_id` (32 hex digits)."
+        ),
         responses=PublicBadgeAwardSerializer,
         auth=[],
     )
-    def get(self, request, public_id):
-        award = selectors.badge_award_get_public(public_id=public_id)
+    def get(self, request, award):
+        award = selectors.badge_award_get_public(public_id=award)
         data = {
             "badge": award.badge,
             "holder_name": selectors.public_name(award.user),
