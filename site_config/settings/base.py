@@ -75,6 +75,7 @@ LOCAL_APPS = [
     "learning.assessments.analysis",
     "learning.dashboard",
     "learning.recordings",
+    "learning.rewards.certificates",
     "tutor",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS

@@ -1,0 +1,33 @@
+from django.apps import AppConfig
+
+
+class CertificatesConfig(AppConfig):
+    """Certificates (docs/certificates.md). Hears `CourseCompleted` on the event bus and
+    issues the learner's certificate in a django-q2 job; publishes `CertificateIssued`
+    and `CertificateRevoked`."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "learning.rewards.certificates"
+    label = "certificates"
+    verbose_name = "Certificates"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from .models import Certificate, CertificateTemplate
+
+        # (the CourseCompleted subscription lands with the issuing service)
+
+        # Revocations and re-issues (who, when, why) and template edits are audited.
+        auditlog.register(
+            Certificate,
+            include_fields=[
+                "status",
+                "revoked_at",
+                "revoke_reason",
+                "revoked_by",
+                "superseded_by",
+                "holder_name",
+            ],
+        )
+        auditlog.register(CertificateTemplate, exclude_fields=["updated_at"])
