@@ -14,9 +14,11 @@ class CertificatesConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from learning.events import CourseCompleted, bus
+
         from .models import Certificate, CertificateTemplate
 
-        # (the CourseCompleted subscription lands with the issuing service)
+        bus.subscribe(CourseCompleted, "learning.rewards.certificates.handlers.on_course_completed", job=True)
 
         # Revocations and re-issues (who, when, why) and template edits are audited.
         auditlog.register(
