@@ -27,6 +27,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from . import defaults
+from .links import verification_url  # noqa: F401  (re-exported for callers of render)
 from .placeholders import fill
 
 IMAGE_RENDITION = "max-800x400"
@@ -90,10 +91,6 @@ def design_from_template(template) -> Design:
             for s in template.signatures.all()
         ),
     )
-
-
-def verification_url(code: str) -> str:
-    return f"{settings.CERTIFICATE_PUBLIC_BASE_URL.rstrip('/')}/api/v1/certificates/verify/{code}/"
 
 
 def issued_date(when: dt.datetime) -> str:

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from learning.events import CertificateIssued, CertificateRevoked, bus
 
-from . import render, selectors
+from . import selectors
 from .models import Certificate, CertificateStatus, IssueStatus
 
 log = logging.getLogger("mrict.certificates")
@@ -96,6 +96,8 @@ def certificate_render(*, certificate_id: int) -> Certificate:
     """Render and store the PDF of a pending (or failed) certificate; issued ones are
     left alone. A render error marks the certificate failed (with the reason) rather
     than raising: the learner's status shows it, an admin may re-issue."""
+    from . import render  # WeasyPrint: imported by the jobs that render, not by every web process
+
     certificate = Certificate.objects.select_related("user").get(pk=certificate_id)
     if certificate.issue_status == IssueStatus.ISSUED:
         return certificate
