@@ -70,19 +70,24 @@ def _render(ctx: Context, duration_s: int, *, cached: bool) -> dict:
     first_started = time.perf_counter()
     render.render_pdf(design, facts(0))  # the process's first render (font list read)
     first_ms = (time.perf_counter() - first_started) * 1000
-    times, deadline, i = [], time.monotonic() + duration_s, 1
+    times, cpu, deadline, i = [], [], time.monotonic() + duration_s, 1
     while len(times) < 5 or time.monotonic() < deadline:
         if not cached:
             render.font_config.cache_clear()
             render._stylesheet.cache_clear()
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.thread_time()
         pdf = render.render_pdf(design, facts(i))
         times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.thread_time() - started_cpu) * 1000)
         assert pdf.startswith(b"%PDF-")
         i += 1
     p50 = statistics.median(times)
-    target = f" (target p50 < 300 ms: {'met' if p50 < 300 else 'NOT met'})" if cached else ""
-    return _summary(times, f"first render of the process {first_ms:.0f} ms{target}")
+    # CPU time of the rendering thread: what the render costs whatever else the machine runs.
+    cpu_p50 = statistics.median(cpu)
+    target = f"; target p50 < 300 ms: {'met' if p50 < 300 else 'NOT met'} (wall)" if cached else ""
+    return _summary(
+        times, f"first render of the process {first_ms:.0f} ms; CPU per render p50 {cpu_p50:.0f} ms{target}"
+    )
 
 
 def _issue(ctx: Context, duration_s: int) -> dict:
