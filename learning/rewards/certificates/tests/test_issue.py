@@ -141,3 +141,36 @@ def test_status_is_pending_between_completion_and_the_job(course, student, auth_
         "state": "pending",
         "certificate": None,
     }
+
+
+def test_lists_run_a_constant_number_of_queries(course, student, admin_user, auth_client, build_course):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from learning.rewards.certificates.services import certificate_request
+
+    learner, admin = auth_client(student), auth_client(admin_user)
+
+    def counts():
+        with CaptureQueriesContext(connection) as mine:
+            assert learner.get("/api/v1/me/certificates/").status_code == 200
+        with CaptureQueriesContext(connection) as every:
+            assert admin.get("/api/v1/certificates/").status_code == 200
+        return len(mine), len(every)
+
+    certificate_request(user=student, course=course)
+    one = counts()
+    for n in range(4):
+        certificate_request(user=student, course=build_course(title=f"More {n}"))
+    Certificate.objects.filter(user=student).update(status="revoked", revoked_by=admin_user)
+    assert learner.get("/api/v1/me/certificates/").json()["count"] == 5
+    assert counts() == one
+
+
+def test_public_verification_is_throttled_per_client(settings, auth_client):
+    settings.CERTIFICATE_VERIFY_RATE = "3/min"
+    anonymous = auth_client(None)
+    statuses = [anonymous.get(f"/api/v1/certificates/verify/{'x' * 32}{n}/").status_code for n in range(4)]
+    assert statuses == [404, 404, 404, 429]
+    refused = anonymous.get("/api/v1/certificates/verify/anything/")
+    assert refused.json()["errors"][0]["code"] == "throttled" and "Retry-After" in refused
