@@ -238,7 +238,11 @@ def certificate_reissue(*, certificate_id: int, by, reason: str) -> Certificate:
     A certificate whose PDF never rendered (pending/failed) is simply rendered again."""
     reason = _reason(reason)
     with transaction.atomic():
-        old = Certificate.objects.select_for_update().select_related("user", "course").get(pk=certificate_id)
+        old = (
+            Certificate.objects.select_for_update(of=("self",))
+            .select_related("user", "course")
+            .get(pk=certificate_id)
+        )
         if old.issue_status != IssueStatus.ISSUED and old.status == CertificateStatus.VALID:
             transaction.on_commit(lambda: _enqueue_render(old.pk))
             return old
