@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from cms.api.serializers import ImageOutSerializer
 from cms.blocks import image_api_representation
+from learning.rewards.certificates.api.serializers import CertificateSerializer
 from site_config.api import serializers as api
 
 
@@ -115,3 +116,6 @@ class AchievementsSerializer(api.Serializer):
     xp = XpSummarySerializer()
     badges = MyBadgeSerializer(many=True)
     completions = CompletionSerializer(many=True)
+    certificates = CertificateSerializer(
+        many=True, help_text="As `GET /api/v1/me/certificates/` (read-only)."
+    )

@@ -83,8 +83,9 @@ class MyAchievementsView(APIView):
         summary="My achievements: XP and level, streaks, badges and course completions",
         description=(
             "Everything the learner has earned, in one answer: the XP summary (as `/me/xp/`), "
-            "every badge (as `/me/badges/`, unpaginated: one per badge definition at most) and "
-            "every course completion (from learning/progress), newest first."
+            "every badge (as `/me/badges/`, unpaginated: one per badge definition at most), "
+            "every course completion (from learning/progress) and every certificate (as "
+            "`/me/certificates/`, any state), newest first."
         ),
         responses=AchievementsSerializer,
     )
@@ -96,6 +97,8 @@ class MyAchievementsView(APIView):
             "badge__image",
         )
         completions = selectors.course_completions_of_user(user=user)
+        from learning.rewards.certificates.selectors import certificates_of
+
         data = {
             "xp": XpSummarySerializer.shape(summary),
             "badges": _my_badges(awards),
@@ -103,6 +106,7 @@ class MyAchievementsView(APIView):
                 {"course_id": c.course_id, "course_title": c.course.title, "completed_at": c.completed_at}
                 for c in completions
             ],
+            "certificates": list(certificates_of(user=user)),
         }
         return Response(AchievementsSerializer(data).data)
 

@@ -64,7 +64,9 @@ def test_completing_a_course_earns_xp_level_badges_and_shows_in_achievements(
     assert [(c["course_id"], c["course_title"]) for c in achievements["completions"]] == [
         (course.pk, "Web basics")
     ]
-    assert "certificates" not in achievements  # not built in this branch (docs/rewards.md)
+    # the certificate the course completion issued (learning/rewards/certificates), read-only
+    [certificate] = achievements["certificates"]
+    assert (certificate["course"], certificate["issue_status"]) == (course.pk, "issued")
 
     # Replays: the same batch again (the client retries), then the same domain events
     # published again (a re-delivered job), change nothing and publish nothing.
