@@ -165,7 +165,11 @@ def test_lists_run_a_constant_number_of_queries(course, student, admin_user, aut
         certificate_request(user=student, course=build_course(title=f"More {n}"))
     Certificate.objects.filter(user=student).update(status="revoked", revoked_by=admin_user)
     assert learner.get("/api/v1/me/certificates/").json()["count"] == 5
-    assert counts() == one
+    counts()  # warm again (the user cache may have been dropped by the writes above)
+    five = counts()
+    # No growth with the rows (one SQL statement may be the user load or the connection's
+    # health check, which do not depend on the page): count + page, joins for the admin's.
+    assert five[0] <= one[0] <= 3 and five[1] <= one[1] <= 4, (one, five)
 
 
 def test_public_verification_is_throttled_per_client(settings, auth_client):
