@@ -132,8 +132,10 @@ def verify_credential_jwt(
     token = token.strip()
     try:
         header = jwt.get_unverified_header(token)
-    except jwt.DecodeError:
-        return _invalid(Reason.MALFORMED, "The JOSE header is not valid base64url JSON.")
+    except jwt.InvalidTokenError:
+        return _invalid(
+            Reason.MALFORMED, "The JOSE header is not valid base64url JSON, or its kid is not a string."
+        )
     if header.get("alg") not in ALGORITHMS:
         return _invalid(Reason.UNSUPPORTED_ALGORITHM)
     thumb = _thumbprint_of(header.get("kid"))
