@@ -32,6 +32,7 @@ api_v1 = [
     path("", include("learning.recordings.api.timeline_urls")),
     path("", include("learning.rewards.api.urls")),
     path("", include("learning.rewards.openbadges.api.urls")),
+    path("", include("learning.rewards.certificates.api.urls")),
 ]
 
 urlpatterns = [

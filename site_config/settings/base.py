@@ -76,6 +76,7 @@ LOCAL_APPS = [
     "learning.dashboard",
     "learning.recordings",
     "learning.rewards",
+    "learning.rewards.certificates",
     "tutor",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -203,6 +204,7 @@ from .api import *  # noqa: E402,F403
 from .assessments import *  # noqa: E402,F403
 from .assessments_analysis import *  # noqa: E402,F403
 from .auth import *  # noqa: E402,F403
+from .certificates import *  # noqa: E402,F403
 from .coding import *  # noqa: E402,F403
 from .content import *  # noqa: E402,F403
 from .cors import *  # noqa: E402,F403
@@ -230,4 +232,5 @@ DEMO_LOADERS = [
     "learning.recordings.demo_snapshots.load",  # the demo recording's code timeline
     "learning.assessments.demo.load",
     "learning.rewards.demo.load",
+    "learning.rewards.certificates.demo.load",
 ]
