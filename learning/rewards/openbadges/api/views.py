@@ -5,16 +5,20 @@ one's own badge or certificate as a signed credential (`exports.py`)."""
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from learning.accounts.permissions import IsVerified
 from site_config.api.errors import api_error_response
+from site_config.api.schema import ConflictErrorResponse
 
-from ..credentials import issuer_profile, key_url
+from .. import selectors, sources
+from ..credentials import API_PREFIX, base_url, issuer_profile, key_url
 from ..keys import THUMBPRINT, current_keyset
-from ..signing import verify_credential_jwt
+from ..signing import OpenBadgesDisabled, verify_credential_jwt
 from .serializers import (
+    CredentialExportSerializer,
     IssuerProfileSerializer,
     JwkSerializer,
     JwksSerializer,
@@ -118,3 +122,82 @@ class VerifyView(_Public):
 NOT_CONFIGURED = OpenApiResponse(
     description="No signing key is configured on this server (`openbadges_disabled`, one error shape)."
 )
+
+
+# --- exports: the owner's own badge awards and certificates --------------------------
+
+EXPORT_ERRORS = {
+    503: NOT_CONFIGURED,
+}
+
+
+def _disabled() -> Response:
+    return Response(
+        {
+            "type": "server_error",
+            "errors": [
+                {
+                    "code": "openbadges_disabled",
+                    "detail": "Open Badges signing is not configured here (OPENBADGES_SIGNING_KEY).",
+                    "attr": None,
+                }
+            ],
+        },
+        status=503,
+    )
+
+
+def _export_response(data) -> Response:
+    try:
+        exported = sources.export(data)
+    except OpenBadgesDisabled:
+        return _disabled()
+    return Response(
+        {
+            "credential_jwt": exported.credential_jwt,
+            "credential": exported.credential,
+            "key_id": exported.key_id,
+            "verify_url": f"{base_url()}{API_PREFIX}/verify/",
+        },
+        headers={"Cache-Control": "private, no-store"},
+    )
+
+
+class MyBadgeCredentialView(APIView):
+    permission_classes = [IsAuthenticated, IsVerified]
+
+    @extend_schema(
+        operation_id="my_badge_credential",
+        summary="My badge award as a signed Open Badges 3.0 credential",
+        description="`public_id` is the award's id in `GET /api/v1/me/badges/`. Answers the "
+        "VC-JWT (for a wallet) and the same credential decoded. Someone else's award: 404.",
+        responses={200: CredentialExportSerializer, **EXPORT_ERRORS},
+    )
+    def get(self, request, public_id: str):
+        award = selectors.badge_award_get_for_owner(user=request.user, public_id=public_id)
+        return _export_response(sources.badge_award_data(award))
+
+
+class MyCertificateCredentialView(APIView):
+    permission_classes = [IsAuthenticated, IsVerified]
+
+    @extend_schema(
+        operation_id="my_certificate_credential",
+        summary="My certificate as a signed Open Badges 3.0 credential",
+        description="Issued, valid certificates only: a pending one answers 409 "
+        "`certificate_not_issued`, a revoked one 409 `certificate_revoked`. Someone else's: 404.",
+        responses={200: CredentialExportSerializer, 409: ConflictErrorResponse, **EXPORT_ERRORS},
+    )
+    def get(self, request, certificate_id: int):
+        from learning.rewards.certificates.models import CertificateStatus, IssueStatus
+
+        certificate = selectors.certificate_get_for_owner(user=request.user, certificate_id=certificate_id)
+        if certificate.status == CertificateStatus.REVOKED:
+            return api_error_response(
+                409, "certificate_revoked", "This certificate was revoked: it cannot be exported."
+            )
+        if certificate.issue_status != IssueStatus.ISSUED or certificate.issued_at is None:
+            return api_error_response(
+                409, "certificate_not_issued", "This certificate is not issued yet; try again once it is."
+            )
+        return _export_response(sources.certificate_data(certificate))
