@@ -18,7 +18,7 @@ class _Text(serializers.CharField):
         return super().to_internal_value(data)
 
 
-class VerifyInputSerializer(Serializer):
+class CredentialVerifyInputSerializer(Serializer):
     credential = _Text(
         trim_whitespace=True,
         help_text="The credential as a VC-JWT (compact JWS), as exported by "
@@ -33,7 +33,7 @@ class VerifyInputSerializer(Serializer):
         return value
 
 
-class VerificationSerializer(Serializer):
+class CredentialVerificationSerializer(Serializer):
     valid = serializers.BooleanField(help_text="True only when `status` is `valid`.")
     status = serializers.ChoiceField(choices=Status.choices)
     reason = serializers.ChoiceField(
@@ -49,7 +49,7 @@ class VerificationSerializer(Serializer):
     )
 
 
-class JwkSerializer(Serializer):
+class IssuerJwkSerializer(Serializer):
     kid = serializers.CharField(help_text="The key's URL, which answers this JWK.")
     kty = serializers.CharField(help_text="`OKP` (Ed25519) or `EC` (P-256).")
     crv = serializers.CharField()
@@ -62,14 +62,14 @@ class JwkSerializer(Serializer):
     )
 
 
-class JwksSerializer(Serializer):
-    keys = JwkSerializer(many=True)
+class IssuerJwksSerializer(Serializer):
+    keys = IssuerJwkSerializer(many=True)
 
 
 class IssuerProfileSerializer(Serializer):
     """Open Badges 3.0 `Profile` (JSON-LD)."""
 
-    context = serializers.ListField(child=serializers.CharField(), source="@context")
+    context = serializers.ListField(child=serializers.CharField(), help_text="JSON-LD contexts (`@context`).")
     id = serializers.CharField()
     type = serializers.ListField(child=serializers.CharField())
     name = serializers.CharField()
@@ -78,7 +78,10 @@ class IssuerProfileSerializer(Serializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        fields["@context"] = fields.pop("context")
+        fields["@context"] = serializers.ListField(
+            child=serializers.CharField(), help_text="JSON-LD contexts."
+        )
+        del fields["context"]
         return fields
 
 

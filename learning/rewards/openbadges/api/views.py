@@ -19,11 +19,11 @@ from ..keys import THUMBPRINT, current_keyset
 from ..signing import OpenBadgesDisabled, verify_credential_jwt
 from .serializers import (
     CredentialExportSerializer,
+    CredentialVerificationSerializer,
+    CredentialVerifyInputSerializer,
+    IssuerJwkSerializer,
+    IssuerJwksSerializer,
     IssuerProfileSerializer,
-    JwkSerializer,
-    JwksSerializer,
-    VerificationSerializer,
-    VerifyInputSerializer,
 )
 from .throttles import VerifyThrottle
 
@@ -64,7 +64,7 @@ class KeySetView(_Public):
         description="The active key first, then the retired keys, which still verify the "
         "credentials they signed. A credential's JOSE header names its key by `kid`, this list's "
         "`kid` (a URL that answers the key alone).",
-        responses={200: JwksSerializer},
+        responses={200: IssuerJwksSerializer},
     )
     def get(self, request):
         keyset = current_keyset()
@@ -77,7 +77,7 @@ class KeyView(_Public):
     @extend_schema(
         operation_id="openbadges_key",
         summary="One public key as a JWK (public): what a credential's `kid` dereferences to",
-        responses={200: JwkSerializer},
+        responses={200: IssuerJwkSerializer},
     )
     def get(self, request, thumbprint: str):
         keyset = current_keyset()
@@ -99,11 +99,11 @@ class VerifyView(_Public):
         "claims against the credential, and whether the badge award or certificate behind it "
         "still stands. Always 200 for a well-formed request: `status` is `valid`, `revoked` or "
         "`invalid`, `reason` says why. Throttled per client address (OPENBADGES_THROTTLE_VERIFY).",
-        request=VerifyInputSerializer,
-        responses={200: VerificationSerializer},
+        request=CredentialVerifyInputSerializer,
+        responses={200: CredentialVerificationSerializer},
     )
     def post(self, request):
-        data = VerifyInputSerializer(data=request.data)
+        data = CredentialVerifyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         result = verify_credential_jwt(data.validated_data["credential"])
         return Response(
