@@ -323,3 +323,18 @@ def _private_jwk(pem: str) -> dict:
 
 def _public_jwk(pem: str) -> dict:
     return {k: v for k, v in _private_jwk(pem).items() if k != "d"}
+
+
+def test_dev_key_is_made_once_private_and_usable(tmp_path):
+    import os
+
+    from site_config.settings.env import local_signing_key
+
+    path = tmp_path / ".dev-openbadges-key.pem"
+    first = local_signing_key(path)
+    assert local_signing_key(path) == first  # kept across starts
+    assert os.stat(path).st_mode & 0o777 == 0o600
+    keyset = build_keyset(first)
+    assert keyset.active.alg == "EdDSA" and keyset.active.private_key is not None
+    path.write_text("")  # emptied by hand: replaced by a fresh key
+    assert local_signing_key(path) != first
