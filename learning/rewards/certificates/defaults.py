@@ -25,8 +25,9 @@ DEFAULT_BODY = """<div class="frame">
 DEFAULT_CSS = """@page { size: A4 landscape; margin: 12mm; }
 body { font-family: "DejaVu Serif", serif; color: #222; }
 .frame {
+  box-sizing: border-box;
   border: 3mm double {{ primary_colour }};
-  height: 176mm;
+  height: 185mm;
   padding: 8mm 14mm;
   position: relative;
   text-align: center;
@@ -44,7 +45,7 @@ h1 { font-size: 30pt; color: {{ primary_colour }}; margin: 6mm 0 4mm; }
 .holder { font-size: 26pt; font-weight: bold; color: {{ accent_colour }}; margin: 3mm 0; }
 .course { font-size: 18pt; font-style: italic; margin: 2mm 0; }
 .date { font-size: 12pt; }
-.signatures { margin-top: 6mm; }
+.signatures { margin-top: 14mm; }
 .signature {
   display: inline-block;
   width: 60mm;
@@ -71,3 +72,13 @@ footer {
 
 DEFAULT_PRIMARY_COLOUR = "#1f3a5f"
 DEFAULT_ACCENT_COLOUR = "#b8860b"
+
+
+# Model field defaults are these functions (not the strings), so that a change of the
+# built-in design needs no migration.
+def default_body() -> str:
+    return DEFAULT_BODY
+
+
+def default_css() -> str:
+    return DEFAULT_CSS

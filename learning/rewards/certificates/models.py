@@ -56,9 +56,9 @@ class CertificateTemplate(ClusterableModel):
         default=False, help_text="Used for courses that have no template of their own."
     )
     heading = models.CharField(max_length=120, default=defaults.DEFAULT_HEADING)
-    body = models.TextField(default=defaults.DEFAULT_BODY, help_text="HTML. " + _placeholder_help())
+    body = models.TextField(default=defaults.default_body, help_text="HTML. " + _placeholder_help())
     css = models.TextField(
-        default=defaults.DEFAULT_CSS,
+        default=defaults.default_css,
         blank=True,
         help_text="CSS. Fonts come from the server's installed fonts (e.g. DejaVu Serif, Liberation Sans); "
         "{{ primary_colour }} and {{ accent_colour }} may be used.",

@@ -18,6 +18,7 @@ import dataclasses
 import datetime as dt
 import functools
 import mimetypes
+import threading
 
 import segno
 from django.conf import settings
@@ -26,6 +27,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from . import defaults
+from .links import verification_url  # noqa: F401  (re-exported for callers of render)
 from .placeholders import fill
 
 IMAGE_RENDITION = "max-800x400"
@@ -89,10 +91,6 @@ def design_from_template(template) -> Design:
             for s in template.signatures.all()
         ),
     )
-
-
-def verification_url(code: str) -> str:
-    return f"{settings.CERTIFICATE_PUBLIC_BASE_URL.rstrip('/')}/api/v1/certificates/verify/{code}/"
 
 
 def issued_date(when: dt.datetime) -> str:
@@ -173,7 +171,14 @@ def render_html(design: Design, facts: Facts) -> tuple[str, str]:
     return document, css
 
 
+# WeasyPrint does not promise thread safety and the font configuration and stylesheets
+# are shared: one render at a time per process (jobs run in processes; threads of one
+# process, e.g. a threaded web server, queue here).
+_render_lock = threading.Lock()
+
+
 def render_pdf(design: Design, facts: Facts) -> bytes:
     document, css = render_html(design, facts)
-    html = HTML(string=document, url_fetcher=url_fetcher(), base_url="data:,")
-    return html.write_pdf(stylesheets=[_stylesheet(css)], font_config=font_config())
+    with _render_lock:
+        html = HTML(string=document, url_fetcher=url_fetcher(), base_url="data:,")
+        return html.write_pdf(stylesheets=[_stylesheet(css)], font_config=font_config())

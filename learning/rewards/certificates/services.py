@@ -15,6 +15,7 @@ render holds no lock:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
 
@@ -25,7 +26,7 @@ from django.utils import timezone
 
 from learning.events import CertificateIssued, CertificateRevoked, bus
 
-from . import render, selectors
+from . import selectors
 from .models import Certificate, CertificateStatus, IssueStatus
 
 log = logging.getLogger("mrict.certificates")
@@ -95,6 +96,8 @@ def certificate_render(*, certificate_id: int) -> Certificate:
     """Render and store the PDF of a pending (or failed) certificate; issued ones are
     left alone. A render error marks the certificate failed (with the reason) rather
     than raising: the learner's status shows it, an admin may re-issue."""
+    from . import render  # WeasyPrint: imported by the jobs that render, not by every web process
+
     certificate = Certificate.objects.select_related("user").get(pk=certificate_id)
     if certificate.issue_status == IssueStatus.ISSUED:
         return certificate
@@ -182,12 +185,29 @@ def _reason(reason: str) -> str:
     return reason[: settings.CERTIFICATE_REASON_MAX_CHARS]
 
 
+@contextlib.contextmanager
+def _audit_actor(user):
+    """The audit log entry of this change names `user` as its actor. (The request's
+    auditlog context is set before DRF authenticates a JWT, so it has no user for API
+    calls.) The request's context (its client address) is restored afterwards."""
+    from auditlog.context import auditlog_value, set_actor
+
+    outer = auditlog_value.get(None)
+    try:
+        with set_actor(user, remote_addr=(outer or {}).get("remote_addr")):
+            yield
+    finally:
+        if outer is not None:
+            auditlog_value.set(outer)
+
+
 def _revoke_locked(*, certificate: Certificate, by, reason: str, now) -> None:
     certificate.status = CertificateStatus.REVOKED
     certificate.revoked_at = now
     certificate.revoked_by = by
     certificate.revoke_reason = reason
-    certificate.save(update_fields=["status", "revoked_at", "revoked_by", "revoke_reason"])  # audited
+    with _audit_actor(by):  # django-auditlog records the change (apps.py)
+        certificate.save(update_fields=["status", "revoked_at", "revoked_by", "revoke_reason"])
     bus.publish(
         CertificateRevoked(
             user_id=certificate.user_id,

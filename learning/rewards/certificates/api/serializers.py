@@ -8,6 +8,7 @@ from rest_framework import serializers
 from learning.accounts.api.serializers import StaffUserSummarySerializer
 from site_config.api import serializers as api
 
+from ..links import verification_url
 from ..models import CertificateStatus, IssueStatus
 
 
@@ -34,8 +35,6 @@ class CertificateSerializer(api.Serializer):
     pdf_url = serializers.SerializerMethodField()
 
     def get_verification_url(self, obj) -> str:
-        from ..render import verification_url
-
         return verification_url(obj.verification_code)
 
     def get_pdf_url(self, obj) -> str | None:

@@ -16,7 +16,7 @@ def credentials(callers) -> dict:
     from ..keys import current_keyset
 
     badge = Badge.objects.create(
-        slug="matrix-badge",
+        slug="openbadges-matrix",
         name="Matrix",
         description="For the matrix.",
         criteria=BadgeCriteria.COURSE_COMPLETED,
