@@ -9,8 +9,7 @@ from rest_framework import serializers
 from site_config.api import serializers as api
 from site_config.api.ids import IdField
 
-from .. import channels as channel_registry
-from ..models import ALL_TYPES, TargetKind
+from ..models import ALL_TYPES, Channel, TargetKind
 from ..registry import NOTIFICATION_TYPES
 
 
@@ -64,10 +63,6 @@ class MarkedSerializer(serializers.Serializer):
     marked = serializers.IntegerField(help_text="How many notifications this marked read.")
 
 
-def _channel_choices() -> list[str]:
-    return channel_registry.channel_names()
-
-
 class AdminSendSerializer(api.Serializer):
     recipients = serializers.ListField(
         child=IdField(),
@@ -79,17 +74,13 @@ class AdminSendSerializer(api.Serializer):
     body = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     link = LinkSerializer(required=False, allow_null=True, default=None)
     channels = serializers.ListField(
-        child=serializers.ChoiceField(choices=[]),
+        child=serializers.ChoiceField(choices=Channel.choices),
         required=False,
         allow_null=True,
         default=None,
         max_length=8,
         help_text="Channels to use (default all); each recipient's preferences still apply.",
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["channels"].child.choices = _channel_choices()
 
 
 class NotifyResultSerializer(serializers.Serializer):
@@ -101,13 +92,12 @@ class NotifyResultSerializer(serializers.Serializer):
 
 class PreferenceChangeSerializer(api.Serializer):
     type = serializers.ChoiceField(choices=[], help_text='A notification type, or "*" for every type.')
-    channel = serializers.ChoiceField(choices=[])
+    channel = serializers.ChoiceField(choices=Channel.choices)
     enabled = serializers.BooleanField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = [ALL_TYPES, *NOTIFICATION_TYPES]
-        self.fields["channel"].choices = _channel_choices()
 
 
 class PreferencesUpdateSerializer(api.Serializer):

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from ..channels import channel_names
 from .notify import Link, NotifyResult, notify
 
 
@@ -35,6 +36,16 @@ def admin_notification_send(
         shown = ", ".join(map(str, missing[:10]))
         raise ValidationError(
             {"recipients": ValidationError(f"No active user with id {shown}.", code="unknown_user")}
+        )
+    available = channel_names()
+    unavailable = [c for c in channels or () if c not in available]
+    if unavailable:
+        raise ValidationError(
+            {
+                "channels": ValidationError(
+                    f"Channel {unavailable[0]!r} is not available.", code="unknown_channel"
+                )
+            }
         )
     return notify(
         recipients=unique, type="admin_message", title=title, body=body, link=link, channels=channels
