@@ -35,7 +35,7 @@ class LinkSerializer(api.Serializer):
         return attrs
 
 
-class LinkOutSerializer(serializers.Serializer):
+class LinkOutSerializer(api.Serializer):
     kind = serializers.ChoiceField(choices=TargetKind.choices, source="target_kind")
     id = serializers.IntegerField(source="target_id", allow_null=True)
     url = serializers.CharField(source="target_url")
@@ -55,11 +55,11 @@ class NotificationSerializer(api.Serializer):
         return LinkOutSerializer(obj).data if obj.target_kind else None
 
 
-class UnreadCountSerializer(serializers.Serializer):
+class UnreadCountSerializer(api.Serializer):
     unread = serializers.IntegerField()
 
 
-class MarkedSerializer(serializers.Serializer):
+class MarkedSerializer(api.Serializer):
     marked = serializers.IntegerField(help_text="How many notifications this marked read.")
 
 
@@ -83,7 +83,7 @@ class AdminSendSerializer(api.Serializer):
     )
 
 
-class NotifyResultSerializer(serializers.Serializer):
+class NotifyResultSerializer(api.Serializer):
     notifications = serializers.IntegerField()
     in_app = serializers.IntegerField()
     deliveries = serializers.DictField(child=serializers.IntegerField(), help_text="Queued, per channel.")
@@ -106,14 +106,14 @@ class PreferencesUpdateSerializer(api.Serializer):
     )
 
 
-class TypePreferenceSerializer(serializers.Serializer):
+class TypePreferenceSerializer(api.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     description = serializers.CharField()
     channels = serializers.DictField(child=serializers.BooleanField(), help_text="Channel -> on.")
 
 
-class PreferencesSerializer(serializers.Serializer):
+class PreferencesSerializer(api.Serializer):
     channels = serializers.ListField(child=serializers.CharField(), help_text="The channels available.")
     all_types = serializers.DictField(
         child=serializers.BooleanField(allow_null=True),
@@ -122,7 +122,7 @@ class PreferencesSerializer(serializers.Serializer):
     types = TypePreferenceSerializer(many=True)
 
 
-class UnsubscribeSerializer(serializers.Serializer):
+class UnsubscribeSerializer(api.Serializer):
     type = serializers.CharField(help_text='The notification type, or "*" for every type.')
     type_label = serializers.CharField()
     channel = serializers.CharField()
