@@ -125,3 +125,12 @@ def test_an_unreachable_server_leaves_the_delivery_queued(student, settings, com
     delivery = Delivery.objects.get()
     assert (delivery.status, delivery.attempts) == ("queued", 1)
     assert "Connection" in delivery.last_error or "refused" in delivery.last_error.lower()
+
+
+def test_a_title_with_line_breaks_makes_a_one_line_subject(student, smtp, committed):
+    with committed():
+        notify(recipients=[student], type="admin_message", title="Line one\r\nBcc: victim@example.test")
+    [(recipients, message)] = smtp.messages
+    assert recipients == [student.email] and message["Bcc"] is None
+    assert message["Subject"] == "Mr ICT: Line one Bcc: victim@example.test"
+    assert Delivery.objects.get().status == "sent"
