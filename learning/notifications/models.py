@@ -5,7 +5,8 @@
   user's inbox (the in-app channel was on for its type); a row with `in_app=False`
   exists only to carry out-of-band deliveries (email, SMS). The inbox reads go through
   one partial index on (recipient, read_at, created_at) WHERE in_app: the unread count
-  is one index-only COUNT, the list one index range.
+  is one index-only COUNT, the unread list one index range; the whole list reads a
+  second one, (recipient, created_at DESC, id DESC) WHERE in_app, in order.
 - `Delivery`: one per notification and out-of-band channel (the in-app channel is the
   notification row itself), with its status as the channel's job left it.
 - `NotificationPreference`: a user's explicit choice for (type, channel); without a row
@@ -65,6 +66,15 @@ class Notification(models.Model):
                 fields=["recipient", "read_at", "created_at"],
                 condition=Q(in_app=True),
                 name="notif_inbox_idx",
+            ),
+            # The whole inbox, newest first: the page is an ordered range read (without
+            # it, PostgreSQL sorts all of the user's rows for every page).
+            models.Index(
+                "recipient",
+                models.F("created_at").desc(),
+                models.F("id").desc(),
+                condition=Q(in_app=True),
+                name="notif_inbox_order_idx",
             ),
         ]
         constraints = [
