@@ -3,7 +3,10 @@ peer): an event on the bus becomes a notification, its delivery job mails it (te
 HTML, List-Unsubscribe), the delivery records the outcome; temporary failures are
 retried with backoff by the scheduled sweep, permanent ones fail at once."""
 
+import json
+import threading
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.utils import timezone
@@ -134,3 +137,62 @@ def test_a_title_with_line_breaks_makes_a_one_line_subject(student, smtp, commit
     assert recipients == [student.email] and message["Bcc"] is None
     assert message["Subject"] == "Mr ICT: Line one Bcc: victim@example.test"
     assert Delivery.objects.get().status == "sent"
+
+
+class _Postmark(BaseHTTPRequestHandler):
+    """Postmark's send API as django-anymail calls it: 200 with a MessageID, or the
+    queued status codes of `replies` first."""
+
+    received: list = []
+    replies: list = []
+
+    def do_POST(self):  # noqa: N802
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        status = self.replies.pop(0) if self.replies else 200
+        self.received.append((status, body))
+        reply = {
+            "To": body["To"],
+            "SubmittedAt": "2026-01-01T00:00:00Z",
+            "MessageID": "pm-77",
+            "ErrorCode": 0,
+            "Message": "OK",
+        }
+        if status != 200:
+            reply = {"ErrorCode": 100, "Message": "Maintenance"}
+        data = json.dumps(reply).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_through_anymail_the_provider_id_is_recorded_and_a_5xx_retried(student, settings, committed):
+    _Postmark.received, _Postmark.replies = [], [503]
+    server = HTTPServer(("127.0.0.1", 0), _Postmark)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings.EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
+        settings.ANYMAIL = {
+            "POSTMARK_SERVER_TOKEN": "t",
+            "POSTMARK_API_URL": f"http://127.0.0.1:{server.server_port}/",
+        }
+        with committed():
+            notify(recipients=[student], type="admin_message", title="Via ESP")
+        delivery = Delivery.objects.get()
+        assert (delivery.status, delivery.attempts) == ("queued", 1) and "503" in delivery.last_error
+        Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+        with committed():
+            async_task("learning.notifications.tasks.deliveries_retry_due", sync=True)
+    finally:
+        server.shutdown()
+        server.server_close()
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.provider_message_id) == ("sent", 2, "pm-77")
+    (_, failed), (_, sent) = _Postmark.received
+    assert sent["Subject"] == "Mr ICT: Via ESP" and "Via ESP" in sent["HtmlBody"] and sent["TextBody"]
+    headers = {h["Name"]: h["Value"] for h in sent["Headers"]}
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
