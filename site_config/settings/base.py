@@ -75,6 +75,7 @@ LOCAL_APPS = [
     "learning.assessments.analysis",
     "learning.dashboard",
     "learning.recordings",
+    "learning.notifications.sms",
     "tutor",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -214,6 +215,7 @@ from .projects import *  # noqa: E402,F403
 from .recording_snapshots import *  # noqa: E402,F403
 from .recordings import *  # noqa: E402,F403
 from .sentry import *  # noqa: E402,F403
+from .sms import *  # noqa: E402,F403
 from .storage import *  # noqa: E402,F403
 from .tutor import *  # noqa: E402,F403
 
