@@ -75,6 +75,7 @@ LOCAL_APPS = [
     "learning.assessments.analysis",
     "learning.dashboard",
     "learning.recordings",
+    "learning.notifications",
     "learning.notifications.sms",
     "tutor",
 ]
@@ -210,6 +211,7 @@ from .jobs import *  # noqa: E402,F403
 from .llm import *  # noqa: E402,F403
 from .logging import *  # noqa: E402,F403
 from .mail import *  # noqa: E402,F403
+from .notifications import *  # noqa: E402,F403
 from .progress import *  # noqa: E402,F403
 from .projects import *  # noqa: E402,F403
 from .recording_snapshots import *  # noqa: E402,F403

@@ -21,6 +21,13 @@ SCHEDULES = [
         "schedule_type": Schedule.MINUTES,
         "minutes": 1,
     },
+    {
+        # Notification deliveries due for a retry (backoff) or whose job was lost.
+        "name": "notifications-retry-due",
+        "func": "learning.notifications.tasks.deliveries_retry_due",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 1,
+    },
 ]
 
 

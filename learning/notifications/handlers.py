@@ -1,0 +1,5 @@
+"""Event handlers: domain events become notifications (subscribed in apps.py)."""
+
+
+def subscribe() -> None:
+    pass
