@@ -1,5 +1,6 @@
-"""Every state change of SMS: set, verify and remove a phone number; queue an SMS to a
-user (daily cap, verified number); deliver one (the job, with retries and backoff).
+"""Every state change of SMS: set, verify and remove a phone number; send a
+notification SMS (the SMS channel of the notification core: daily cap, verified number);
+deliver a verification code (its own job, with retries and backoff).
 
 No SMS goes to a number that has not been verified, but the code that verifies it.
 The daily cap (SMS_DAILY_CAP, any 24 hours) counts every SMS queued for the user, codes
@@ -117,30 +118,64 @@ def _raise_if_capped(*, user_id: int) -> None:
     raise SmsDailyCapReached(max(1, int(wait) + 1))
 
 
-def sms_queue_for_user(*, user_id: int, body: str, source: str = "") -> SmsMessage:
-    """Queue an SMS to the user's verified number (the job sends it after commit). The
-    row comes back `skipped` with the reason when it may not go: no verified number, or
-    the daily cap is reached. The body is cut to SMS_MAX_CHARS."""
+class SmsRefused(Exception):
+    """This SMS will not go (no verified number, daily cap, the provider refused it)."""
+
+
+def sms_send_notification(*, user_id: int, body: str, source: str) -> str:
+    """Send a notification SMS now (the notification core's delivery job calls this
+    through the SMS channel) and return the provider's message id. `source` names the
+    delivery: its retries reuse one SmsMessage row, so a retried message counts once
+    against the daily cap and one already sent is not sent twice.
+
+    Raises SmsRefused for what a retry cannot fix (no verified number, the daily cap,
+    a permanent provider refusal) and SmsTemporaryError for what it may (the caller's
+    retry with backoff). The body is cut to SMS_MAX_CHARS."""
     body = body[: settings.SMS_MAX_CHARS]
     with transaction.atomic():
         phone = PhoneNumber.objects.select_for_update().filter(user_id=user_id).first()
-        skipped = dict(user_id=user_id, kind=SmsMessage.Kind.NOTIFICATION, body=body, source=source)
+        message = SmsMessage.objects.filter(user_id=user_id, source=source).first()
+        if message is not None and message.status == SmsMessage.Status.SENT:
+            return message.provider_message_id
         if phone is None or phone.verified_at is None:
-            return SmsMessage.objects.create(
-                **skipped,
-                to=phone.number if phone else "",
-                status=SmsMessage.Status.SKIPPED,
-                error="no verified phone number",
+            raise SmsRefused("no verified phone number")
+        if message is None:
+            try:
+                _raise_if_capped(user_id=user_id)
+            except SmsDailyCapReached:
+                SmsMessage.objects.create(
+                    user_id=user_id,
+                    kind=SmsMessage.Kind.NOTIFICATION,
+                    to=phone.number,
+                    body=body,
+                    source=source,
+                    status=SmsMessage.Status.SKIPPED,
+                    error="daily SMS cap reached",
+                )
+                raise SmsRefused("daily SMS cap reached") from None
+            message = SmsMessage.objects.create(
+                user_id=user_id, kind=SmsMessage.Kind.NOTIFICATION, to=phone.number, body=body, source=source
             )
-        try:
-            _raise_if_capped(user_id=user_id)
-        except SmsDailyCapReached:
-            return SmsMessage.objects.create(
-                **skipped, to=phone.number, status=SmsMessage.Status.SKIPPED, error="daily SMS cap reached"
-            )
-        message = SmsMessage.objects.create(**skipped, to=phone.number)
-        transaction.on_commit(lambda: _enqueue(message.pk), robust=True)
-    return message
+        SmsMessage.objects.filter(pk=message.pk).update(
+            attempts=F("attempts") + 1, to=phone.number, status=SmsMessage.Status.QUEUED
+        )
+    provider = provider_get()
+    try:
+        provider_id = provider.send(to=phone.number, body=body)
+    except SmsTemporaryError as exc:
+        SmsMessage.objects.filter(pk=message.pk).update(error=str(exc)[:500])
+        raise
+    except SmsPermanentError as exc:
+        SmsMessage.objects.filter(pk=message.pk).update(status=SmsMessage.Status.FAILED, error=str(exc)[:500])
+        raise SmsRefused(str(exc)) from exc
+    SmsMessage.objects.filter(pk=message.pk).update(
+        status=SmsMessage.Status.SENT,
+        sent_at=timezone.now(),
+        provider=provider.name,
+        provider_message_id=provider_id,
+        error="",
+    )
+    return provider_id
 
 
 def _enqueue(message_id: int) -> None:
@@ -161,7 +196,8 @@ def _code_text(code: str) -> str:
 
 
 def sms_deliver(*, message_id: int) -> SmsMessage | None:
-    """Send one queued SMS through the provider. A temporary failure (5xx, 429, network)
+    """Send one queued code SMS through the provider (a code is not a notification: it
+    has no Delivery row, so it is retried here). A temporary failure (5xx, 429, network)
     leaves it queued with the reason and schedules the next try after
     SMS_RETRY_BACKOFF_SECONDS x 2^(tries-1), up to SMS_MAX_ATTEMPTS tries; a permanent one
     (or the last try) fails it with the reason. A code is generated anew for each try, so

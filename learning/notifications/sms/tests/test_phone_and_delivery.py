@@ -13,9 +13,11 @@ from django_q.models import Schedule
 from django_q.scheduler import scheduler
 
 from learning.accounts.tests.helpers import assert_error
+from learning.notifications.models import Delivery, NotificationPreference
+from learning.notifications.services.delivery import deliveries_retry_due
+from learning.notifications.services.notify import notify
 
 from ..models import PhoneNumber, SmsMessage
-from ..services import sms_queue_for_user
 from .twilio_server import SENDER
 
 pytestmark = pytest.mark.django_db
@@ -162,35 +164,95 @@ def test_an_unreachable_provider_is_a_temporary_failure(api, student, settings):
     assert sms.status == "queued" and "unreachable" in sms.error
 
 
+def _sms_on(user) -> None:
+    NotificationPreference.objects.create(user=user, type="announcement", channel="sms", enabled=True)
+
+
+def _notify(user, title: str, body: str = ""):
+    """A notification through the notification core, on the SMS channel only; its
+    delivery job runs when the transaction commits (inline in tests)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return notify(recipients=[user], type="announcement", title=title, body=body, channels=["sms"])
+
+
+def _verify(api, twilio, number=NUMBER) -> None:
+    assert api.put(PHONE, {"number": number}).status_code == 202
+    assert api.post(VERIFY, {"code": _code(twilio.bodies_to(number)[-1])}).status_code == 200
+
+
+def test_notifications_go_out_by_sms_to_a_verified_number_only(api, student, twilio):
+    _sms_on(student)
+    result = _notify(student, "Before verifying")
+    assert result.deliveries == {"sms": 0} and not twilio.messages  # no verified number: no delivery
+    api.login_as(student).put(PHONE, {"number": NUMBER})
+    assert _notify(student, "Still unverified").deliveries == {"sms": 0}
+    assert len(twilio.messages) == 1  # the code only
+
+    api.post(VERIFY, {"code": _code(twilio.messages[0]["Body"])})
+    assert _notify(student, "Lesson 3 is out", "Open it now.").deliveries == {"sms": 1}
+    assert twilio.bodies_to(NUMBER)[-1] == "Mr ICT: Lesson 3 is out\nOpen it now."
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.provider_message_id[:2]) == ("sent", "SM")
+    sms = SmsMessage.objects.get(kind="notification")
+    assert (sms.status, sms.source) == ("sent", f"delivery:{delivery.pk}")
+
+
+def test_sms_preferences_are_respected(api, student, twilio):
+    _verify(api.login_as(student), twilio)
+    assert _notify(student, "Off by default").deliveries == {"sms": 0}
+    _sms_on(student)
+    assert _notify(student, "On").deliveries == {"sms": 1}
+    NotificationPreference.objects.filter(user=student).update(enabled=False)
+    assert _notify(student, "Off again").deliveries == {"sms": 0}
+    assert [m["Body"] for m in twilio.messages[1:]] == ["Mr ICT: On"]
+
+
+def test_a_notification_sms_is_retried_by_the_delivery_job(api, student, twilio):
+    _sms_on(student)
+    _verify(api.login_as(student), twilio)
+    twilio.failures = [503]
+    _notify(student, "Retried")
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("queued", 1) and "503" in delivery.last_error
+    Delivery.objects.update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        deliveries_retry_due()
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("sent", 2)
+    sms = SmsMessage.objects.get(kind="notification")
+    assert (sms.status, sms.attempts) == ("sent", 2)  # one message, tried twice
+    assert twilio.bodies_to(NUMBER)[-1] == "Mr ICT: Retried" and len(twilio.messages) == 2
+
+
+def test_a_refused_notification_sms_fails_its_delivery(api, student, twilio):
+    _sms_on(student)
+    _verify(api.login_as(student), twilio)
+    twilio.failures = [400]
+    _notify(student, "Refused")
+    delivery = Delivery.objects.get()
+    assert delivery.status == "failed" and "21211" in delivery.last_error
+    assert SmsMessage.objects.get(kind="notification").status == "failed"
+
+
 def test_the_daily_cap_stops_codes_and_notifications(api, student, twilio, settings):
     settings.SMS_DAILY_CAP = 2
-    api.login_as(student)
-    assert api.put(PHONE, {"number": NUMBER}).status_code == 202
-    code = _code(twilio.messages[0]["Body"])
-    assert api.post(VERIFY, {"code": code}).status_code == 200
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        assert sms_queue_for_user(user_id=student.pk, body="Lesson 3 is out").status == "queued"
-    assert twilio.bodies_to(NUMBER)[-1] == "Lesson 3 is out"
+    _sms_on(student)
+    _verify(api.login_as(student), twilio)  # 1: the code
+    assert _notify(student, "Lesson 3 is out").deliveries == {"sms": 1}  # 2
+    assert twilio.bodies_to(NUMBER)[-1] == "Mr ICT: Lesson 3 is out"
 
     capped = api.put(PHONE, {"number": "+33612345678"})
     assert_error(capped, 429, "sms_daily_cap")
     assert 0 < int(capped["Retry-After"]) <= 24 * 3600
     assert PhoneNumber.objects.get().number == NUMBER and PhoneNumber.objects.get().verified_at
-    over = sms_queue_for_user(user_id=student.pk, body="one too many")
-    assert (over.status, over.error) == ("skipped", "daily SMS cap reached")
+    _notify(student, "One too many")
+    over = Delivery.objects.order_by("pk").last()
+    assert (over.status, over.last_error) == ("failed", "daily SMS cap reached")
     assert len(twilio.messages) == 2
 
     # a day later the cap frees itself
     SmsMessage.objects.update(created_at=timezone.now() - timedelta(hours=25))
     assert api.put(PHONE, {"number": "+33612345678"}).status_code == 202
-
-
-def test_nothing_goes_to_an_unverified_number(api, student, twilio):
-    assert sms_queue_for_user(user_id=student.pk, body="hello").error == "no verified phone number"
-    api.login_as(student).put(PHONE, {"number": NUMBER})
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        skipped = sms_queue_for_user(user_id=student.pk, body="hello")
-    assert skipped.status == "skipped" and twilio.bodies_to(NUMBER) == [twilio.messages[0]["Body"]]
 
 
 def test_the_console_provider_sends_nothing_out(api, student, caplog):
