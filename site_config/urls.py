@@ -31,6 +31,7 @@ api_v1 = [
     path("", include("learning.recordings.api.urls")),
     path("", include("learning.recordings.api.timeline_urls")),
     path("", include("learning.notifications.sms.api.urls")),
+    path("", include("learning.notifications.announcements.api.urls")),
 ]
 
 urlpatterns = [

@@ -77,6 +77,7 @@ LOCAL_APPS = [
     "learning.recordings",
     "learning.notifications",
     "learning.notifications.sms",
+    "learning.notifications.announcements",
     "tutor",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -200,6 +201,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Mr ICT <no-reply@mrict.l
 DEMO_PASSWORD_PUBLIC_DEFAULT = "demo-pass-1234"
 DEMO_PASSWORD = env("DEMO_PASSWORD", default=DEMO_PASSWORD_PUBLIC_DEFAULT)
 
+from .announcements import *  # noqa: E402,F403
 from .api import *  # noqa: E402,F403
 from .assessments import *  # noqa: E402,F403
 from .assessments_analysis import *  # noqa: E402,F403
