@@ -152,7 +152,8 @@ def announcement_send(*, user, announcement: Announcement) -> Announcement:
             raise AnnouncementStateError(f"Only a draft can be sent; this one is {announcement.status}.")
         # The author's rights are checked again with the sender's (an admin may send a
         # teacher's draft; a teacher who lost the course may not send it).
-        announcement_validate(user=user, data={name: getattr(announcement, name) for name in FIELDS})
+        rights = {name: getattr(announcement, name) for name in FIELDS} | {"scheduled_at": None}
+        announcement_validate(user=user, data=rights)  # a time now past means "send now"
         announcement.sent_by = user
         if announcement.scheduled_at is not None and announcement.scheduled_at > timezone.now():
             announcement.status = Announcement.Status.SCHEDULED

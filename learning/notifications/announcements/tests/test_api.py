@@ -85,6 +85,15 @@ def test_schedule_then_the_sweep_sends_it(api, admin_user, student):
     assert Notification.objects.filter(recipient=student, title="Exams moved").exists()
 
 
+def test_a_draft_whose_time_has_passed_is_sent_at_once(api, admin_user, student):
+    api.login_as(admin_user)
+    when = timezone.now() + timedelta(hours=1)
+    created = api.post(AUTHOR, _body(target="all", scheduled_at=when.isoformat())).json()
+    Announcement.objects.update(scheduled_at=timezone.now() - timedelta(minutes=1))  # an hour later
+    sent = api.post(author_url(created["id"], "send"))
+    assert sent.status_code == 202 and Notification.objects.filter(recipient=student).exists()
+
+
 def test_a_cancelled_schedule_sends_nothing(api, admin_user):
     api.login_as(admin_user)
     created = api.post(
