@@ -32,6 +32,7 @@ api_v1 = [
     path("", include("learning.recordings.api.timeline_urls")),
     path("", include("learning.notifications.sms.api.urls")),
     path("", include("learning.notifications.announcements.api.urls")),
+    path("", include("learning.notifications.api.urls")),
 ]
 
 urlpatterns = [

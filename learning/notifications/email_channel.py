@@ -66,7 +66,8 @@ class EmailChannel(DeliveryChannel):
         html = select_template([f"{n}.html" for n in names]).render(context)
         domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].rstrip(">").strip() or None
         message = EmailMultiAlternatives(
-            subject=render_to_string("notifications/email/subject.txt", context).strip()[:200],
+            # one line whatever the title holds (a newline in a header is refused)
+            subject=" ".join(render_to_string("notifications/email/subject.txt", context).split())[:200],
             body=text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[user.email],

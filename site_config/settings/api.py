@@ -71,6 +71,8 @@ SPECTACULAR_SETTINGS = {
         "RunStatusEnum": "learning.coding.sandbox.protocol.STATUSES",
         "TestOutcomeEnum": "learning.coding.rules.TEST_OUTCOMES",
         "AttemptStateEnum": "learning.assessments.api.serializers.ATTEMPT_STATES",
+        "NotificationChannelEnum": "learning.notifications.models.Channel.choices",
+        "NotificationLinkKindEnum": "learning.notifications.models.TargetKind.choices",
         # a user's roles (accounts) and an announcement's target role: one choice set
         "RolesEnum": "learning.accounts.roles.Role.choices",
     },
