@@ -27,3 +27,8 @@ LOGGING["root"]["level"] = LOG_LEVEL  # noqa: F405
 # Examples per operation in tests/test_api_fuzz.py (schema fuzzing of every endpoint).
 # The default keeps `make test` quick; raise it for a longer hunt (docs/security-input.md).
 FUZZ_MAX_EXAMPLES = env.int("FUZZ_MAX_EXAMPLES", default=10)
+
+# The second factor for the editor and Django admin is on everywhere else; the suite's
+# many editor tests log in with force_login, so it is off here and the second-factor
+# tests (learning/accounts/tests/test_second_factor.py) turn it on.
+ADMIN_2FA_REQUIRED = False
