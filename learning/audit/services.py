@@ -130,6 +130,7 @@ def audit_purge(*, now=None) -> int:
                 cursor.execute("SELECT set_config('audit.purge_before', %s, true)", [cutoff.isoformat()])
                 cursor.execute("DELETE FROM audit_entry WHERE timestamp < %s", [cutoff])
                 deleted = cursor.rowcount
+                cursor.execute("SELECT set_config('audit.purge_before', '', true)")
             else:
                 stored = connection.ops.adapt_datetimefield_value(cutoff)  # the column's text form
                 cursor.execute("INSERT INTO audit_purge_gate (purge_before) VALUES (%s)", [stored])

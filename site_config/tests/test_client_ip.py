@@ -65,7 +65,7 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_count(student, settings)
 
 
 def test_request_log_and_audit_log_record_the_peer_not_the_header(settings, caplog):
-    from auditlog.models import LogEntry
+    from learning.audit.models import AuditEntry as LogEntry
 
     root = UserFactory(is_superuser=True, is_staff=True)
     target = UserFactory(role="student")
