@@ -5,29 +5,62 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-class Migration(migrations.Migration):
+def grant_admin(apps, schema_editor):
+    """Admins see login locks in Django admin (and lift them there or by the API)."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Permission = apps.get_model("auth", "Permission")
+    Group = apps.get_model("auth", "Group")
+    content_type, _ = ContentType.objects.get_or_create(app_label="accounts", model="loginlock")
+    permission, _ = Permission.objects.get_or_create(
+        content_type=content_type, codename="view_loginlock", defaults={"name": "Can view login lock"}
+    )
+    admin = Group.objects.filter(name="admin").first()
+    if admin is not None:
+        admin.permissions.add(permission)
 
+
+class Migration(migrations.Migration):
     dependencies = [
-        ('accounts', '0005_editor_challenge_permissions'),
+        ("accounts", "0005_editor_challenge_permissions"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LoginLock',
+            name="LoginLock",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('account', 'Account'), ('ip', 'Client network')], max_length=10)),
-                ('subject', models.CharField(max_length=254)),
-                ('digest', models.CharField(max_length=64)),
-                ('failures', models.PositiveIntegerField(default=0)),
-                ('locked_at', models.DateTimeField(auto_now_add=True)),
-                ('locked_until', models.DateTimeField(db_index=True)),
-                ('lifted_at', models.DateTimeField(blank=True, null=True)),
-                ('lifted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("account", "Account"), ("ip", "Client network")], max_length=10
+                    ),
+                ),
+                ("subject", models.CharField(max_length=254)),
+                ("digest", models.CharField(max_length=64)),
+                ("failures", models.PositiveIntegerField(default=0)),
+                ("locked_at", models.DateTimeField(auto_now_add=True)),
+                ("locked_until", models.DateTimeField(db_index=True)),
+                ("lifted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "lifted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-locked_at'],
-                'indexes': [models.Index(fields=['kind', 'digest'], name='accounts_lock_subject')],
+                "ordering": ["-locked_at"],
+                "indexes": [models.Index(fields=["kind", "digest"], name="accounts_lock_subject")],
             },
         ),
+        migrations.RunPython(grant_admin, migrations.RunPython.noop),
     ]

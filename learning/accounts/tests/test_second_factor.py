@@ -148,7 +148,7 @@ def test_students_get_no_second_factor_pages(student):
 def test_admin_sessions_expire_after_inactivity(settings, admin_user):
     settings.ADMIN_2FA_REQUIRED = False
     idle = settings.ADMIN_SESSION_IDLE_MINUTES
-    assert settings.SESSION_COOKIE_AGE == idle * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert idle * 60 == settings.SESSION_COOKIE_AGE and settings.SESSION_SAVE_EVERY_REQUEST
     client = _password_login(admin_user)
     assert client.get(EDITOR).status_code == 200
     key = client.cookies["sessionid"].value
