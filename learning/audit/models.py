@@ -88,6 +88,8 @@ class AuditEntry(AbstractLogEntry):
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
             raise AppendOnlyError("Audit entries cannot be changed.")
+        if self.action is None:
+            self.action = self.Action.ACCESS
         if not self.event:
             self.event = self.EVENT_OF_ACTION.get(self.action, "model.change")
         super().save(*args, **kwargs)
