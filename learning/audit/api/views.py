@@ -47,6 +47,7 @@ class AuditEntryListView(GenericAPIView):
 
     @extend_schema(
         tags=TAG,
+        operation_id="admin_audit_entries_list",
         summary="Search the audit log",
         description="Admins only. Newest first; filter by actor, event (or event prefix), object, "
         "time range, request id or client address.",

@@ -58,19 +58,19 @@ SQLITE_DROP = [
 def create_guard(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_FUNCTION)
+        schema_editor.execute(PG_FUNCTION, params=None)
     elif vendor == "sqlite":
         for statement in SQLITE_CREATE:
-            schema_editor.execute(statement)
+            schema_editor.execute(statement, params=None)
 
 
 def drop_guard(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_DROP)
+        schema_editor.execute(PG_DROP, params=None)
     elif vendor == "sqlite":
         for statement in SQLITE_DROP:
-            schema_editor.execute(statement)
+            schema_editor.execute(statement, params=None)
 
 
 COPIED = [
