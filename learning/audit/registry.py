@@ -32,9 +32,10 @@ _PAGE_FIELDS = [
 
 # label -> django-auditlog options. accounts.User is registered by accounts itself.
 AUDITED_MODELS: dict[str, dict] = {
-    # groups and permissions: roles are groups (accounts.0002_roles)
+    # groups and permissions: roles are groups (accounts.0002_roles); which permissions a
+    # group or user holds is in their m2m diffs (Permission rows themselves are made by
+    # migrations and are not sensitive)
     "auth.Group": {"m2m_fields": {"permissions"}},
-    "auth.Permission": {},
     "wagtailcore.GroupPagePermission": {},
     "wagtailcore.GroupCollectionPermission": {},
     "guardian.UserObjectPermission": {},
