@@ -116,30 +116,37 @@ def audit_purge(*, now=None) -> int:
     """Delete entries older than AUDIT_RETENTION_DAYS (0 = keep all) and record that it
     happened (`audit.purged`, with the cut-off and the count). The only deletion path:
     the append-only trigger lets a DELETE through only for rows older than the cut-off
-    this function declares for its own transaction (PostgreSQL: `SET LOCAL
-    audit.purge_before`; SQLite: a row in audit_purge_gate, removed in the same
-    transaction), and never for rows younger than a day."""
+    this function declares for its own transaction (PostgreSQL: a transaction-local
+    `audit.purge_before`; SQLite: a row in audit_purge_gate, removed in the same
+    transaction)."""
     days = settings.AUDIT_RETENTION_DAYS
     if days <= 0:
         return 0
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=max(days, 1))
+    cutoff = (now or timezone.now()) - timedelta(days=days)
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("SELECT set_config('audit.purge_before', %s, true)", [cutoff.isoformat()])
-                cursor.execute("DELETE FROM audit_entry WHERE timestamp < %s", [cutoff])
-                deleted = cursor.rowcount
-                cursor.execute("SELECT set_config('audit.purge_before', '', true)")
-            else:
-                stored = connection.ops.adapt_datetimefield_value(cutoff)  # the column's text form
-                cursor.execute("INSERT INTO audit_purge_gate (purge_before) VALUES (%s)", [stored])
-                cursor.execute("DELETE FROM audit_entry WHERE timestamp < %s", [stored])
-                deleted = cursor.rowcount
-                cursor.execute("DELETE FROM audit_purge_gate")
+        deleted = _delete_before(cutoff)
         audit_record(
             event="audit.purged",
             data={"older_than": cutoff.isoformat(), "deleted": deleted, "retention_days": days},
         )
     log.info("audit purge", extra={"deleted": deleted, "cutoff": cutoff.isoformat()})
+    return deleted
+
+
+def _delete_before(cutoff) -> int:
+    """The trigger-sanctioned DELETE of every entry older than `cutoff`, in one
+    transaction. Only audit_purge calls it (and the test harness, to empty the table
+    before Django's flush between transactional tests: tests/conftest)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT set_config('audit.purge_before', %s, true)", [cutoff.isoformat()])
+            cursor.execute("DELETE FROM audit_entry WHERE timestamp < %s", [cutoff])
+            deleted = cursor.rowcount
+            cursor.execute("SELECT set_config('audit.purge_before', '', true)")
+        else:
+            stored = connection.ops.adapt_datetimefield_value(cutoff)  # the column's text form
+            cursor.execute("INSERT INTO audit_purge_gate (purge_before) VALUES (%s)", [stored])
+            cursor.execute("DELETE FROM audit_entry WHERE timestamp < %s", [stored])
+            deleted = cursor.rowcount
+            cursor.execute("DELETE FROM audit_purge_gate")
     return deleted

@@ -1,10 +1,10 @@
 """The audit table is append-only in the database itself, and takes over the entries of
 django-auditlog's own table (written before AUDITLOG_LOGENTRY_MODEL pointed here).
 
-PostgreSQL: a trigger refuses every UPDATE and TRUNCATE, and every DELETE except the
-retention purge's: that one declares, for its own transaction only, a cut-off
-(`SET LOCAL audit.purge_before`, learning/audit/services.audit_purge) and may delete
-only rows older than it, and never a row younger than a day whatever it declares.
+PostgreSQL: a trigger refuses every UPDATE, every TRUNCATE of a non-empty table, and every
+DELETE except the retention purge's: that one declares, for its own transaction only, a
+cut-off (`set_config('audit.purge_before', …, true)`, learning/audit/services.audit_purge)
+and may delete only rows older than it.
 SQLite has no session variables: the purge writes the cut-off to `audit_purge_gate`
 inside its transaction and removes it before committing; triggers check it the same way.
 Neither stops a database owner who drops the trigger: it stops the application, its
@@ -20,9 +20,13 @@ CREATE OR REPLACE FUNCTION audit_entry_append_only() RETURNS trigger AS $$
 DECLARE
     purge_before text := current_setting('audit.purge_before', true);
 BEGIN
-    IF TG_OP = 'DELETE' AND purge_before IS NOT NULL AND purge_before <> ''
-       AND OLD."timestamp" < purge_before::timestamptz
-       AND OLD."timestamp" < now() - interval '1 day' THEN
+    IF TG_OP = 'TRUNCATE' THEN
+        -- truncating an empty table removes nothing (Django's flush truncates every table)
+        IF NOT EXISTS (SELECT 1 FROM audit_entry) THEN
+            RETURN NULL;
+        END IF;
+    ELSIF TG_OP = 'DELETE' AND purge_before IS NOT NULL AND purge_before <> ''
+          AND OLD."timestamp" < purge_before::timestamptz THEN
         RETURN OLD;
     END IF;
     RAISE EXCEPTION 'audit_entry is append-only: % refused', TG_OP USING ERRCODE = '42501';
@@ -45,7 +49,6 @@ SQLITE_CREATE = [
        BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only: UPDATE refused'); END""",
     """CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_entry
        WHEN NOT EXISTS (SELECT 1 FROM audit_purge_gate WHERE OLD."timestamp" < purge_before)
-         OR OLD."timestamp" >= strftime('%Y-%m-%d %H:%M:%f', 'now', '-1 day')
        BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only: DELETE refused'); END""",
 ]
 SQLITE_DROP = [

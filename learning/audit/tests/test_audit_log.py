@@ -197,8 +197,8 @@ def test_no_code_path_changes_or_deletes_an_entry(admin_user, auth_client):
     if connection.vendor == "postgresql":
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("TRUNCATE audit_entry")
-    # a declared purge cut-off never reaches rows younger than a day
-    future = timezone.now() + timedelta(days=2)
+    # a declared purge cut-off reaches only rows older than it
+    future = timezone.now() - timedelta(days=1)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT set_config('audit.purge_before', %s, true)", [future.isoformat()])
