@@ -21,6 +21,12 @@ SCHEDULES = [
         "schedule_type": Schedule.MINUTES,
         "minutes": 1,
     },
+    {
+        # Resumable video uploads nobody finished (RECORDING_UPLOAD_ABANDON_HOURS).
+        "name": "recordings-uploads-cleanup",
+        "func": "learning.recordings.tasks.recording_uploads_cleanup",
+        "schedule_type": Schedule.HOURLY,
+    },
 ]
 
 
