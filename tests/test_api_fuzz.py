@@ -45,6 +45,8 @@ def callers_for(path: str, method: str) -> list[str]:
         return [ADMIN, TEACHER, STUDENT]  # admin-only (RECORDINGS_TEACHERS_MAY_UPLOAD off)
     if path.startswith(("/api/v1/authoring/", "/api/v1/teacher/")):
         return [TEACHER, ADMIN, STUDENT]
+    if path.startswith("/api/v1/certificates/") and "/verify/" not in path:
+        return [ADMIN, STUDENT]  # admins' revoke / re-issue / list
     if path.startswith("/api/cms/"):
         return [STUDENT, TEACHER, ADMIN, UNVERIFIED, ANONYMOUS]
     if path.startswith("/api/v1/auth/") and method == "POST":
@@ -94,6 +96,10 @@ def world(db, student, teacher, other_teacher, admin_user):
     project = project_create(user=student, title="Fuzzed")
     save_point = save_point_create(project=project, name="fuzz")
     share, share_token = share_link_create(project=project)
+    # The student's certificate of the live course (learning/rewards/certificates).
+    from learning.rewards.certificates.tests import matrix as certificates_matrix
+
+    certificate = certificates_matrix.student_certificate(callers, course_id=live["live"])
     users = {UNVERIFIED: unverified, STUDENT: student, TEACHER: teacher, ADMIN: admin_user}
     headers = {
         role: {"Authorization": f"Bearer {tokens_for_user(user)['access']}"} for role, user in users.items()
@@ -118,6 +124,8 @@ def world(db, student, teacher, other_teacher, admin_user):
             "share_id": share.pk,
             "token": share_token,
             "recording_id": recording,
+            "certificate_id": certificate["certificate"],
+            "code": certificate["code"],
         },
         "write": {
             "courses": draft["draft_course"],

@@ -29,6 +29,7 @@ from learning.coding.tests import matrix as coding_matrix
 from learning.projects.tests import matrix as projects_matrix
 from learning.recordings.tests import matrix as recordings_matrix
 from learning.recordings.tests import matrix_timeline as rec_timeline_matrix
+from learning.rewards.certificates.tests import matrix as certificates_matrix
 from tutor.tests import matrix as tutor_matrix
 
 CALLERS = ("anonymous", "student", "teacher", "admin")
@@ -637,6 +638,53 @@ ROWS: list[Row] = [
         note="outside any course: the learner's alone",
     ),
     # --- recordings (learning/recordings/tests/matrix.py; RECORDINGS_TEACHERS_MAY_UPLOAD off) ---
+    # --- certificates (learning/rewards/certificates): "student" holds the certificate ---
+    Row("GET", "/api/v1/me/certificates/", signed_in(200)),
+    Row(
+        "GET",
+        "/api/v1/me/certificates/{certificate}/",
+        {"anonymous": 401, "student": 200, "teacher": 404, "admin": 404},
+        setup=certificates_matrix.student_certificate,
+        note="the holder's only",
+    ),
+    Row(
+        "GET",
+        "/api/v1/me/certificates/{certificate}/pdf/",
+        {"anonymous": 401, "student": 200, "teacher": 404, "admin": 404},
+        setup=certificates_matrix.student_certificate,
+        note="the holder's only",
+    ),
+    Row("GET", "/api/v1/courses/{live}/certificate/", signed_in(200), setup=cms_matrix.live_course),
+    Row(
+        "GET",
+        "/api/v1/certificates/verify/{code}/",
+        everyone(200),
+        setup=certificates_matrix.student_certificate,
+        note="public",
+    ),
+    Row("GET", "/api/v1/certificates/verify/unknown-code/", everyone(404), note="public; unknown code"),
+    Row(
+        "POST",
+        "/api/v1/certificates/verify/{code}/",
+        everyone(405),
+        {},
+        setup=certificates_matrix.student_certificate,
+    ),
+    Row("GET", "/api/v1/certificates/", admins_only(200)),
+    Row(
+        "POST",
+        "/api/v1/certificates/{certificate}/revoke/",
+        admins_only(200),
+        {"reason": "matrix"},
+        setup=certificates_matrix.student_certificate,
+    ),
+    Row(
+        "POST",
+        "/api/v1/certificates/{certificate}/reissue/",
+        admins_only(202),
+        {"reason": "matrix"},
+        setup=certificates_matrix.student_certificate,
+    ),
     Row("GET", "/api/v1/authoring/recordings/", admins_only(200)),
     Row(
         "POST",

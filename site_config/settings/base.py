@@ -75,6 +75,7 @@ LOCAL_APPS = [
     "learning.assessments.analysis",
     "learning.dashboard",
     "learning.recordings",
+    "learning.rewards.certificates",
     "tutor",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -202,6 +203,7 @@ from .api import *  # noqa: E402,F403
 from .assessments import *  # noqa: E402,F403
 from .assessments_analysis import *  # noqa: E402,F403
 from .auth import *  # noqa: E402,F403
+from .certificates import *  # noqa: E402,F403
 from .coding import *  # noqa: E402,F403
 from .content import *  # noqa: E402,F403
 from .cors import *  # noqa: E402,F403
@@ -226,4 +228,5 @@ DEMO_LOADERS = [
     "learning.recordings.demo.load",
     "learning.recordings.demo_snapshots.load",  # the demo recording's code timeline
     "learning.assessments.demo.load",
+    "learning.rewards.certificates.demo.load",
 ]
