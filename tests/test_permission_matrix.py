@@ -30,6 +30,7 @@ from learning.projects.tests import matrix as projects_matrix
 from learning.recordings.tests import matrix as recordings_matrix
 from learning.recordings.tests import matrix_timeline as rec_timeline_matrix
 from learning.rewards.certificates.tests import matrix as certificates_matrix
+from learning.rewards.tests import matrix as rewards_matrix
 from tutor.tests import matrix as tutor_matrix
 
 CALLERS = ("anonymous", "student", "teacher", "admin")
@@ -1006,6 +1007,26 @@ ROWS += [
         "POST", "/api/v1/teacher/question-bank/import/", authors(400), {}, format="multipart", note="no file"
     ),
     Row("GET", "/api/v1/teacher/question-bank/import/", authors(405)),
+]
+
+
+# --- rewards (learning/rewards/tests/matrix.py; "other" holds {badge}; the badge pages are
+# public, the rest is the caller's own) ---
+_BADGE = rewards_matrix.badge_held_by_other
+ROWS += [
+    Row("GET", "/api/v1/me/xp/", signed_in(200)),
+    Row("GET", "/api/v1/me/badges/", signed_in(200)),
+    Row("GET", "/api/v1/me/achievements/", signed_in(200)),
+    Row("POST", "/api/v1/me/achievements/", signed_in(405)),
+    Row("GET", "/api/v1/me/leaderboard/", signed_in(200)),
+    Row("PUT", "/api/v1/me/leaderboard/", signed_in(200), {"opt_in": True}),
+    Row("PUT", "/api/v1/me/leaderboard/", signed_in(400), {"opt_in": "x"}, note="bad body"),
+    Row("GET", "/api/v1/leaderboard/?window=month", signed_in(200)),
+    Row("GET", "/api/v1/leaderboard/?course={live}", signed_in(200), setup=_BADGE),
+    Row("GET", "/api/v1/badges/{badge}/", everyone(200), setup=_BADGE),
+    Row("DELETE", "/api/v1/badges/{badge}/", everyone(405), setup=_BADGE),
+    Row("GET", "/api/v1/badge-awards/{badge_award}/", everyone(200), setup=_BADGE),
+    Row("GET", "/api/v1/badges/no-such-badge/", everyone(404)),
 ]
 
 

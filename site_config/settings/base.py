@@ -75,6 +75,7 @@ LOCAL_APPS = [
     "learning.assessments.analysis",
     "learning.dashboard",
     "learning.recordings",
+    "learning.rewards",
     "learning.rewards.certificates",
     "tutor",
 ]
@@ -215,6 +216,7 @@ from .progress import *  # noqa: E402,F403
 from .projects import *  # noqa: E402,F403
 from .recording_snapshots import *  # noqa: E402,F403
 from .recordings import *  # noqa: E402,F403
+from .rewards import *  # noqa: E402,F403
 from .sentry import *  # noqa: E402,F403
 from .storage import *  # noqa: E402,F403
 from .tutor import *  # noqa: E402,F403
@@ -228,5 +230,6 @@ DEMO_LOADERS = [
     "learning.recordings.demo.load",
     "learning.recordings.demo_snapshots.load",  # the demo recording's code timeline
     "learning.assessments.demo.load",
+    "learning.rewards.demo.load",
     "learning.rewards.certificates.demo.load",
 ]
