@@ -31,6 +31,7 @@ api_v1 = [
     path("", include("learning.recordings.api.urls")),
     path("", include("learning.recordings.api.timeline_urls")),
     path("", include("learning.rewards.api.urls")),
+    path("", include("learning.rewards.openbadges.api.urls")),
     path("", include("learning.rewards.certificates.api.urls")),
 ]
 

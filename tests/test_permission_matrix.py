@@ -30,6 +30,7 @@ from learning.projects.tests import matrix as projects_matrix
 from learning.recordings.tests import matrix as recordings_matrix
 from learning.recordings.tests import matrix_timeline as rec_timeline_matrix
 from learning.rewards.certificates.tests import matrix as certificates_matrix
+from learning.rewards.openbadges.tests import matrix as openbadges_matrix
 from learning.rewards.tests import matrix as rewards_matrix
 from tutor.tests import matrix as tutor_matrix
 
@@ -1007,6 +1008,51 @@ ROWS += [
         "POST", "/api/v1/teacher/question-bank/import/", authors(400), {}, format="multipart", note="no file"
     ),
     Row("GET", "/api/v1/teacher/question-bank/import/", authors(405)),
+    # --- Open Badges 3.0 (learning/rewards/openbadges/tests/matrix.py): public issuer,
+    # keys and verification (an Authorization header changes nothing); exports are the
+    # owner's alone ({my_*} is the caller's own; anonymous gets "other"'s) ---
+    Row("GET", "/api/v1/openbadges/issuer/", everyone(200)),
+    Row("GET", "/api/v1/openbadges/keys/", everyone(200)),
+    Row("GET", "/api/v1/openbadges/keys/{key}/", everyone(200), setup=openbadges_matrix.credentials),
+    Row("GET", "/api/v1/openbadges/keys/unknown/", everyone(404)),
+    Row(
+        "POST",
+        "/api/v1/openbadges/verify/",
+        everyone(200),
+        {"credential": "{others_credential}"},
+        setup=openbadges_matrix.credentials,
+    ),
+    Row("POST", "/api/v1/openbadges/verify/", everyone(400), {}, note="no credential"),
+    Row("GET", "/api/v1/openbadges/verify/", everyone(405)),
+    Row(
+        "GET", "/api/v1/me/badges/{my_award}/credential/", signed_in(200), setup=openbadges_matrix.credentials
+    ),
+    Row(
+        "GET",
+        "/api/v1/me/badges/{others_award}/credential/",
+        signed_in(404),
+        setup=openbadges_matrix.credentials,
+        note="other's award",
+    ),
+    Row(
+        "POST",
+        "/api/v1/me/badges/{my_award}/credential/",
+        signed_in(405),
+        setup=openbadges_matrix.credentials,
+    ),
+    Row(
+        "GET",
+        "/api/v1/me/certificates/{my_certificate}/credential/",
+        signed_in(200),
+        setup=openbadges_matrix.credentials,
+    ),
+    Row(
+        "GET",
+        "/api/v1/me/certificates/{others_certificate}/credential/",
+        signed_in(404),
+        setup=openbadges_matrix.credentials,
+        note="other's certificate",
+    ),
 ]
 
 

@@ -4,6 +4,20 @@ from .base import *  # noqa: F403
 from .base import Q_CLUSTER
 from .env import env
 
+
+def _fresh_signing_key() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return (
+        Ed25519PrivateKey.generate()
+        .private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        .decode()
+    )
+
+
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnop"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -27,3 +41,6 @@ LOGGING["root"]["level"] = LOG_LEVEL  # noqa: F405
 # Examples per operation in tests/test_api_fuzz.py (schema fuzzing of every endpoint).
 # The default keeps `make test` quick; raise it for a longer hunt (docs/security-input.md).
 FUZZ_MAX_EXAMPLES = env.int("FUZZ_MAX_EXAMPLES", default=10)
+
+# Open Badges: a fresh Ed25519 key per test process (tests that rotate keys set their own).
+OPENBADGES_SIGNING_KEY = env("OPENBADGES_SIGNING_KEY", default="") or _fresh_signing_key()
