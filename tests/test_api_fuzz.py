@@ -37,7 +37,8 @@ ANONYMOUS, UNVERIFIED, STUDENT, TEACHER, ADMIN = "anonymous", "unverified", "stu
 def callers_for(path: str, method: str) -> list[str]:
     """The callers worth sending to a path: its intended role first, then the ones the
     permission checks must turn away (their 401/403 must be in the error shape too)."""
-    if path.startswith(("/api/v1/authoring/pages/", "/api/v1/moderation/")) or path.endswith("/owners/"):
+    admin_only = ("/api/v1/authoring/pages/", "/api/v1/moderation/", "/api/v1/notifications/send/")
+    if path.startswith(admin_only) or path.endswith("/owners/"):
         return [ADMIN, TEACHER, STUDENT]
     if path.startswith("/api/v1/authoring/recordings/") or (
         path.startswith("/api/v1/recordings/") and method == "POST"
@@ -100,6 +101,10 @@ def world(db, student, teacher, other_teacher, admin_user):
     from learning.rewards.certificates.tests import matrix as certificates_matrix
 
     certificate = certificates_matrix.student_certificate(callers, course_id=live["live"])
+    # An in-app notification of the student (learning/notifications).
+    from learning.notifications.services import notify
+
+    notify(recipients=[student], type="admin_message", title="Fuzzed", channels=["in_app"])
     users = {UNVERIFIED: unverified, STUDENT: student, TEACHER: teacher, ADMIN: admin_user}
     headers = {
         role: {"Authorization": f"Bearer {tokens_for_user(user)['access']}"} for role, user in users.items()
@@ -126,6 +131,7 @@ def world(db, student, teacher, other_teacher, admin_user):
             "recording_id": recording,
             "certificate_id": certificate["certificate"],
             "code": certificate["code"],
+            "notification_id": student.notifications.latest("pk").pk,
         },
         "write": {
             "courses": draft["draft_course"],

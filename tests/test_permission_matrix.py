@@ -26,6 +26,7 @@ from learning.accounts.tests.helpers import assert_error
 from learning.assessments.tests import analysis_matrix
 from learning.assessments.tests import matrix as assessments_matrix
 from learning.coding.tests import matrix as coding_matrix
+from learning.notifications.tests import matrix as notifications_matrix
 from learning.projects.tests import matrix as projects_matrix
 from learning.recordings.tests import matrix as recordings_matrix
 from learning.recordings.tests import matrix_timeline as rec_timeline_matrix
@@ -1073,6 +1074,66 @@ ROWS += [
     Row("DELETE", "/api/v1/badges/{badge}/", everyone(405), setup=_BADGE),
     Row("GET", "/api/v1/badge-awards/{badge_award}/", everyone(200), setup=_BADGE),
     Row("GET", "/api/v1/badges/no-such-badge/", everyone(404)),
+]
+
+
+# --- notifications (learning/notifications/tests/matrix.py): a notification of every caller
+# ({my_notification}) and one of "other"; the unsubscribe link needs no login, its token is
+# the authority (a JWT changes nothing), a forged one is a 404 for everyone
+_INBOX = notifications_matrix.inbox
+ROWS += [
+    Row("GET", "/api/v1/notifications/", signed_in(200), setup=_INBOX),
+    Row("GET", "/api/v1/notifications/?unread=true", signed_in(200), setup=_INBOX),
+    Row("POST", "/api/v1/notifications/", signed_in(405), {}),
+    Row("GET", "/api/v1/notifications/unread-count/", signed_in(200)),
+    Row("POST", "/api/v1/notifications/read-all/", signed_in(200), {}),
+    Row("GET", "/api/v1/notifications/read-all/", signed_in(405)),
+    Row("GET", "/api/v1/notifications/{my_notification}/", signed_in(200), setup=_INBOX),
+    Row("GET", "/api/v1/notifications/{others_notification}/", signed_in(404), setup=_INBOX, note="other's"),
+    Row("POST", "/api/v1/notifications/{my_notification}/read/", signed_in(200), {}, setup=_INBOX),
+    Row(
+        "POST",
+        "/api/v1/notifications/{others_notification}/read/",
+        signed_in(404),
+        {},
+        setup=_INBOX,
+        note="other's",
+    ),
+    Row("DELETE", "/api/v1/notifications/{my_notification}/", signed_in(204), setup=_INBOX),
+    Row(
+        "DELETE",
+        "/api/v1/notifications/{others_notification}/",
+        signed_in(404),
+        setup=_INBOX,
+        note="other's",
+    ),
+    Row("PATCH", "/api/v1/notifications/{my_notification}/", signed_in(405), {}, setup=_INBOX),
+    Row("GET", "/api/v1/notifications/preferences/", signed_in(200)),
+    Row(
+        "PATCH",
+        "/api/v1/notifications/preferences/",
+        signed_in(200),
+        {"preferences": [{"type": "badge_awarded", "channel": "email", "enabled": False}]},
+    ),
+    Row("PUT", "/api/v1/notifications/preferences/", signed_in(405), {}),
+    Row(
+        "POST",
+        "/api/v1/notifications/send/",
+        admins_only(400),
+        {"recipients": [], "title": "Hi"},
+        note="no recipients (the 201 is in learning/notifications/tests/test_admin_send.py)",
+    ),
+    Row("GET", "/api/v1/notifications/send/", admins_only(405)),
+    Row("GET", "/api/v1/notifications/unsubscribe/{unsubscribe_token}/", everyone(200), setup=_INBOX),
+    Row("POST", "/api/v1/notifications/unsubscribe/{unsubscribe_token}/", everyone(200), setup=_INBOX),
+    Row(
+        "POST",
+        "/api/v1/notifications/unsubscribe/{forged_token}/",
+        everyone(404),
+        setup=_INBOX,
+        note="forged",
+    ),
+    Row("DELETE", "/api/v1/notifications/unsubscribe/{unsubscribe_token}/", everyone(405), setup=_INBOX),
 ]
 
 

@@ -72,6 +72,8 @@ SPECTACULAR_SETTINGS = {
         "TestOutcomeEnum": "learning.coding.rules.TEST_OUTCOMES",
         "AttemptStateEnum": "learning.assessments.api.serializers.ATTEMPT_STATES",
         "CertificateStatusEnum": "learning.rewards.certificates.models.CertificateStatus.choices",
+        "NotificationChannelEnum": "learning.notifications.models.Channel.choices",
+        "NotificationLinkKindEnum": "learning.notifications.models.TargetKind.choices",
     },
     # The `<id:...>` path converter (site_config.api.ids): ids are integers 1..2^63-1.
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},

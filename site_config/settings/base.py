@@ -77,6 +77,7 @@ LOCAL_APPS = [
     "learning.recordings",
     "learning.rewards",
     "learning.rewards.certificates",
+    "learning.notifications",
     "tutor",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -213,6 +214,7 @@ from .llm import *  # noqa: E402,F403
 from .logging import *  # noqa: E402,F403
 from .mail import *  # noqa: E402,F403
 from .openbadges import *  # noqa: E402,F403
+from .notifications import *  # noqa: E402,F403
 from .progress import *  # noqa: E402,F403
 from .projects import *  # noqa: E402,F403
 from .recording_snapshots import *  # noqa: E402,F403

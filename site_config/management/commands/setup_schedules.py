@@ -27,6 +27,13 @@ SCHEDULES = [
         "func": "learning.recordings.tasks.recording_uploads_cleanup",
         "schedule_type": Schedule.HOURLY,
     },
+    {
+        # Notification deliveries due for a retry (backoff) or whose job was lost.
+        "name": "notifications-retry-due",
+        "func": "learning.notifications.tasks.deliveries_retry_due",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 1,
+    },
 ]
 
 
