@@ -33,6 +33,8 @@ api_v1 = [
     path("", include("learning.rewards.api.urls")),
     path("", include("learning.rewards.openbadges.api.urls")),
     path("", include("learning.rewards.certificates.api.urls")),
+    path("", include("learning.notifications.sms.api.urls")),
+    path("", include("learning.notifications.announcements.api.urls")),
     path("", include("learning.notifications.api.urls")),
 ]
 

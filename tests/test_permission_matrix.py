@@ -26,6 +26,7 @@ from learning.accounts.tests.helpers import assert_error
 from learning.assessments.tests import analysis_matrix
 from learning.assessments.tests import matrix as assessments_matrix
 from learning.coding.tests import matrix as coding_matrix
+from learning.notifications.announcements.tests import matrix as announcements_matrix
 from learning.notifications.tests import matrix as notifications_matrix
 from learning.projects.tests import matrix as projects_matrix
 from learning.recordings.tests import matrix as recordings_matrix
@@ -1134,6 +1135,87 @@ ROWS += [
         note="forged",
     ),
     Row("DELETE", "/api/v1/notifications/unsubscribe/{unsubscribe_token}/", everyone(405), setup=_INBOX),
+]
+
+# --- notifications: the phone number for SMS (learning/notifications/sms; the caller's own) ---
+PHONE = "/api/v1/notifications/phone/"
+ROWS += [
+    Row("GET", PHONE, signed_in(200)),
+    Row("PUT", PHONE, signed_in(202), {"number": "+447911123456"}),
+    Row("PUT", PHONE, signed_in(400), {"number": "not a number"}, note="bad input"),
+    Row("DELETE", PHONE, signed_in(204)),
+    Row("POST", PHONE, signed_in(405), {}),
+    Row("POST", PHONE + "verify/", signed_in(400), {"code": "123456"}, note="no code sent"),
+    Row("GET", PHONE + "verify/", signed_in(405)),
+]
+
+# --- announcements (learning/notifications/announcements/tests/matrix.py; "teacher" owns the
+# course of {ann_teacher_draft} and {ann_course}, "other" that of {ann_other_draft}) ---
+_ANN = announcements_matrix.announcements
+_ANN_ADMIN = {"anonymous": 401, "student": 403, "teacher": 404}  # another's: admins only
+ANN = "/api/v1/teacher/announcements/"
+ROWS += [
+    Row("GET", "/api/v1/announcements/", signed_in(200), setup=_ANN),
+    Row("GET", "/api/v1/announcements/{ann_sent_all}/", signed_in(200), setup=_ANN),
+    Row(
+        "GET",
+        "/api/v1/announcements/{ann_sent_teachers}/",
+        {"anonymous": 401, "student": 404, "teacher": 200, "admin": 404},
+        setup=_ANN,
+        note="sent to teachers",
+    ),
+    Row("GET", "/api/v1/announcements/{ann_draft_all}/", signed_in(404), setup=_ANN, note="draft"),
+    Row("POST", "/api/v1/announcements/", signed_in(405), {}),
+    Row("GET", ANN, authors(200), setup=_ANN),
+    Row(
+        "POST",
+        ANN,
+        {"anonymous": 401, "student": 403, "teacher": 400, "admin": 201},
+        {"title": "t", "body": "b", "target": "all", "channels": ["in_app"]},
+        note="to all users",
+    ),
+    Row(
+        "POST",
+        ANN,
+        authors(201),
+        {"title": "t", "body": "b", "target": "course", "course": "{ann_course}", "channels": ["in_app"]},
+        setup=_ANN,
+        note="teacher's course",
+    ),
+    Row("GET", ANN + "{ann_teacher_draft}/", authors(200), setup=_ANN),
+    Row("GET", ANN + "{ann_other_draft}/", _ANN_ADMIN | {"admin": 200}, setup=_ANN, note="other's"),
+    Row("GET", ANN + "{ann_draft_all}/", _ANN_ADMIN | {"admin": 200}, setup=_ANN, note="admin's"),
+    Row("PATCH", ANN + "{ann_teacher_draft}/", authors(200), {"title": "new"}, setup=_ANN),
+    Row(
+        "PATCH",
+        ANN + "{ann_other_draft}/",
+        _ANN_ADMIN | {"admin": 200},
+        {"title": "new"},
+        setup=_ANN,
+        note="other's",
+    ),
+    Row(
+        "PATCH",
+        ANN + "{ann_sent_all}/",
+        _ANN_ADMIN | {"admin": 409},
+        {"title": "new"},
+        setup=_ANN,
+        note="sent",
+    ),
+    Row("PATCH", ANN + "{ann_teacher_draft}/", authors(400), {"target": "x"}, setup=_ANN, note="bad input"),
+    Row("PUT", ANN + "{ann_teacher_draft}/", authors(405), {}, setup=_ANN),
+    Row("DELETE", ANN + "{ann_teacher_draft}/", authors(204), setup=_ANN),
+    Row("DELETE", ANN + "{ann_other_draft}/", _ANN_ADMIN | {"admin": 204}, setup=_ANN, note="other's"),
+    Row("DELETE", ANN + "{ann_sent_all}/", _ANN_ADMIN | {"admin": 409}, setup=_ANN, note="sent"),
+    Row("POST", ANN + "{ann_teacher_draft}/send/", authors(202), {}, setup=_ANN),
+    Row("POST", ANN + "{ann_other_draft}/send/", _ANN_ADMIN | {"admin": 202}, {}, setup=_ANN, note="other's"),
+    Row("POST", ANN + "{ann_sent_all}/send/", _ANN_ADMIN | {"admin": 409}, {}, setup=_ANN, note="sent"),
+    Row("GET", ANN + "{ann_teacher_draft}/send/", authors(405), setup=_ANN),
+    Row("POST", ANN + "{ann_teacher_draft}/cancel/", authors(200), {}, setup=_ANN),
+    Row(
+        "POST", ANN + "{ann_other_draft}/cancel/", _ANN_ADMIN | {"admin": 200}, {}, setup=_ANN, note="other's"
+    ),
+    Row("POST", ANN + "{ann_sent_all}/cancel/", _ANN_ADMIN | {"admin": 409}, {}, setup=_ANN, note="sent"),
 ]
 
 

@@ -78,6 +78,8 @@ LOCAL_APPS = [
     "learning.rewards",
     "learning.rewards.certificates",
     "learning.notifications",
+    "learning.notifications.sms",
+    "learning.notifications.announcements",
     "tutor",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -201,6 +203,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Mr ICT <no-reply@mrict.l
 DEMO_PASSWORD_PUBLIC_DEFAULT = "demo-pass-1234"
 DEMO_PASSWORD = env("DEMO_PASSWORD", default=DEMO_PASSWORD_PUBLIC_DEFAULT)
 
+from .announcements import *  # noqa: E402,F403
 from .api import *  # noqa: E402,F403
 from .assessments import *  # noqa: E402,F403
 from .assessments_analysis import *  # noqa: E402,F403
@@ -221,6 +224,7 @@ from .recording_snapshots import *  # noqa: E402,F403
 from .recordings import *  # noqa: E402,F403
 from .rewards import *  # noqa: E402,F403
 from .sentry import *  # noqa: E402,F403
+from .sms import *  # noqa: E402,F403
 from .storage import *  # noqa: E402,F403
 from .tutor import *  # noqa: E402,F403
 

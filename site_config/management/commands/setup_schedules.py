@@ -34,6 +34,13 @@ SCHEDULES = [
         "schedule_type": Schedule.MINUTES,
         "minutes": 1,
     },
+    {
+        # Scheduled announcements whose time has come start their fan-out.
+        "name": "announcements-start-due",
+        "func": "learning.notifications.announcements.tasks.announcements_start_due",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 1,
+    },
 ]
 
 
