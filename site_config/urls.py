@@ -36,6 +36,8 @@ api_v1 = [
     path("", include("learning.notifications.sms.api.urls")),
     path("", include("learning.notifications.announcements.api.urls")),
     path("", include("learning.notifications.api.urls")),
+    path("admin/", include("learning.accounts.api.admin_urls")),
+    path("", include("learning.audit.api.urls")),
 ]
 
 urlpatterns = [
@@ -45,6 +47,8 @@ urlpatterns = [
     path("api/docs/", SwaggerDocsView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", RedocDocsView.as_view(url_name="schema"), name="redoc"),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
+    # The second factor after the editor's / Django admin's password (docs/admin-security.md).
+    path("admin/2fa/", include("learning.accounts.second_factor.urls")),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

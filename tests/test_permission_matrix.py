@@ -22,9 +22,11 @@ from dataclasses import dataclass, field
 import pytest
 
 from cms.tests import matrix as cms_matrix
+from learning.accounts.tests import matrix as accounts_matrix
 from learning.accounts.tests.helpers import assert_error
 from learning.assessments.tests import analysis_matrix
 from learning.assessments.tests import matrix as assessments_matrix
+from learning.audit.tests import matrix as audit_matrix
 from learning.coding.tests import matrix as coding_matrix
 from learning.notifications.announcements.tests import matrix as announcements_matrix
 from learning.notifications.tests import matrix as notifications_matrix
@@ -1216,6 +1218,49 @@ ROWS += [
         "POST", ANN + "{ann_other_draft}/cancel/", _ANN_ADMIN | {"admin": 200}, {}, setup=_ANN, note="other's"
     ),
     Row("POST", ANN + "{ann_sent_all}/cancel/", _ANN_ADMIN | {"admin": 409}, {}, setup=_ANN, note="sent"),
+]
+
+
+ROWS += [
+    # --- admin: account security (learning/accounts/api/admin_views.py) and the audit log
+    # (learning/audit; append-only: no write method on any of its URLs) ---
+    Row("GET", "/api/v1/admin/login-locks/", admins_only(200), setup=accounts_matrix.login_lock),
+    Row(
+        "DELETE",
+        "/api/v1/admin/login-locks/{login_lock}/",
+        admins_only(200),
+        setup=accounts_matrix.login_lock,
+    ),
+    Row("GET", "/api/v1/admin/users/{other}/sessions/", admins_only(200)),
+    Row("POST", "/api/v1/admin/users/{other}/sessions/revoke/", admins_only(200)),
+    Row("DELETE", "/api/v1/admin/users/{other}/second-factor/", admins_only(204)),
+    Row("GET", "/api/v1/admin/audit/entries/", admins_only(200), setup=audit_matrix.audit_entry),
+    Row("POST", "/api/v1/admin/audit/entries/", admins_only(405), {}),
+    Row(
+        "GET", "/api/v1/admin/audit/entries/{audit_entry}/", admins_only(200), setup=audit_matrix.audit_entry
+    ),
+    Row(
+        "PUT",
+        "/api/v1/admin/audit/entries/{audit_entry}/",
+        admins_only(405),
+        {},
+        setup=audit_matrix.audit_entry,
+    ),
+    Row(
+        "PATCH",
+        "/api/v1/admin/audit/entries/{audit_entry}/",
+        admins_only(405),
+        {},
+        setup=audit_matrix.audit_entry,
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/admin/audit/entries/{audit_entry}/",
+        admins_only(405),
+        setup=audit_matrix.audit_entry,
+    ),
+    Row("GET", "/api/v1/admin/audit/entries/csv/", admins_only(200), setup=audit_matrix.audit_entry),
+    Row("DELETE", "/api/v1/admin/audit/entries/csv/", admins_only(405)),
 ]
 
 

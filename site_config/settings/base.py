@@ -63,6 +63,9 @@ THIRD_PARTY_APPS = [
     "django_q",
     "auditlog",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 LOCAL_APPS = [
     "site_config",
@@ -80,6 +83,7 @@ LOCAL_APPS = [
     "learning.notifications",
     "learning.notifications.sms",
     "learning.notifications.announcements",
+    "learning.audit",
     "tutor",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -97,9 +101,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "site_config.middleware.AuditlogMiddleware",
+    # The editor and Django admin need the second factor (learning/accounts/second_factor).
+    "learning.accounts.second_factor.middleware.SecondFactorMiddleware",
     # One content-events scope per write request: one event per course, not per page (cms/events.py).
     "cms.events.ContentChangesMiddleware",
     # A teacher's editor URLs that name another teacher's page are a 404 (cms/editor_scope.py).
@@ -207,6 +215,7 @@ from .announcements import *  # noqa: E402,F403
 from .api import *  # noqa: E402,F403
 from .assessments import *  # noqa: E402,F403
 from .assessments_analysis import *  # noqa: E402,F403
+from .audit import *  # noqa: E402,F403
 from .auth import *  # noqa: E402,F403
 from .certificates import *  # noqa: E402,F403
 from .coding import *  # noqa: E402,F403

@@ -44,3 +44,7 @@ FUZZ_MAX_EXAMPLES = env.int("FUZZ_MAX_EXAMPLES", default=10)
 
 # Open Badges: a fresh Ed25519 key per test process (tests that rotate keys set their own).
 OPENBADGES_SIGNING_KEY = env("OPENBADGES_SIGNING_KEY", default="") or _fresh_signing_key()
+# The second factor for the editor and Django admin is on everywhere else; the suite's
+# many editor tests log in with force_login, so it is off here and the second-factor
+# tests (learning/accounts/tests/test_second_factor.py) turn it on.
+ADMIN_2FA_REQUIRED = False

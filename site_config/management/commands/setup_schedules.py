@@ -15,6 +15,12 @@ SCHEDULES = [
         "schedule_type": Schedule.DAILY,
     },
     {
+        # The audit log's retention purge (AUDIT_RETENTION_DAYS), itself audited.
+        "name": "audit-purge",
+        "func": "learning.audit.tasks.purge",
+        "schedule_type": Schedule.DAILY,
+    },
+    {
         # Wagtail's scheduled publishing (go-live / expiry dates set in the editor).
         "name": "cms-publish-scheduled",
         "func": "cms.tasks.publish_scheduled",
