@@ -1,8 +1,25 @@
 """Tests: fast hashing, jobs run synchronously, mails kept in memory."""
 
-from .base import *  # noqa: F403
-from .base import Q_CLUSTER
-from .env import env
+import os
+import re
+
+# Under pytest-xdist each test process gets its own Redis database (the tests empty the
+# cache between tests): worker gwN uses the configured database minus N (mod 16). Set
+# in the environment, before the settings read it, so that servers a test starts in a
+# subprocess (qcluster, `make run`) share their worker's database. The test database
+# gets its `_gwN` suffix from pytest-django. A subprocess inherits the adjusted URL and
+# the marker, so it does not shift it again.
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _xdist_worker.startswith("gw") and os.environ.get("REDIS_URL") and not os.environ.get("MRICT_XDIST_REDIS"):
+    _match = re.fullmatch(r"(redis://[^/]+)(?:/(\d+))?", os.environ["REDIS_URL"])
+    if _match:
+        _db = (int(_match.group(2) or 0) - int(_xdist_worker[2:])) % 16
+        os.environ["REDIS_URL"] = f"{_match.group(1)}/{_db}"
+        os.environ["MRICT_XDIST_REDIS"] = _xdist_worker
+
+from .base import *  # noqa: E402, F403
+from .base import Q_CLUSTER  # noqa: E402
+from .env import env  # noqa: E402
 
 
 def _fresh_signing_key() -> str:
