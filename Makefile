@@ -7,6 +7,8 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one per core by default; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: run test test-sqlite test-postgres system install install-dev lint format migrate demo worker web bench screenshots check-deploy clean
 # Prerequisites run in the order written: `system` must stop `make test` before anything else.
@@ -54,7 +56,7 @@ system:
 ## make test: system packages, lint, format check, migrations check, then the whole suite.
 test: system install lint
 	DJANGO_SETTINGS_MODULE=site_config.settings.test $(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint:
 	$(VENV)/bin/ruff check .

@@ -1,6 +1,8 @@
 """Fixtures shared by every test: an API client, users per role, a throwaway
 MEDIA_ROOT, and a cache emptied between tests (throttles live there)."""
 
+from datetime import UTC
+
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
@@ -19,6 +21,25 @@ def pytest_collection_modifyitems(items):
             item.add_marker(
                 pytest.mark.django_db(**(marker.kwargs | {"serialized_rollback": True})), append=False
             )
+
+
+@pytest.fixture(autouse=True)
+def _empty_audit_log_before_flush(request):
+    """The audit table is append-only down to a database trigger (learning/audit), which
+    refuses the DELETE/TRUNCATE of Django's flush that ends a transactional test. Before
+    that flush (this fixture is torn down first, being set up after the database), the
+    table is emptied through the one sanctioned path, the retention purge's."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    yield
+    from datetime import datetime
+
+    from learning.audit.services import _delete_before
+
+    _delete_before(datetime(9999, 1, 1, tzinfo=UTC))
 
 
 @pytest.fixture(autouse=True)

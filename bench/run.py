@@ -299,7 +299,9 @@ def main() -> None:
     scenarios = [s for s in load_all() if s.name == CEILING or any(k in s.name.lower() for k in wanted)]
     results_dir = BENCH / "results"
     results_dir.mkdir(exist_ok=True)
-    ctx = Context(base_url=f"http://127.0.0.1:{args.port}")
+    ctx = Context(
+        base_url=f"http://127.0.0.1:{args.port}", server_env=env, port=args.port, workers=args.workers
+    )
     rows = []
     with running_server(env, args.port, args.workers, results_dir / "server.log"):
         ctx.tokens = mint_tokens(env)

@@ -21,6 +21,11 @@ class Context:
     base_url: str
     tokens: dict[str, str] = field(default_factory=dict)
     data: dict = field(default_factory=dict)
+    # The server's environment, port and workers, for a row that starts a second
+    # server beside it (bench/scenarios_audit.py).
+    server_env: dict = field(default_factory=dict)
+    port: int = 0
+    workers: int = 2
 
 
 @dataclass

@@ -10,6 +10,7 @@ from auditlog.middleware import AuditlogMiddleware as _AuditlogMiddleware
 from django.conf import settings
 from django.core.signals import got_request_exception
 from django.dispatch import receiver
+from django.utils.functional import SimpleLazyObject
 
 from .api.errors import api_error_response
 from .api.parsers import INVALID_TEXT, INVALID_TEXT_DETAIL
@@ -41,7 +42,8 @@ class ForwardedHeadersMiddleware:
 class AuditlogMiddleware(_AuditlogMiddleware):
     """django-auditlog's middleware, with the client address from our one client-IP
     function (its own takes the left-most X-Forwarded-For entry, which the client
-    writes) and no client-supplied port."""
+    writes), no client-supplied port, the user agent, and the request's facts (address,
+    user agent, request id) for the explicit audit events (learning/audit/context.py)."""
 
     @staticmethod
     def _get_remote_addr(request):
@@ -52,6 +54,29 @@ class AuditlogMiddleware(_AuditlogMiddleware):
     @staticmethod
     def _get_remote_port(request):
         return None
+
+    @staticmethod
+    def _get_actor(request):
+        """Read when an entry is written, not now: an API request's user is known only
+        once DRF has authenticated its token (DRF then sets it on this request too)."""
+        return SimpleLazyObject(lambda: getattr(request, "user", None))
+
+    def get_extra_data(self, request):
+        from learning.audit.context import USER_AGENT_MAX
+
+        data = super().get_extra_data(request)
+        data["user_agent"] = request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX]
+        return data
+
+    def __call__(self, request):
+        # The same request facts for the explicit events of learning.audit.services.
+        from learning.audit import context as audit_context
+
+        token = audit_context.set_current(audit_context.context_from_request(request))
+        try:
+            return super().__call__(request)
+        finally:
+            audit_context.reset_current(token)
 
 
 class RequestLogMiddleware:

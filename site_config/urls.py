@@ -30,6 +30,14 @@ api_v1 = [
     path("", include("tutor.api.urls")),
     path("", include("learning.recordings.api.urls")),
     path("", include("learning.recordings.api.timeline_urls")),
+    path("", include("learning.rewards.api.urls")),
+    path("", include("learning.rewards.openbadges.api.urls")),
+    path("", include("learning.rewards.certificates.api.urls")),
+    path("", include("learning.notifications.sms.api.urls")),
+    path("", include("learning.notifications.announcements.api.urls")),
+    path("", include("learning.notifications.api.urls")),
+    path("admin/", include("learning.accounts.api.admin_urls")),
+    path("", include("learning.audit.api.urls")),
 ]
 
 urlpatterns = [
@@ -39,6 +47,8 @@ urlpatterns = [
     path("api/docs/", SwaggerDocsView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", RedocDocsView.as_view(url_name="schema"), name="redoc"),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
+    # The second factor after the editor's / Django admin's password (docs/admin-security.md).
+    path("admin/2fa/", include("learning.accounts.second_factor.urls")),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

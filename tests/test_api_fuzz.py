@@ -37,7 +37,8 @@ ANONYMOUS, UNVERIFIED, STUDENT, TEACHER, ADMIN = "anonymous", "unverified", "stu
 def callers_for(path: str, method: str) -> list[str]:
     """The callers worth sending to a path: its intended role first, then the ones the
     permission checks must turn away (their 401/403 must be in the error shape too)."""
-    if path.startswith(("/api/v1/authoring/pages/", "/api/v1/moderation/")) or path.endswith("/owners/"):
+    admin_only = ("/api/v1/authoring/pages/", "/api/v1/moderation/", "/api/v1/notifications/send/")
+    if path.startswith(admin_only) or path.endswith("/owners/"):
         return [ADMIN, TEACHER, STUDENT]
     if path.startswith("/api/v1/authoring/recordings/") or (
         path.startswith("/api/v1/recordings/") and method == "POST"
@@ -45,6 +46,8 @@ def callers_for(path: str, method: str) -> list[str]:
         return [ADMIN, TEACHER, STUDENT]  # admin-only (RECORDINGS_TEACHERS_MAY_UPLOAD off)
     if path.startswith(("/api/v1/authoring/", "/api/v1/teacher/")):
         return [TEACHER, ADMIN, STUDENT]
+    if path.startswith("/api/v1/certificates/") and "/verify/" not in path:
+        return [ADMIN, STUDENT]  # admins' revoke / re-issue / list
     if path.startswith("/api/cms/"):
         return [STUDENT, TEACHER, ADMIN, UNVERIFIED, ANONYMOUS]
     if path.startswith("/api/v1/auth/") and method == "POST":
@@ -94,6 +97,14 @@ def world(db, student, teacher, other_teacher, admin_user):
     project = project_create(user=student, title="Fuzzed")
     save_point = save_point_create(project=project, name="fuzz")
     share, share_token = share_link_create(project=project)
+    # The student's certificate of the live course (learning/rewards/certificates).
+    from learning.rewards.certificates.tests import matrix as certificates_matrix
+
+    certificate = certificates_matrix.student_certificate(callers, course_id=live["live"])
+    # An in-app notification of the student (learning/notifications).
+    from learning.notifications.services import notify
+
+    notify(recipients=[student], type="admin_message", title="Fuzzed", channels=["in_app"])
     users = {UNVERIFIED: unverified, STUDENT: student, TEACHER: teacher, ADMIN: admin_user}
     headers = {
         role: {"Authorization": f"Bearer {tokens_for_user(user)['access']}"} for role, user in users.items()
@@ -118,6 +129,9 @@ def world(db, student, teacher, other_teacher, admin_user):
             "share_id": share.pk,
             "token": share_token,
             "recording_id": recording,
+            "certificate_id": certificate["certificate"],
+            "code": certificate["code"],
+            "notification_id": student.notifications.latest("pk").pk,
         },
         "write": {
             "courses": draft["draft_course"],

@@ -22,13 +22,20 @@ from dataclasses import dataclass, field
 import pytest
 
 from cms.tests import matrix as cms_matrix
+from learning.accounts.tests import matrix as accounts_matrix
 from learning.accounts.tests.helpers import assert_error
 from learning.assessments.tests import analysis_matrix
 from learning.assessments.tests import matrix as assessments_matrix
+from learning.audit.tests import matrix as audit_matrix
 from learning.coding.tests import matrix as coding_matrix
+from learning.notifications.announcements.tests import matrix as announcements_matrix
+from learning.notifications.tests import matrix as notifications_matrix
 from learning.projects.tests import matrix as projects_matrix
 from learning.recordings.tests import matrix as recordings_matrix
 from learning.recordings.tests import matrix_timeline as rec_timeline_matrix
+from learning.rewards.certificates.tests import matrix as certificates_matrix
+from learning.rewards.openbadges.tests import matrix as openbadges_matrix
+from learning.rewards.tests import matrix as rewards_matrix
 from tutor.tests import matrix as tutor_matrix
 
 CALLERS = ("anonymous", "student", "teacher", "admin")
@@ -637,6 +644,53 @@ ROWS: list[Row] = [
         note="outside any course: the learner's alone",
     ),
     # --- recordings (learning/recordings/tests/matrix.py; RECORDINGS_TEACHERS_MAY_UPLOAD off) ---
+    # --- certificates (learning/rewards/certificates): "student" holds the certificate ---
+    Row("GET", "/api/v1/me/certificates/", signed_in(200)),
+    Row(
+        "GET",
+        "/api/v1/me/certificates/{certificate}/",
+        {"anonymous": 401, "student": 200, "teacher": 404, "admin": 404},
+        setup=certificates_matrix.student_certificate,
+        note="the holder's only",
+    ),
+    Row(
+        "GET",
+        "/api/v1/me/certificates/{certificate}/pdf/",
+        {"anonymous": 401, "student": 200, "teacher": 404, "admin": 404},
+        setup=certificates_matrix.student_certificate,
+        note="the holder's only",
+    ),
+    Row("GET", "/api/v1/courses/{live}/certificate/", signed_in(200), setup=cms_matrix.live_course),
+    Row(
+        "GET",
+        "/api/v1/certificates/verify/{code}/",
+        everyone(200),
+        setup=certificates_matrix.student_certificate,
+        note="public",
+    ),
+    Row("GET", "/api/v1/certificates/verify/unknown-code/", everyone(404), note="public; unknown code"),
+    Row(
+        "POST",
+        "/api/v1/certificates/verify/{code}/",
+        everyone(405),
+        {},
+        setup=certificates_matrix.student_certificate,
+    ),
+    Row("GET", "/api/v1/certificates/", admins_only(200)),
+    Row(
+        "POST",
+        "/api/v1/certificates/{certificate}/revoke/",
+        admins_only(200),
+        {"reason": "matrix"},
+        setup=certificates_matrix.student_certificate,
+    ),
+    Row(
+        "POST",
+        "/api/v1/certificates/{certificate}/reissue/",
+        admins_only(202),
+        {"reason": "matrix"},
+        setup=certificates_matrix.student_certificate,
+    ),
     Row("GET", "/api/v1/authoring/recordings/", admins_only(200)),
     Row(
         "POST",
@@ -958,6 +1012,255 @@ ROWS += [
         "POST", "/api/v1/teacher/question-bank/import/", authors(400), {}, format="multipart", note="no file"
     ),
     Row("GET", "/api/v1/teacher/question-bank/import/", authors(405)),
+    # --- Open Badges 3.0 (learning/rewards/openbadges/tests/matrix.py): public issuer,
+    # keys and verification (an Authorization header changes nothing); exports are the
+    # owner's alone ({my_*} is the caller's own; anonymous gets "other"'s) ---
+    Row("GET", "/api/v1/openbadges/issuer/", everyone(200)),
+    Row("GET", "/api/v1/openbadges/keys/", everyone(200)),
+    Row("GET", "/api/v1/openbadges/keys/{key}/", everyone(200), setup=openbadges_matrix.credentials),
+    Row("GET", "/api/v1/openbadges/keys/unknown/", everyone(404)),
+    Row(
+        "POST",
+        "/api/v1/openbadges/verify/",
+        everyone(200),
+        {"credential": "{others_credential}"},
+        setup=openbadges_matrix.credentials,
+    ),
+    Row("POST", "/api/v1/openbadges/verify/", everyone(400), {}, note="no credential"),
+    Row("GET", "/api/v1/openbadges/verify/", everyone(405)),
+    Row(
+        "GET", "/api/v1/me/badges/{my_award}/credential/", signed_in(200), setup=openbadges_matrix.credentials
+    ),
+    Row(
+        "GET",
+        "/api/v1/me/badges/{others_award}/credential/",
+        signed_in(404),
+        setup=openbadges_matrix.credentials,
+        note="other's award",
+    ),
+    Row(
+        "POST",
+        "/api/v1/me/badges/{my_award}/credential/",
+        signed_in(405),
+        setup=openbadges_matrix.credentials,
+    ),
+    Row(
+        "GET",
+        "/api/v1/me/certificates/{my_certificate}/credential/",
+        signed_in(200),
+        setup=openbadges_matrix.credentials,
+    ),
+    Row(
+        "GET",
+        "/api/v1/me/certificates/{others_certificate}/credential/",
+        signed_in(404),
+        setup=openbadges_matrix.credentials,
+        note="other's certificate",
+    ),
+]
+
+
+# --- rewards (learning/rewards/tests/matrix.py; "other" holds {badge}; the badge pages are
+# public, the rest is the caller's own) ---
+_BADGE = rewards_matrix.badge_held_by_other
+ROWS += [
+    Row("GET", "/api/v1/me/xp/", signed_in(200)),
+    Row("GET", "/api/v1/me/badges/", signed_in(200)),
+    Row("GET", "/api/v1/me/achievements/", signed_in(200)),
+    Row("POST", "/api/v1/me/achievements/", signed_in(405)),
+    Row("GET", "/api/v1/me/leaderboard/", signed_in(200)),
+    Row("PUT", "/api/v1/me/leaderboard/", signed_in(200), {"opt_in": True}),
+    Row("PUT", "/api/v1/me/leaderboard/", signed_in(400), {"opt_in": "x"}, note="bad body"),
+    Row("GET", "/api/v1/leaderboard/?window=month", signed_in(200)),
+    Row("GET", "/api/v1/leaderboard/?course={live}", signed_in(200), setup=_BADGE),
+    Row("GET", "/api/v1/badges/{badge}/", everyone(200), setup=_BADGE),
+    Row("DELETE", "/api/v1/badges/{badge}/", everyone(405), setup=_BADGE),
+    Row("GET", "/api/v1/badge-awards/{badge_award}/", everyone(200), setup=_BADGE),
+    Row("GET", "/api/v1/badges/no-such-badge/", everyone(404)),
+]
+
+
+# --- notifications (learning/notifications/tests/matrix.py): a notification of every caller
+# ({my_notification}) and one of "other"; the unsubscribe link needs no login, its token is
+# the authority (a JWT changes nothing), a forged one is a 404 for everyone
+_INBOX = notifications_matrix.inbox
+ROWS += [
+    Row("GET", "/api/v1/notifications/", signed_in(200), setup=_INBOX),
+    Row("GET", "/api/v1/notifications/?unread=true", signed_in(200), setup=_INBOX),
+    Row("POST", "/api/v1/notifications/", signed_in(405), {}),
+    Row("GET", "/api/v1/notifications/unread-count/", signed_in(200)),
+    Row("POST", "/api/v1/notifications/read-all/", signed_in(200), {}),
+    Row("GET", "/api/v1/notifications/read-all/", signed_in(405)),
+    Row("GET", "/api/v1/notifications/{my_notification}/", signed_in(200), setup=_INBOX),
+    Row("GET", "/api/v1/notifications/{others_notification}/", signed_in(404), setup=_INBOX, note="other's"),
+    Row("POST", "/api/v1/notifications/{my_notification}/read/", signed_in(200), {}, setup=_INBOX),
+    Row(
+        "POST",
+        "/api/v1/notifications/{others_notification}/read/",
+        signed_in(404),
+        {},
+        setup=_INBOX,
+        note="other's",
+    ),
+    Row("DELETE", "/api/v1/notifications/{my_notification}/", signed_in(204), setup=_INBOX),
+    Row(
+        "DELETE",
+        "/api/v1/notifications/{others_notification}/",
+        signed_in(404),
+        setup=_INBOX,
+        note="other's",
+    ),
+    Row("PATCH", "/api/v1/notifications/{my_notification}/", signed_in(405), {}, setup=_INBOX),
+    Row("GET", "/api/v1/notifications/preferences/", signed_in(200)),
+    Row(
+        "PATCH",
+        "/api/v1/notifications/preferences/",
+        signed_in(200),
+        {"preferences": [{"type": "badge_awarded", "channel": "email", "enabled": False}]},
+    ),
+    Row("PUT", "/api/v1/notifications/preferences/", signed_in(405), {}),
+    Row(
+        "POST",
+        "/api/v1/notifications/send/",
+        admins_only(400),
+        {"recipients": [], "title": "Hi"},
+        note="no recipients (the 201 is in learning/notifications/tests/test_admin_send.py)",
+    ),
+    Row("GET", "/api/v1/notifications/send/", admins_only(405)),
+    Row("GET", "/api/v1/notifications/unsubscribe/{unsubscribe_token}/", everyone(200), setup=_INBOX),
+    Row("POST", "/api/v1/notifications/unsubscribe/{unsubscribe_token}/", everyone(200), setup=_INBOX),
+    Row(
+        "POST",
+        "/api/v1/notifications/unsubscribe/{forged_token}/",
+        everyone(404),
+        setup=_INBOX,
+        note="forged",
+    ),
+    Row("DELETE", "/api/v1/notifications/unsubscribe/{unsubscribe_token}/", everyone(405), setup=_INBOX),
+]
+
+# --- notifications: the phone number for SMS (learning/notifications/sms; the caller's own) ---
+PHONE = "/api/v1/notifications/phone/"
+ROWS += [
+    Row("GET", PHONE, signed_in(200)),
+    Row("PUT", PHONE, signed_in(202), {"number": "+447911123456"}),
+    Row("PUT", PHONE, signed_in(400), {"number": "not a number"}, note="bad input"),
+    Row("DELETE", PHONE, signed_in(204)),
+    Row("POST", PHONE, signed_in(405), {}),
+    Row("POST", PHONE + "verify/", signed_in(400), {"code": "123456"}, note="no code sent"),
+    Row("GET", PHONE + "verify/", signed_in(405)),
+]
+
+# --- announcements (learning/notifications/announcements/tests/matrix.py; "teacher" owns the
+# course of {ann_teacher_draft} and {ann_course}, "other" that of {ann_other_draft}) ---
+_ANN = announcements_matrix.announcements
+_ANN_ADMIN = {"anonymous": 401, "student": 403, "teacher": 404}  # another's: admins only
+ANN = "/api/v1/teacher/announcements/"
+ROWS += [
+    Row("GET", "/api/v1/announcements/", signed_in(200), setup=_ANN),
+    Row("GET", "/api/v1/announcements/{ann_sent_all}/", signed_in(200), setup=_ANN),
+    Row(
+        "GET",
+        "/api/v1/announcements/{ann_sent_teachers}/",
+        {"anonymous": 401, "student": 404, "teacher": 200, "admin": 404},
+        setup=_ANN,
+        note="sent to teachers",
+    ),
+    Row("GET", "/api/v1/announcements/{ann_draft_all}/", signed_in(404), setup=_ANN, note="draft"),
+    Row("POST", "/api/v1/announcements/", signed_in(405), {}),
+    Row("GET", ANN, authors(200), setup=_ANN),
+    Row(
+        "POST",
+        ANN,
+        {"anonymous": 401, "student": 403, "teacher": 400, "admin": 201},
+        {"title": "t", "body": "b", "target": "all", "channels": ["in_app"]},
+        note="to all users",
+    ),
+    Row(
+        "POST",
+        ANN,
+        authors(201),
+        {"title": "t", "body": "b", "target": "course", "course": "{ann_course}", "channels": ["in_app"]},
+        setup=_ANN,
+        note="teacher's course",
+    ),
+    Row("GET", ANN + "{ann_teacher_draft}/", authors(200), setup=_ANN),
+    Row("GET", ANN + "{ann_other_draft}/", _ANN_ADMIN | {"admin": 200}, setup=_ANN, note="other's"),
+    Row("GET", ANN + "{ann_draft_all}/", _ANN_ADMIN | {"admin": 200}, setup=_ANN, note="admin's"),
+    Row("PATCH", ANN + "{ann_teacher_draft}/", authors(200), {"title": "new"}, setup=_ANN),
+    Row(
+        "PATCH",
+        ANN + "{ann_other_draft}/",
+        _ANN_ADMIN | {"admin": 200},
+        {"title": "new"},
+        setup=_ANN,
+        note="other's",
+    ),
+    Row(
+        "PATCH",
+        ANN + "{ann_sent_all}/",
+        _ANN_ADMIN | {"admin": 409},
+        {"title": "new"},
+        setup=_ANN,
+        note="sent",
+    ),
+    Row("PATCH", ANN + "{ann_teacher_draft}/", authors(400), {"target": "x"}, setup=_ANN, note="bad input"),
+    Row("PUT", ANN + "{ann_teacher_draft}/", authors(405), {}, setup=_ANN),
+    Row("DELETE", ANN + "{ann_teacher_draft}/", authors(204), setup=_ANN),
+    Row("DELETE", ANN + "{ann_other_draft}/", _ANN_ADMIN | {"admin": 204}, setup=_ANN, note="other's"),
+    Row("DELETE", ANN + "{ann_sent_all}/", _ANN_ADMIN | {"admin": 409}, setup=_ANN, note="sent"),
+    Row("POST", ANN + "{ann_teacher_draft}/send/", authors(202), {}, setup=_ANN),
+    Row("POST", ANN + "{ann_other_draft}/send/", _ANN_ADMIN | {"admin": 202}, {}, setup=_ANN, note="other's"),
+    Row("POST", ANN + "{ann_sent_all}/send/", _ANN_ADMIN | {"admin": 409}, {}, setup=_ANN, note="sent"),
+    Row("GET", ANN + "{ann_teacher_draft}/send/", authors(405), setup=_ANN),
+    Row("POST", ANN + "{ann_teacher_draft}/cancel/", authors(200), {}, setup=_ANN),
+    Row(
+        "POST", ANN + "{ann_other_draft}/cancel/", _ANN_ADMIN | {"admin": 200}, {}, setup=_ANN, note="other's"
+    ),
+    Row("POST", ANN + "{ann_sent_all}/cancel/", _ANN_ADMIN | {"admin": 409}, {}, setup=_ANN, note="sent"),
+]
+
+
+ROWS += [
+    # --- admin: account security (learning/accounts/api/admin_views.py) and the audit log
+    # (learning/audit; append-only: no write method on any of its URLs) ---
+    Row("GET", "/api/v1/admin/login-locks/", admins_only(200), setup=accounts_matrix.login_lock),
+    Row(
+        "DELETE",
+        "/api/v1/admin/login-locks/{login_lock}/",
+        admins_only(200),
+        setup=accounts_matrix.login_lock,
+    ),
+    Row("GET", "/api/v1/admin/users/{other}/sessions/", admins_only(200)),
+    Row("POST", "/api/v1/admin/users/{other}/sessions/revoke/", admins_only(200)),
+    Row("DELETE", "/api/v1/admin/users/{other}/second-factor/", admins_only(204)),
+    Row("GET", "/api/v1/admin/audit/entries/", admins_only(200), setup=audit_matrix.audit_entry),
+    Row("POST", "/api/v1/admin/audit/entries/", admins_only(405), {}),
+    Row(
+        "GET", "/api/v1/admin/audit/entries/{audit_entry}/", admins_only(200), setup=audit_matrix.audit_entry
+    ),
+    Row(
+        "PUT",
+        "/api/v1/admin/audit/entries/{audit_entry}/",
+        admins_only(405),
+        {},
+        setup=audit_matrix.audit_entry,
+    ),
+    Row(
+        "PATCH",
+        "/api/v1/admin/audit/entries/{audit_entry}/",
+        admins_only(405),
+        {},
+        setup=audit_matrix.audit_entry,
+    ),
+    Row(
+        "DELETE",
+        "/api/v1/admin/audit/entries/{audit_entry}/",
+        admins_only(405),
+        setup=audit_matrix.audit_entry,
+    ),
+    Row("GET", "/api/v1/admin/audit/entries/csv/", admins_only(200), setup=audit_matrix.audit_entry),
+    Row("DELETE", "/api/v1/admin/audit/entries/csv/", admins_only(405)),
 ]
 
 

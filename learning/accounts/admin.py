@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from .forms import AdminLoginForm
-from .models import OneTimeCode, User
+from .models import LoginLock, OneTimeCode, User
 
 # Non-staff get the wrong-password answer, counted by the login lockout (forms.py).
 admin.site.login_form = AdminLoginForm
@@ -65,3 +65,33 @@ class OneTimeCodeAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(LoginLock)
+class LoginLockAdmin(admin.ModelAdmin):
+    """Login locks (learning/accounts/lockout.py): who is locked until when; the
+    "Lift" action ends a lock now (audited, as the API's DELETE does)."""
+
+    list_display = ("subject", "kind", "failures", "locked_at", "locked_until", "lifted_at", "lifted_by")
+    list_filter = ("kind",)
+    search_fields = ("subject",)
+    fields = readonly_fields = list_display
+    actions = ["lift"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Lift the selected locks", permissions=["view"])
+    def lift(self, request, queryset):
+        from .admin_services import login_lock_lift, login_locks_current
+
+        locks = login_locks_current().filter(pk__in=queryset.values("pk"))
+        for lock in locks:
+            login_lock_lift(lock=lock, by=request.user)
+        self.message_user(request, f"Lifted {len(locks)} lock(s).")

@@ -18,10 +18,16 @@ class AccountsConfig(AppConfig):
         post_save.connect(on_user_changed, sender=User, dispatch_uid="accounts.user_cache.save")
         post_delete.connect(on_user_changed, sender=User, dispatch_uid="accounts.user_cache.delete")
 
+        from django.contrib.auth.signals import user_logged_in
+
+        from .sessions import remember_login
+
+        user_logged_in.connect(remember_login, dispatch_uid="accounts.sessions.remember_login")
+
         # Who changed which account field when (roles, staff flags, email...). Secrets and
         # noise stay out of the log.
         auditlog.register(
             User,
             exclude_fields=["password", "last_login", "token_generation", "revoked_sessions"],
-            m2m_fields={"groups"},
+            m2m_fields={"groups", "user_permissions"},
         )

@@ -140,6 +140,9 @@ class LoginLockoutHandler(AbstractAxesHandler, AxesBaseHandler):
                 self.cache.set(f"login-lock:{kind}:{digest}", time.time() + timeout, timeout=timeout)
                 self.cache.delete(f"login-fail:{kind}:{digest}")
                 log.warning("login locked out", extra={"lock": kind, "failures": failures})
+                _lock_recorded(
+                    request, credentials, kind=kind, digest=digest, failures=failures, seconds=timeout
+                )
                 locked = True
         if locked:
             self._mark_locked(request, credentials, timeout)
@@ -174,6 +177,38 @@ class LoginLockoutHandler(AbstractAxesHandler, AxesBaseHandler):
 
     def user_logged_out(self, sender, request, user, **kwargs):
         pass
+
+
+def _lock_recorded(request, credentials, *, kind: str, digest: str, failures: int, seconds: int) -> None:
+    """Keep the lock where admins can list and lift it (LoginLock), and audit it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from learning.audit.services import audit_record
+
+    from .models import LoginLock
+
+    subject = get_client_username(request, credentials) if kind == "account" else client_ip_key(request)
+    lock = LoginLock.objects.create(
+        kind=kind,
+        subject=(subject or "")[:254],
+        digest=digest,
+        failures=failures,
+        locked_until=timezone.now() + timedelta(seconds=seconds),
+    )
+    audit_record(
+        event="auth.locked_out",
+        target=lock,
+        request=request if hasattr(request, "META") else None,
+        data={"kind": kind, "subject": lock.subject, "failures": failures, "seconds": seconds},
+    )
+
+
+def lock_lift(*, kind: str, digest: str) -> None:
+    """End a lock now and forget its failure count (admin lift: admin_services)."""
+    cache = caches[getattr(settings, "AXES_CACHE", "default")]
+    cache.delete_many([f"login-lock:{kind}:{digest}", f"login-fail:{kind}:{digest}"])
 
 
 def retry_after_for(request) -> int:

@@ -147,3 +147,30 @@ class OneTimeCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} code for user {self.user_id}"
+
+
+class LoginLock(models.Model):
+    """A lock the login lockout set (learning/accounts/lockout.py), kept so admins can
+    see and lift it: the lock itself lives in the cache, where it cannot be listed.
+    `subject` is the account's email key or the client network, `digest` the cache
+    key's part. A row is current while `locked_until` is ahead and it was not lifted."""
+
+    class Kind(models.TextChoices):
+        ACCOUNT = "account", "Account"
+        IP = "ip", "Client network"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    subject = models.CharField(max_length=254)
+    digest = models.CharField(max_length=64)
+    failures = models.PositiveIntegerField(default=0)
+    locked_at = models.DateTimeField(auto_now_add=True)
+    locked_until = models.DateTimeField(db_index=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-locked_at"]
+        indexes = [models.Index(fields=["kind", "digest"], name="accounts_lock_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.subject}"

@@ -27,6 +27,8 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from learning.audit.services import audit_record
+
 from . import user_cache
 from .authentication import GENERATION_CLAIM, SESSION_CLAIM, session_revoked
 from .emails import email_normalize
@@ -75,7 +77,9 @@ def session_login(*, email: str, password: str, request=None):
         raise_if_locked_out(request)
         return None, None
     update_last_login(None, user)
-    return user, tokens_for_user(user)
+    tokens = tokens_for_user(user)
+    audit_record(event="auth.login", actor=user, target=user, data={"via": "api"})
+    return user, tokens
 
 
 # --- sessions (refresh tokens) ---
@@ -117,6 +121,7 @@ def session_refresh(*, refresh: str) -> dict[str, str]:
             lifetime = jwt_settings.REFRESH_TOKEN_LIFETIME.total_seconds()
             session_revoke(user=user, session_id=session_id, for_seconds=lifetime)
         log.warning("rotated refresh token reused; session revoked", extra={"user_id": user.pk})
+        audit_record(event="auth.session_revoked", target=user, data={"reason": "refresh_token_reused"})
         raise RefreshTokenReused(
             "This refresh token was already used, so someone else may hold this session: it is "
             "now signed out on every device that used it"
@@ -134,10 +139,13 @@ def session_logout(*, refresh: str, everywhere: bool = False) -> None:
         token.blacklist()
         session_id = token.get(SESSION_CLAIM)
         if everywhere:
-            sessions_revoke_all(user=user)
+            sessions_revoke_all(user=user, reason="logout_everywhere")
         elif session_id:
             lifetime = jwt_settings.ACCESS_TOKEN_LIFETIME.total_seconds()
             session_revoke(user=user, session_id=session_id, for_seconds=lifetime)
+        audit_record(
+            event="auth.logout", actor=user, target=user, data={"via": "api", "everywhere": everywhere}
+        )
 
 
 def session_revoke(*, user, session_id: str, for_seconds: float) -> None:
@@ -157,17 +165,21 @@ def session_revoke(*, user, session_id: str, for_seconds: float) -> None:
         live = {sid: until for sid, until in (current or {}).items() if until > now}
         live[session_id] = max(live.get(session_id, 0), now + for_seconds)
         if len(live) > settings.AUTH_REVOKED_SESSIONS_MAX:
-            sessions_revoke_all(user=user)
+            sessions_revoke_all(user=user, reason="too_many_revoked_sessions")
             return
         User.objects.filter(pk=user.pk).update(revoked_sessions=live)
         user_cache.invalidate(user.pk)  # a queryset update sends no post_save
         user.revoked_sessions = live
 
 
-def sessions_revoke_all(*, user) -> None:
+def sessions_revoke_all(*, user, reason: str = "", by=None) -> int:
     """Sign the user out everywhere: blacklist all outstanding refresh tokens and bump
     the token generation, which makes every access token issued before invalid (and the
-    per-session revocations redundant)."""
+    per-session revocations redundant); their editor/admin sessions are deleted too.
+    Audited (`auth.sessions_revoked_all`, with `reason` and the actor `by`). Returns the
+    number of refresh tokens blacklisted."""
+    from .sessions import django_sessions_delete
+
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(
             token_generation=F("token_generation") + 1, revoked_sessions={}
@@ -175,9 +187,17 @@ def sessions_revoke_all(*, user) -> None:
         user_cache.invalidate(user.pk)  # a queryset update sends no post_save
         user.refresh_from_db(fields=["token_generation", "revoked_sessions"])
         pending = OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True)
-        BlacklistedToken.objects.bulk_create(
+        blacklisted = BlacklistedToken.objects.bulk_create(
             [BlacklistedToken(token=t) for t in pending.only("id")], ignore_conflicts=True
         )
+        sessions = django_sessions_delete(user=user)
+        audit_record(
+            event="auth.sessions_revoked_all",
+            actor=by,
+            target=user,
+            data={"reason": reason, "refresh_tokens": len(blacklisted), "editor_sessions": sessions},
+        )
+    return len(blacklisted)
 
 
 def _token_user(token):
@@ -366,7 +386,7 @@ def password_reset_confirm(*, email: str, code: str, new_password: str) -> None:
         user.set_password(new_password)
         user.email_verified = True
         user.save(update_fields=["password", "email_verified"])
-        sessions_revoke_all(user=user)
+        sessions_revoke_all(user=user, reason="password_reset")
 
 
 def password_change(*, user, current_password: str, new_password: str) -> dict[str, str]:
@@ -380,7 +400,7 @@ def password_change(*, user, current_password: str, new_password: str) -> dict[s
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password"])
-        sessions_revoke_all(user=user)
+        sessions_revoke_all(user=user, reason="password_change", by=user)
         return tokens_for_user(user)
 
 

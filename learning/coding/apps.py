@@ -25,9 +25,11 @@ class CodingConfig(AppConfig):
             "challenges", lesson_challenges_import, check=lesson_challenges_check
         )
 
-        # Every submission queues its challenge's plagiarism scan (docs/similarity.md).
-        from learning.events import ChallengeSubmitted, bus
+        # Every submission queues its challenge's plagiarism scan, every project save its
+        # course's project scan, both debounced (docs/similarity.md).
+        from learning.events import ChallengeSubmitted, ProjectSaved, bus
 
-        from .handlers import similarity_on_submission
+        from .handlers import similarity_on_project_saved, similarity_on_submission
 
         bus.subscribe(ChallengeSubmitted, similarity_on_submission)
+        bus.subscribe(ProjectSaved, similarity_on_project_saved)

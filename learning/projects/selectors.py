@@ -107,3 +107,9 @@ def project_text_files_of_course(*, course_id: int) -> list[dict]:
         for pk, owner_id, files, updated in rows
         for f in files
     ]
+
+
+def project_course_id(*, project_id: int) -> int | None:
+    """The course a project belongs to (through the template it started from), or None
+    (a blank project, or one deleted since). For other apps reacting to ProjectSaved."""
+    return Project.objects.filter(pk=project_id).values_list("course_id", flat=True).first()

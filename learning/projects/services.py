@@ -2,7 +2,10 @@
 
 Every write to a project's tree takes the version it was based on (learning/versioning:
 a stale one raises VersionConflict), checks the whole resulting tree (rules.tree_clean)
-before anything is saved, and bumps the version by one."""
+before anything is saved, and bumps the version by one. Every change of a workspace
+(a project made, a file or folder written, moved or deleted, a rename, a save point
+restored, a zip imported) publishes `ProjectSaved` after commit: the similarity scan of
+the project's course listens (learning/coding, debounced)."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from learning.events import ProjectSaved, bus
 from learning.versioning import version_check
 
 from .models import Project, ProjectTemplate, SavePoint, ShareLink
@@ -27,6 +31,18 @@ STARTER_FILE = {
         "</head>\n<body>\n  <h1>Hello!</h1>\n</body>\n</html>\n"
     ),
 }
+
+
+def _saved(project: Project) -> None:
+    """Inside the writing transaction: the event goes out after commit (or never)."""
+    bus.publish(
+        ProjectSaved(
+            user_id=project.owner_id,
+            project_id=project.pk,
+            version=project.version,
+            occurred_at=timezone.now(),
+        )
+    )
 
 
 def _check_quota(*, user) -> None:
@@ -66,7 +82,7 @@ def project_create_with_files(
         # The quota counted under a lock on the user's row: two creates at once cannot both pass.
         type(user).objects.select_for_update().filter(pk=user.pk).first()
         _check_quota(user=user)
-        return Project.objects.create(
+        project = Project.objects.create(
             owner=user,
             title=title,
             template=template,
@@ -75,6 +91,8 @@ def project_create_with_files(
             folders=clean_folders,
             total_bytes=total,
         )
+        _saved(project)
+        return project
 
 
 def _write(*, project_id: int, base_version: int, change) -> Project:
@@ -89,6 +107,7 @@ def _write(*, project_id: int, base_version: int, change) -> Project:
         project.files, project.folders, project.total_bytes = tree_clean(files, folders)
         project.version += 1
         project.save(update_fields=["files", "folders", "total_bytes", "version", "updated_at"])
+        _saved(project)
     return project
 
 
@@ -100,6 +119,7 @@ def project_rename(*, project: Project, title: str, base_version: int) -> Projec
         locked.title = title
         locked.version += 1
         locked.save(update_fields=["title", "version", "updated_at"])
+        _saved(locked)
     return locked
 
 

@@ -40,7 +40,7 @@ class TimelineWindow:
 
 def timeline_window(
     *,
-    recording: Recording,
+    recording: Recording | int,
     from_ms: int,
     to_ms: int | None,
     after_seq: int | None = None,
@@ -50,7 +50,8 @@ def timeline_window(
     (RECORDING_TIMELINE_MAX_ITEMS), starting after `after_seq` when a client follows
     the cursor. One query (one more row than the page tells whether another follows)."""
     limit = min(limit or settings.RECORDING_TIMELINE_MAX_ITEMS, settings.RECORDING_TIMELINE_MAX_ITEMS)
-    rows = Snapshot.objects.filter(recording=recording, t_ms__gte=from_ms)
+    recording_id = recording if isinstance(recording, int) else recording.pk
+    rows = Snapshot.objects.filter(recording_id=recording_id, t_ms__gte=from_ms)
     if to_ms is not None:
         rows = rows.filter(t_ms__lte=to_ms)
     if after_seq is not None:
@@ -71,7 +72,7 @@ class CodeState:
     diffs_applied: int
 
 
-def state_at(*, recording: Recording, t_ms: int) -> CodeState:
+def state_at(*, recording: Recording | int, t_ms: int) -> CodeState:
     """The code as it was at `t_ms`: the last snapshot at or before it, rebuilt from its
     keyframe and the diffs after the keyframe (fewer than RECORDING_KEYFRAME_EVERY). One
     query: the run from the keyframe to the snapshot in force, whose two ends come from
@@ -86,6 +87,22 @@ def state_at(*, recording: Recording, t_ms: int) -> CodeState:
         .order_by("seq")
         .values("seq", "t_ms", "cursor", "files", "diff")
     )
+    return _code_state(t_ms, rows)
+
+
+def state_at_seq(*, recording_id: int, seq: int) -> CodeState:
+    """The code after snapshot `seq` (the read cache found it in force at some time):
+    its keyframe and the diffs after it, one query."""
+    keyframe = Snapshot.objects.filter(recording_id=recording_id, seq=seq).values("keyframe_seq")
+    rows = list(
+        Snapshot.objects.filter(recording_id=recording_id, seq__gte=Subquery(keyframe), seq__lte=seq)
+        .order_by("seq")
+        .values("seq", "t_ms", "cursor", "files", "diff")
+    )
+    return _code_state(rows[-1]["t_ms"] if rows else 0, rows)
+
+
+def _code_state(t_ms: int, rows: list[dict]) -> CodeState:
     if not rows:
         return CodeState(t_ms, None, None, {}, None, 0)
     last = rows[-1]
@@ -143,3 +160,34 @@ def recording_get_for_player(*, user, recording_id: int) -> Recording:
     if recording is None:
         raise Http404("No such recording.")
     return recording
+
+
+def recording_token_for_player(*, user, recording_id: int) -> str:
+    """Access to a recording's timeline (state and windows) without loading it: Http404
+    for anything the user may not see (the rule of `selectors.recording_get_for_user`),
+    else the recording's read-cache token (read_cache.py). A learner's repeat read runs
+    no SQL: the learner answer is the same for everyone and cached under the tokens of
+    the recording and its course (`read_cache.learner_may_watch`); teachers (when the
+    learner answer is no) and admins take the database path.
+
+    The callers' views require IsVerified, so whoever asks may see what learners see
+    (teachers and admins see more, never less): the learner answer comes first, before
+    the roles are read (a query on the user's groups)."""
+    from django.http import Http404
+
+    from learning.accounts.permissions import user_may_learn
+    from learning.accounts.roles import Role, user_has_role
+
+    from . import read_cache
+    from .selectors import recording_get_for_user
+
+    if user_may_learn(user):
+        token = read_cache.learner_may_watch(recording_id)
+        if token is not None:
+            return token
+    if not (user_has_role(user, Role.ADMIN) or user_has_role(user, Role.TEACHER)):
+        raise Http404("No such recording.")
+    if not 0 < recording_id <= read_cache.MAX_ID:
+        raise Http404("No such recording.")
+    recording = recording_get_for_user(user=user, recording_id=recording_id)
+    return read_cache.recording_token(recording.pk)

@@ -62,6 +62,16 @@ def recordings_visible_to(*, user) -> QuerySet[Recording]:
     return Recording.objects.filter(visible)
 
 
+def recording_visible_to_learners(*, recording_id: int) -> tuple[int, int | None] | None:
+    """(course id, lesson id) of the recording when learners may see it (the learner
+    rule above, the same for every learner), else None. One query."""
+    return (
+        Recording.objects.filter(_published_visible_q(), pk=recording_id)
+        .values_list("course_id", "lesson_id")
+        .first()
+    )
+
+
 def recording_get_for_user(*, user, recording_id: int) -> Recording:
     """The recording if the user may see it (see the module docstring), else Http404."""
     recording = recordings_visible_to(user=user).filter(pk=recording_id).first()

@@ -9,6 +9,8 @@ import logging
 import shutil
 import tempfile
 import uuid
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -19,7 +21,7 @@ from rest_framework.exceptions import ValidationError
 
 from learning.accounts.roles import Role, user_has_role
 
-from . import media
+from . import media, read_cache
 from .models import Recording, RecordingStatus
 from .upload import Part, UploadRefused, head_of, part_copy
 
@@ -95,6 +97,17 @@ def recording_delete(*, user, recording: Recording) -> None:
     with transaction.atomic():
         Recording.objects.filter(pk=recording_id).delete()
         transaction.on_commit(lambda: _files_delete(names, partial=partial))
+
+
+def on_recording_deleted(sender, instance: Recording, **kwargs) -> None:
+    """A published recording deleted (through `recording_delete`, the editor's delete,
+    or with its course: Recording.course cascades) is hidden from learners:
+    RecordingUnpublished, after the deleting transaction commits. A `post_delete`
+    receiver because the cascade from a deleted course page runs no code of ours."""
+    if instance.is_published:
+        from .timeline_services import recording_unpublished_announce
+
+        recording_unpublished_announce(instance)
 
 
 def _rendition_files(recording: Recording) -> list[tuple[object, str]]:
@@ -277,6 +290,79 @@ def _enqueue_process(recording_id: int) -> None:
     )
 
 
+# --- abandoned uploads -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UploadsCleaned:
+    recordings: list[int]  # recordings whose unfinished upload was dropped
+    files: list[str]  # partial files removed (of those recordings, and orphans)
+
+
+def recording_uploads_cleanup(*, older_than: timedelta | None = None) -> UploadsCleaned:
+    """Drop resumable uploads nobody finished (docs/recordings.md, "Abandoned uploads"):
+    a recording still `uploading` whose last part arrived more than
+    RECORDING_UPLOAD_ABANDON_HOURS ago loses its partial file and its upload state; it
+    becomes `ready` again when it still has the video it had before this upload began,
+    else `failed` with the reason. Files in RECORDING_UPLOAD_DIR that no recording names
+    (a crash between writing and saving, a row deleted while its file could not be) go
+    too once they are that old. Each removal is logged. Safe to run twice, and beside
+    uploads: a row being written (a part in progress holds its lock) is skipped, and so
+    is a file touched since the cut-off."""
+    older_than = older_than or timedelta(hours=settings.RECORDING_UPLOAD_ABANDON_HOURS)
+    cutoff = timezone.now() - older_than
+    folder = upload_dir()
+    recordings, files = [], []
+    stale = Recording.objects.filter(status=RecordingStatus.UPLOADING, updated_at__lt=cutoff).exclude(
+        upload_path=""
+    )
+    for recording_id in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            recording = (
+                Recording.objects.select_for_update(skip_locked=True)
+                .filter(pk=recording_id, status=RecordingStatus.UPLOADING, updated_at__lt=cutoff)
+                .exclude(upload_path="")
+                .first()
+            )
+            if recording is None:  # a part is being written, or it changed meanwhile
+                continue
+            path = folder / recording.upload_path
+            if _touched_since(path, cutoff):
+                continue
+            received = recording.upload_offset
+            recording.upload_path, recording.upload_offset, recording.upload_total = "", 0, None
+            if recording.video:
+                recording.status, recording.failure_reason = RecordingStatus.READY, ""
+            else:
+                recording.status = RecordingStatus.FAILED
+                recording.failure_reason = (
+                    f"The upload was abandoned: no part arrived for {older_than.total_seconds() / 3600:g} "
+                    "hours. Upload the video again."
+                )
+            recording.save()
+            path.unlink(missing_ok=True)
+        log.info(
+            "recording %s: dropped an upload abandoned at byte %s (%s)", recording_id, received, path.name
+        )
+        recordings.append(recording_id)
+        files.append(path.name)
+    if folder.is_dir():
+        named = set(Recording.objects.exclude(upload_path="").values_list("upload_path", flat=True))
+        for path in sorted(folder.iterdir()):
+            if path.is_file() and path.name not in named and not _touched_since(path, cutoff):
+                path.unlink(missing_ok=True)
+                log.info("removed %s from the upload folder: no recording names it", path.name)
+                files.append(path.name)
+    return UploadsCleaned(recordings, files)
+
+
+def _touched_since(path: Path, cutoff) -> bool:
+    try:
+        return path.stat().st_mtime > cutoff.timestamp()
+    except FileNotFoundError:
+        return False
+
+
 # --- the transcoding job ---------------------------------------------------------------
 
 
@@ -354,6 +440,8 @@ def recording_process(*, recording_id: int) -> str:
             updated = Recording.objects.filter(pk=recording_id, video=video_name).update(
                 status=RecordingStatus.FAILED, failure_reason=reason[:2000], updated_at=timezone.now()
             )
+            if updated:
+                read_cache.recording_changed(recording_id)  # .update() sends no post_save
         return f"failed: {reason}" if updated else "the video changed meanwhile"
 
 

@@ -11,8 +11,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from learning.events import RecordingPublished, bus
+from learning.events import RecordingPublished, RecordingUnpublished, bus
 
+from . import read_cache
 from .models import Recording, RecordingStatus
 from .playback import chain_end, snapshot_ids_stored, state_at
 from .snapshot_format import SnapshotChain, SnapshotProblem, snapshot_input_clean
@@ -77,6 +78,7 @@ def snapshots_ingest(*, recording_id: int, items: list) -> IngestResult:
         Recording.objects.filter(pk=recording.pk).update(
             snapshot_count=F("snapshot_count") + len(rows), updated_at=timezone.now()
         )
+        read_cache.recording_changed(recording.pk)  # .update() sends no post_save
     return IngestResult(len(inputs), len(rows), skip, _count(recording.pk), chain.last_t_ms)
 
 
@@ -136,14 +138,29 @@ def recording_publish(*, recording_id: int) -> Recording:
 
 def recording_unpublish(*, recording_id: int) -> Recording:
     """Hide the recording from learners again (teachers of the course and admins still
-    see it). Idempotent."""
+    see it). Idempotent: unpublishing an unpublished recording changes nothing and
+    emits nothing; otherwise RecordingUnpublished goes out after commit."""
     with transaction.atomic():
         recording = Recording.objects.select_for_update().get(pk=recording_id)
         if recording.is_published:
             recording.is_published = False
             recording.published_at = None
             recording.save(update_fields=["is_published", "published_at", "updated_at"])
+            recording_unpublished_announce(recording)
     return recording
+
+
+def recording_unpublished_announce(recording: Recording) -> None:
+    """RecordingUnpublished for a recording that was published (delivered after the
+    caller's commit): on unpublish here, and on delete (services.on_recording_deleted)."""
+    bus.publish(
+        RecordingUnpublished(
+            recording_id=recording.pk,
+            course_id=recording.course_id,
+            lesson_id=recording.lesson_id,
+            occurred_at=timezone.now(),
+        )
+    )
 
 
 # --- fork: "pause and edit" ---------------------------------------------------------------

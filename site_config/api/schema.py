@@ -79,6 +79,7 @@ class ErrorCode429Enum(models.TextChoices):
     SANDBOX_CRASH_LIMIT = "sandbox_crash_limit"  # coding: the account's runs keep crashing workers
     TUTOR_DAILY_LIMIT = "tutor_daily_limit"  # tutor: TUTOR_DAILY_LIMIT questions today
     QUIZ_COOLDOWN = "quiz_cooldown"  # assessments: the wait between two attempts of a quiz
+    SMS_DAILY_CAP = "sms_daily_cap"  # notifications: SMS_DAILY_CAP SMS in the last 24 hours
 
 
 ErrorResponse429Serializer = coded_error_response(

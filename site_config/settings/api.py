@@ -71,6 +71,11 @@ SPECTACULAR_SETTINGS = {
         "RunStatusEnum": "learning.coding.sandbox.protocol.STATUSES",
         "TestOutcomeEnum": "learning.coding.rules.TEST_OUTCOMES",
         "AttemptStateEnum": "learning.assessments.api.serializers.ATTEMPT_STATES",
+        "CertificateStatusEnum": "learning.rewards.certificates.models.CertificateStatus.choices",
+        "NotificationChannelEnum": "learning.notifications.models.Channel.choices",
+        "NotificationLinkKindEnum": "learning.notifications.models.TargetKind.choices",
+        # a user's roles (accounts) and an announcement's target role: one choice set
+        "RolesEnum": "learning.accounts.roles.Role.choices",
     },
     # The `<id:...>` path converter (site_config.api.ids): ids are integers 1..2^63-1.
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},

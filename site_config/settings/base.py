@@ -63,6 +63,9 @@ THIRD_PARTY_APPS = [
     "django_q",
     "auditlog",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 LOCAL_APPS = [
     "site_config",
@@ -75,6 +78,12 @@ LOCAL_APPS = [
     "learning.assessments.analysis",
     "learning.dashboard",
     "learning.recordings",
+    "learning.rewards",
+    "learning.rewards.certificates",
+    "learning.notifications",
+    "learning.notifications.sms",
+    "learning.notifications.announcements",
+    "learning.audit",
     "tutor",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -92,9 +101,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "site_config.middleware.AuditlogMiddleware",
+    # The editor and Django admin need the second factor (learning/accounts/second_factor).
+    "learning.accounts.second_factor.middleware.SecondFactorMiddleware",
     # One content-events scope per write request: one event per course, not per page (cms/events.py).
     "cms.events.ContentChangesMiddleware",
     # A teacher's editor URLs that name another teacher's page are a 404 (cms/editor_scope.py).
@@ -198,10 +211,13 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Mr ICT <no-reply@mrict.l
 DEMO_PASSWORD_PUBLIC_DEFAULT = "demo-pass-1234"
 DEMO_PASSWORD = env("DEMO_PASSWORD", default=DEMO_PASSWORD_PUBLIC_DEFAULT)
 
+from .announcements import *  # noqa: E402,F403
 from .api import *  # noqa: E402,F403
 from .assessments import *  # noqa: E402,F403
 from .assessments_analysis import *  # noqa: E402,F403
+from .audit import *  # noqa: E402,F403
 from .auth import *  # noqa: E402,F403
+from .certificates import *  # noqa: E402,F403
 from .coding import *  # noqa: E402,F403
 from .content import *  # noqa: E402,F403
 from .cors import *  # noqa: E402,F403
@@ -209,11 +225,15 @@ from .jobs import *  # noqa: E402,F403
 from .llm import *  # noqa: E402,F403
 from .logging import *  # noqa: E402,F403
 from .mail import *  # noqa: E402,F403
+from .openbadges import *  # noqa: E402,F403
+from .notifications import *  # noqa: E402,F403
 from .progress import *  # noqa: E402,F403
 from .projects import *  # noqa: E402,F403
 from .recording_snapshots import *  # noqa: E402,F403
 from .recordings import *  # noqa: E402,F403
+from .rewards import *  # noqa: E402,F403
 from .sentry import *  # noqa: E402,F403
+from .sms import *  # noqa: E402,F403
 from .storage import *  # noqa: E402,F403
 from .tutor import *  # noqa: E402,F403
 
@@ -226,4 +246,6 @@ DEMO_LOADERS = [
     "learning.recordings.demo.load",
     "learning.recordings.demo_snapshots.load",  # the demo recording's code timeline
     "learning.assessments.demo.load",
+    "learning.rewards.demo.load",
+    "learning.rewards.certificates.demo.load",
 ]

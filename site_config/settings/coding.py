@@ -97,17 +97,31 @@ SUBMISSION_KEEP = env.int("SUBMISSION_KEEP", default=10)
 # Isolates with linkedom kept ready per worker beyond the usual one, so each test of a
 # web challenge starts at once (~10-20 MB each).
 SANDBOX_WEB_WARM_ISOLATES = env.int("SANDBOX_WEB_WARM_ISOLATES", default=2)
-# Style tests run in headless Chromium:
+# Style tests run in headless Chromium, in browser workers of the sandbox pool (the
+# web process's, or the sandbox service's with SANDBOX_URL): docs/web-challenges.md.
 WEB_BROWSER_PATH = env("WEB_BROWSER_PATH", default="/usr/bin/chromium")
 # Wall time of one style test in the browser: loading the page's files (through
 # intercepted requests), its scripts and the test.
 WEB_BROWSER_WALL_TIME_MS = env.int("WEB_BROWSER_WALL_TIME_MS", default=3000)
-# Gradings at once in this process's browser (each in a fresh context).
+# Browser workers (one warm Chromium each, one grading at a time each).
 WEB_BROWSER_PAGES = env.int("WEB_BROWSER_PAGES", default=2)
 # The V8 heap of a graded page's renderer (--max-old-space-size).
 WEB_BROWSER_HEAP_MB = env.int("WEB_BROWSER_HEAP_MB", default=128)
-# Chromium's own sandbox cannot start as root: "auto" disables it only then.
-WEB_BROWSER_NO_SANDBOX = env("WEB_BROWSER_NO_SANDBOX", default="auto")
+# RLIMIT_DATA of every process of a browser worker (driver, browser, renderers).
+WEB_BROWSER_MEMORY_MB = env.int("WEB_BROWSER_MEMORY_MB", default=1024)
+# Whom a browser worker becomes before Chromium starts: "auto" = nobody when this
+# process runs as root, else no switch; "none"; or a user name / uid (needs root).
+WEB_BROWSER_USER = env("WEB_BROWSER_USER", default="auto")
+# Chromium's own sandbox: "auto" = on whenever the worker can make a user namespace
+# (else off, logged and reported); "on" = refuse to start without it; "off".
+WEB_BROWSER_SANDBOX = env("WEB_BROWSER_SANDBOX", default="auto")
+# Each browser worker in its own PID + network namespace (`unshare`, needs root or
+# CAP_SYS_ADMIN): "auto" = when possible; "on" = required; "off".
+WEB_BROWSER_NAMESPACES = env("WEB_BROWSER_NAMESPACES", default="auto")
+# Fresh contexts each browser worker prepares while idle (each serves one test).
+WEB_BROWSER_WARM_CONTEXTS = env.int("WEB_BROWSER_WARM_CONTEXTS", default=1)
+# A browser worker is replaced after this many jobs.
+WEB_BROWSER_RECYCLE_AFTER = env.int("WEB_BROWSER_RECYCLE_AFTER", default=200)
 
 # --- plagiarism checks between submissions (docs/similarity.md) ---
 # A pair of learners' submissions is reported at or above this score (0..1).

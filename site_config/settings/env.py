@@ -30,18 +30,44 @@ def local_secret(path: Path, *, min_length: int = 50) -> str:
     starts web and worker together): the file appears complete or not at all (written
     aside, then linked into place), and whoever loses the race reads the winner's key.
     A file shorter than `min_length` (emptied by hand) is replaced."""
+    return _local_file(
+        path, make=lambda: secrets.token_urlsafe(64), usable=lambda text: len(text) >= min_length
+    )
+
+
+def local_signing_key(path: Path) -> str:
+    """An Ed25519 private key (PKCS#8 PEM) kept in `path`, made on first use, the same
+    way as `local_secret`: the dev key that signs Open Badges (docs/open-badges.md)."""
+
+    def make() -> str:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        return (
+            Ed25519PrivateKey.generate()
+            .private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+            .decode()
+            .strip()
+        )
+
+    return _local_file(path, make=make, usable=lambda text: "PRIVATE KEY-----" in text)
+
+
+def _local_file(path: Path, *, make, usable) -> str:
     try:
         key, found = path.read_text().strip(), True
     except FileNotFoundError:
         key, found = "", False
-    if len(key) >= min_length:
+    if usable(key):
         return key
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{path.name}.")  # mode 0600
     try:
         with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(64) + "\n")
+            handle.write(make() + "\n")
         if found:
-            os.replace(tmp, path)  # a short key in the file: replace it
+            os.replace(tmp, path)  # an unusable key in the file: replace it
         else:  # never replace here: another process may have just made it
             with contextlib.suppress(FileExistsError):  # another process made it first: use theirs
                 os.link(tmp, path)

@@ -35,5 +35,8 @@ LOGGING = {
         "faiss": {"level": "WARNING", "propagate": True},
         "sentence_transformers": {"level": "WARNING", "propagate": True},
         "haystack": {"level": "WARNING", "propagate": True},
+        # WeasyPrint (certificates) logs each render step at INFO.
+        "weasyprint": {"level": "WARNING", "propagate": True},
+        "fontTools": {"level": "WARNING", "propagate": True},
     },
 }

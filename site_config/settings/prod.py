@@ -65,3 +65,10 @@ X_FRAME_OPTIONS = "DENY"
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
 }
+
+# Open Badges keys (docs/open-badges.md): optional, but a key that is set and cannot
+# sign or verify stops the process here, naming the setting, not at the first export.
+if OPENBADGES_SIGNING_KEY or OPENBADGES_RETIRED_KEYS:  # noqa: F405
+    from learning.rewards.openbadges.keys import build_keyset
+
+    build_keyset(OPENBADGES_SIGNING_KEY, OPENBADGES_RETIRED_KEYS)  # noqa: F405

@@ -23,6 +23,9 @@ RECORDING_KEYFRAME_EVERY = env.int("RECORDING_KEYFRAME_EVERY", default=50)
 
 # --- playback: GET .../timeline/ ---
 RECORDING_TIMELINE_MAX_ITEMS = env.int("RECORDING_TIMELINE_MAX_ITEMS", default=500)
+# GET .../state/: each web process keeps the time index (every snapshot's t_ms, 8 bytes
+# each) of this many recordings (learning/recordings/read_cache.py).
+RECORDING_TIME_INDEX_KEPT = env.int("RECORDING_TIME_INDEX_KEPT", default=32)
 
 # The schema's names of the two `kind` choice sets: a snapshot's, and a challenge test's
 # (which keeps the name it had before snapshots came).

@@ -13,6 +13,10 @@ RECORDING_UPLOAD_CHUNK_BYTES = env.int("RECORDING_UPLOAD_CHUNK_BYTES", default=1
 # Where unfinished (resumable) uploads wait, on a disk every web process shares.
 # Empty: MEDIA_ROOT/recording-uploads.
 RECORDING_UPLOAD_DIR = env("RECORDING_UPLOAD_DIR", default="")
+# An unfinished upload with no new part for this long is dropped by the hourly job
+# (learning.recordings.tasks.recording_uploads_cleanup; also `manage.py
+# recording_uploads_cleanup`), and so are files of that age no recording names.
+RECORDING_UPLOAD_ABANDON_HOURS = env.int("RECORDING_UPLOAD_ABANDON_HOURS", default=24)
 
 # ffmpeg: binaries (a name on PATH or a path), what the job makes, time limits.
 FFMPEG_BIN = env("FFMPEG_BIN", default="ffmpeg")

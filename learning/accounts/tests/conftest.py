@@ -9,6 +9,8 @@ import pytest
 from django.test import TestCase
 from rest_framework.test import APIClient
 
+from .mail_servers import smtp_server  # noqa: F401 (a fixture: the local SMTP server)
+
 
 class CommittingClient(APIClient):
     def request(self, **kwargs):

@@ -2,23 +2,20 @@
 mail server. Third parties are stood in for at their protocol boundary only: a local
 SMTP server (aiosmtpd) and a local HTTP server speaking Postmark's send API (anymail)."""
 
-import email
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
-import environ
 import pytest
-from aiosmtpd.controller import Controller
 from django.conf import settings as django_settings
 from django_q.models import Success
 
 from .helpers import assert_error
+from .mail_servers import apply_email_url, free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -26,41 +23,9 @@ SIGNUP = "/api/v1/auth/signup/"
 VERIFY = "/api/v1/auth/verify-email/"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class _Inbox:
-    def __init__(self):
-        self.messages: list[tuple[list[str], email.message.Message]] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd hook name)
-        self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content)))
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def smtp_server():
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    try:
-        yield controller, inbox
-    finally:
-        controller.stop()
-
-
-def _apply_email_url(settings, url: str) -> None:
-    """What base.py does with EMAIL_URL, for a URL known only at test time."""
-    for key, value in environ.Env.email_url_config(url).items():
-        setattr(settings, key, value)
-
-
 def test_signup_code_travels_over_real_smtp(api, settings, smtp_server):
     controller, inbox = smtp_server
-    _apply_email_url(settings, f"smtp://127.0.0.1:{controller.port}")
+    apply_email_url(settings, f"smtp://127.0.0.1:{controller.port}")
     assert settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
 
     response = api.post(SIGNUP, {"email": "smtp@example.test", "password": "plum-Tractor-galaxy-81"})
@@ -82,7 +47,7 @@ def test_unreachable_smtp_does_not_fail_the_request(api, settings):
     """Delivery happens after the commit, in the job: a mail that cannot go out (or a
     broker that cannot take the job) is logged, the request still succeeds, and the
     user can ask for a new code. (Tests run jobs inline, so here the job itself fails.)"""
-    _apply_email_url(settings, f"smtp://127.0.0.1:{_free_port()}")
+    apply_email_url(settings, f"smtp://127.0.0.1:{free_port()}")
     settings.EMAIL_TIMEOUT = 2
     response = api.post(SIGNUP, {"email": "down@example.test", "password": "plum-Tractor-galaxy-81"})
     assert response.status_code == 201

@@ -66,18 +66,18 @@ class SandboxUnavailable(Exception):
     which would report it as a server crash: the sandbox being down is an outage of a
     dependency, logged as a warning)."""
 
+    def __init__(self, code: str = "sandbox_unavailable", detail: str = ""):
+        super().__init__(detail or code)
+        self.code = code
+        self.detail = detail or "The code sandbox is unavailable; try again later."
 
-def sandbox_unavailable_response() -> Response:
+
+def sandbox_unavailable_response(exc: SandboxUnavailable | None = None) -> Response:
+    exc = exc or SandboxUnavailable()
     return Response(
         {
             "type": "server_error",
-            "errors": [
-                {
-                    "code": "sandbox_unavailable",
-                    "detail": "The code sandbox is unavailable; try again later.",
-                    "attr": None,
-                }
-            ],
+            "errors": [{"code": exc.code, "detail": exc.detail, "attr": None}],
         },
         status=status.HTTP_503_SERVICE_UNAVAILABLE,
         headers={"Retry-After": str(retry_after_s())},
@@ -92,6 +92,10 @@ def sandbox_call(fn, **kwargs):
         raise SandboxBusy(retry_after_s()) from exc
     except services.SandboxCrashLimitError as exc:
         raise SandboxCrashLimit(max(1, math.ceil(exc.retry_after))) from exc
+    except services.BrowserMissingError as exc:
+        # not an outage that passes: this installation cannot run style tests at all
+        log.warning("style tests unavailable: %s", exc)
+        raise SandboxUnavailable("browser_unavailable", str(exc)) from exc
     except services.SandboxDownError as exc:
         log.warning("sandbox unavailable: %s", exc)
         raise SandboxUnavailable() from exc
@@ -145,8 +149,8 @@ class CodeRunView(APIView):
                 ],
                 stdin=v.get("stdin") or "",
             )
-        except SandboxUnavailable:
-            return sandbox_unavailable_response()
+        except SandboxUnavailable as exc:
+            return sandbox_unavailable_response(exc)
         return Response(run_result_body(result, language=v["language"]))
 
 
@@ -365,8 +369,8 @@ class ChallengeSubmitView(APIView):
             submission = sandbox_call(
                 services.challenge_submit, user=request.user, challenge=challenge, files=files
             )
-        except SandboxUnavailable:
-            return sandbox_unavailable_response()
+        except SandboxUnavailable as exc:
+            return sandbox_unavailable_response(exc)
         return Response(LearnerSubmissionSerializer(submission).data, status=status.HTTP_201_CREATED)
 
 
@@ -448,8 +452,8 @@ class TeacherChallengeImportView(APIView):
         items = request.data.get("challenges") if isinstance(request.data, dict) else request.data
         try:
             imported = sandbox_call(services.challenge_import, user=request.user, items=items)
-        except SandboxUnavailable:
-            return sandbox_unavailable_response()
+        except SandboxUnavailable as exc:
+            return sandbox_unavailable_response(exc)
         except DjangoValidationError as exc:
             raise ValidationError(as_serializer_error(exc)) from exc
         fresh = selectors.challenges_for_teacher(user=request.user).in_bulk(
@@ -515,8 +519,8 @@ class TeacherChallengeCheckView(APIView):
         challenge = selectors.challenge_get_for_teacher(user=request.user, challenge_id=challenge_id)
         try:
             report = sandbox_call(services.challenge_check, user=request.user, challenge=challenge)
-        except SandboxUnavailable:
-            return sandbox_unavailable_response()
+        except SandboxUnavailable as exc:
+            return sandbox_unavailable_response(exc)
         return Response(ChallengeCheckSerializer(report).data)
 
 

@@ -12,14 +12,39 @@ import threading
 from django.conf import settings
 
 from . import protocol
-from .pool import PoolBusy, PoolConfig, SandboxUnavailable, WorkerPool
+from .pool import BROWSER, V8, PoolBusy, PoolConfig, SandboxUnavailable, WorkerPool
 
-__all__ = ["PoolBusy", "SandboxUnavailable", "get_backend", "job_limits", "job_timeout_s", "pool_config"]
+__all__ = [
+    "BrowserUnavailable",
+    "PoolBusy",
+    "SandboxUnavailable",
+    "get_backend",
+    "job_limits",
+    "job_timeout_s",
+    "pool_config",
+]
 
 TEST_OVERHEAD_MS = 400  # isolate + Chai per test, on top of the wall time
+BROWSER_TEST_OVERHEAD_MS = 2000  # a context when none is warm, and its teardown
+BROWSER_MISSING = (
+    "Style tests (getComputedStyle) need Chromium, which is not installed at {path}: install "
+    "Debian's `chromium` package (apt-get install chromium) or set WEB_BROWSER_PATH."
+)
 
 
-def job_limits() -> dict:
+class BrowserUnavailable(SandboxUnavailable):
+    """Style tests cannot run: no Chromium here (the message says what to install)."""
+
+
+def job_limits(engine: str = V8) -> dict:
+    if engine == BROWSER:
+        # the browser's own budget: it covers loading the page's files through
+        # intercepted requests as well as the page's scripts and the test
+        return {
+            "wall_ms": settings.WEB_BROWSER_WALL_TIME_MS,
+            "heap_mb": settings.WEB_BROWSER_HEAP_MB,
+            "output_bytes": settings.SANDBOX_OUTPUT_BYTES,
+        }
     return {
         "wall_ms": settings.SANDBOX_WALL_TIME_MS,
         "heap_mb": settings.SANDBOX_HEAP_MB,
@@ -27,9 +52,13 @@ def job_limits() -> dict:
     }
 
 
-def clamp_limits(requested: dict | None) -> dict:
+def job_engine(job: dict) -> str:
+    return BROWSER if job.get("engine") == BROWSER else V8
+
+
+def clamp_limits(requested: dict | None, engine: str = V8) -> dict:
     """The service trusts its own settings over a caller's: never above them."""
-    ours = job_limits()
+    ours = job_limits(engine)
     if not isinstance(requested, dict):
         return ours
     out = {}
@@ -46,7 +75,8 @@ def job_timeout_s(job: dict) -> float:
     """The pool's hard deadline for a job: the worker's own wall clock plus a grace."""
     wall = job["limits"]["wall_ms"]
     if job.get("kind") == "tests":
-        total_ms = len(job.get("tests") or []) * (wall + TEST_OVERHEAD_MS)
+        overhead = BROWSER_TEST_OVERHEAD_MS if job_engine(job) == BROWSER else TEST_OVERHEAD_MS
+        total_ms = len(job.get("tests") or []) * (wall + overhead)
     else:
         total_ms = wall + 200
     return (total_ms + pool_config().grace_ms) / 1000
@@ -80,14 +110,57 @@ def pool_config() -> PoolConfig:
     )
 
 
-class LocalBackend:
-    """The pool inside this process (started lazily, one per process)."""
+def browser_pool_config() -> PoolConfig:
+    """The browser workers (style tests): WEB_BROWSER_PAGES of them, no spare (a
+    Chromium costs ~150 MB and seconds to start), recycled after
+    WEB_BROWSER_RECYCLE_AFTER jobs, never reniced (Chromium's threads are its own)."""
+    wall_s = settings.WEB_BROWSER_WALL_TIME_MS / 1000
+    recycle = settings.WEB_BROWSER_RECYCLE_AFTER
+    return PoolConfig(
+        engine=BROWSER,
+        size=settings.WEB_BROWSER_PAGES,
+        spares=0,
+        recycle_after=recycle,
+        languages=("web",),
+        chai_path=str(settings.SANDBOX_VENDOR_DIR / "chai.js"),
+        cpu_seconds=int(recycle * (wall_s + 1) * 4 + 300),
+        user=settings.WEB_BROWSER_USER,
+        start_timeout_s=90.0,
+        slow_after_ms=0,
+        restart_nice=settings.SANDBOX_RESTART_NICE,
+        browser_path=settings.WEB_BROWSER_PATH,
+        browser_heap_mb=settings.WEB_BROWSER_HEAP_MB,
+        browser_memory_mb=settings.WEB_BROWSER_MEMORY_MB,
+        browser_sandbox=str(settings.WEB_BROWSER_SANDBOX),
+        namespaces=str(settings.WEB_BROWSER_NAMESPACES),
+        warm_contexts=settings.WEB_BROWSER_WARM_CONTEXTS,
+    )
 
-    def __init__(self, pool: WorkerPool):
-        self.pool = pool
+
+def browser_missing() -> str | None:
+    """Why style tests cannot run here, or None."""
+    path = settings.WEB_BROWSER_PATH
+    if os.path.isfile(path) and os.access(path, os.X_OK):
+        return None
+    return BROWSER_MISSING.format(path=path)
+
+
+class LocalBackend:
+    """The pools inside this process (started lazily, one per process): V8 workers,
+    and browser workers for style tests."""
+
+    def __init__(self, pool: WorkerPool | None = None):
+        self._pool = pool
 
     def run(self, job: dict, *, wait_s: float) -> dict:
-        return self.pool.run(job, wait_s=wait_s, timeout_s=job_timeout_s(job))
+        if job_engine(job) == BROWSER:
+            missing = browser_missing()
+            if missing:
+                raise BrowserUnavailable(missing)
+            pool = get_pool(browser_pool_config())
+        else:
+            pool = self._pool or get_pool()
+        return pool.run(job, wait_s=wait_s, timeout_s=job_timeout_s(job))
 
 
 class HttpBackend:
@@ -121,6 +194,8 @@ class HttpBackend:
             raise SandboxUnavailable(f"the sandbox service did not answer: {type(exc).__name__}") from exc
         if response.status_code == 429:
             raise PoolBusy
+        if response.status_code == 503 and _error_code(response) == "browser_unavailable":
+            raise BrowserUnavailable(_error_text(response))
         if response.status_code != 200:
             raise SandboxUnavailable(f"the sandbox service answered {response.status_code}")
         try:
@@ -130,25 +205,47 @@ class HttpBackend:
             raise SandboxUnavailable("the sandbox service sent something that is not JSON") from exc
 
 
+def _error_code(response) -> str:
+    try:
+        return str(response.json().get("code") or "")
+    except ValueError:
+        return ""
+
+
+def _error_text(response) -> str:
+    try:
+        return str(response.json().get("error") or "")[:500]
+    except ValueError:
+        return ""
+
+
 _lock = threading.Lock()
 _pools: dict[tuple, WorkerPool] = {}
 
 
-def get_pool() -> WorkerPool:
-    """This process's pool for the current settings. A forked child (a gunicorn worker
-    forked after the pool started) never reuses its parent's workers."""
-    config = pool_config()
+def get_pool(config: PoolConfig | None = None) -> WorkerPool:
+    """This process's pool for the current settings (V8 by default; one per engine). A
+    forked child (a gunicorn worker forked after the pool started) never reuses its
+    parent's workers."""
+    config = config or pool_config()
     key = (os.getpid(), config)
     with _lock:
         pool = _pools.get(key)
         if pool is None:
-            for old_key in [k for k in _pools if k[0] == os.getpid()]:
+            for old_key in [k for k in _pools if k[0] == os.getpid() and k[1].engine == config.engine]:
                 _pools.pop(old_key).close()
             pool = _pools[key] = WorkerPool(config)
         return pool
 
 
+def browser_pool_if_started() -> WorkerPool | None:
+    with _lock:
+        here = os.getpid()
+        mine = [pool for (pid, config), pool in _pools.items() if pid == here and config.engine == BROWSER]
+        return mine[0] if mine else None
+
+
 def get_backend():
     if settings.SANDBOX_URL:
         return HttpBackend(settings.SANDBOX_URL, settings.SANDBOX_TOKEN)
-    return LocalBackend(get_pool())
+    return LocalBackend()

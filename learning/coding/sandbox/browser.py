@@ -1,19 +1,26 @@
 """Style tests of web challenges in headless Chromium (Playwright, Debian's chromium).
 
 linkedom (the V8 web runner) has no cascade and no layout, so a test that calls
-`getComputedStyle` runs here, in a real browser. The page is hostile:
+`getComputedStyle` runs here, in a real browser. This module runs inside a *browser
+worker* (browser_worker.py), a process of the sandbox pool started like the V8 workers
+(by the web process's pool, or by the sandbox service when SANDBOX_URL is set), which
+has dropped to the unprivileged browser user before Chromium starts, so Chromium's own
+sandbox is on. The page is hostile:
 
-- one browser process per owning process, started lazily on a thread of its own (an
-  asyncio loop; Playwright's async API), at most WEB_BROWSER_PAGES gradings at once;
-- one fresh browser context per grading (no cookies, no storage, no cache shared with
-  anything), closed afterwards whatever happened;
+- one warm Chromium per browser worker, on a private asyncio thread (Playwright's async
+  API); one grading at a time per worker (the pool runs several workers);
+- one fresh browser context per test (no cookies, no storage, no cache shared with
+  anything), closed afterwards whatever happened; the worker prepares the next contexts
+  while idle (`idle()`), so a test only pays for loading the page;
 - no network: every request is intercepted (`context.route`); the submission's own
   files are served from memory at a fake origin (`http://page.invalid/`), anything
-  else is aborted, so a page cannot fetch, beacon or load a remote font;
+  else is aborted, so a page cannot fetch, beacon or load a remote font (and the worker
+  lives in a network namespace of its own where the machine allows it);
 - JavaScript is time-limited: the page's load, and then each test, must finish within
   the job's wall time; a page that loops for ever (its renderer is stuck) gets a
   `timeout` verdict and its context is torn down; the V8 heap of the renderer is
-  capped (`--js-flags=--max-old-space-size`);
+  capped (`--js-flags=--max-old-space-size`), and every process of the browser by
+  RLIMIT_DATA (browser_worker.py);
 - console output is captured within the job's output budget.
 
 Chai's `assert` is installed by an init script before any of the page's code runs,
@@ -21,7 +28,7 @@ frozen and non-configurable, as in the V8 runner. Like there, a page can still l
 its own grader (patch `getComputedStyle` itself): grading checks a learner's work, it
 does not defend the learner's verdict against the learner.
 
-No Django here: services/runs.py passes the settings in.
+No Django here.
 """
 
 from __future__ import annotations
@@ -43,6 +50,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--disable-extensions",
+    "--disable-breakpad",
+    "--disable-dev-shm-usage",  # containers give /dev/shm 64 MB; /tmp (private) instead
     "--no-first-run",
     "--mute-audio",
 ]
@@ -64,63 +73,112 @@ ASSERT_SETUP = """
   }
 })();
 """
+# The rows of chrome://sandbox a selfcheck reports (Chromium's own view of its sandbox).
+SANDBOX_ROWS = ("Layer 1 Sandbox", "PID namespaces", "Network namespaces", "Seccomp-BPF sandbox")
 
 
 class BrowserUnavailable(Exception):
     """Chromium cannot be started here."""
 
 
-class BrowserGrader:
-    """One Chromium for this process, driven from a private event-loop thread."""
+class _Prepared:
+    """A fresh context and its blank page, with the handlers installed; what it serves
+    and where its console goes are set when a test takes it."""
 
-    def __init__(self, *, executable: str, pages: int, heap_mb: int, no_sandbox: bool, chai_path: str):
+    def __init__(self, context, page):
+        self.context = context
+        self.page = page
+        self.served: dict[str, str] = {}
+        self.console: _Console | None = None
+
+
+class BrowserGrader:
+    """One warm Chromium, driven from a private event-loop thread."""
+
+    def __init__(
+        self, *, executable: str, heap_mb: int, sandbox: bool, chai_path: str, warm_contexts: int = 1
+    ):
         self.executable = executable
-        self.pages = max(1, pages)
         self.heap_mb = heap_mb
-        self.no_sandbox = no_sandbox
+        self.sandbox = sandbox
+        self.warm_contexts = max(0, warm_contexts)
         self.chai = Path(chai_path).read_text()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="web-grader", daemon=True)
         self._thread.start()
         self._browser = None
         self._playwright = None
-        self._slots = None
-        self._start_lock = None  # made on the loop thread, on first use
+        self._ready: list[_Prepared] = []
+        self.broken = False  # a job failed inside the browser: the worker retires
 
-    # --- lifecycle (on the loop thread) ---
+    def _call(self, coro, timeout_s: float):
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout_s)
 
-    async def _ensure(self):
-        if self._start_lock is None:
-            self._start_lock = asyncio.Lock()
-        async with self._start_lock:
-            return await self._launch()
+    # --- lifecycle ---
+
+    def start(self, timeout_s: float = 60) -> None:
+        """Launch Chromium and pay for its first renderer now, not in a learner's time."""
+        self._call(self._launch(), timeout_s)
 
     async def _launch(self):
-        if self._browser is not None and self._browser.is_connected():
-            return self._browser
         from playwright.async_api import async_playwright
 
         if not os.path.exists(self.executable):
             raise BrowserUnavailable(f"Chromium not found at {self.executable}")
-        if self._playwright is None:
-            self._playwright = await async_playwright().start()
+        self._playwright = await async_playwright().start()
         args = [*CHROMIUM_ARGS, f"--js-flags=--max-old-space-size={int(self.heap_mb)}"]
-        if self.no_sandbox:
-            args.append("--no-sandbox")
+        # Playwright adds --no-sandbox unless told otherwise: Chromium's own sandbox is
+        # on whenever the worker could enable it (browser_worker.py decides).
         self._browser = await self._playwright.chromium.launch(
-            executable_path=self.executable, headless=True, args=args
+            executable_path=self.executable, headless=True, chromium_sandbox=self.sandbox, args=args
         )
-        self._slots = asyncio.Semaphore(self.pages)
-        # The first page of a new browser pays for its renderer's start-up: pay it here,
-        # not out of the first learner's wall time.
+        context = await self._browser.new_context()
+        await context.route("**/*", lambda route: route.fulfill(status=200, body="<p>warm</p>"))
+        page = await context.new_page()
+        await page.goto(f"{ORIGIN}/warm.html")
+        await page.evaluate("getComputedStyle(document.body).color")
+        await context.close()
+        await self._fill()
+
+    def idle(self) -> None:
+        """Between jobs: prepare the next contexts."""
         with contextlib.suppress(Exception):
-            context = await self._browser.new_context()
-            await context.route("**/*", lambda route: route.fulfill(status=200, body="<p>warm</p>"))
+            self._call(self._fill(), 30)
+
+    async def _fill(self):
+        while len(self._ready) < self.warm_contexts:
+            self._ready.append(await self._prepare())
+
+    async def _prepare(self) -> _Prepared:
+        context = await self._browser.new_context(
+            java_script_enabled=True, service_workers="block", accept_downloads=False, bypass_csp=False
+        )
+        page = None
+        try:
+            await context.add_init_script(self.chai + "\n" + ASSERT_SETUP)
             page = await context.new_page()
-            await page.goto(f"{ORIGIN}/warm.html")
-            await page.evaluate("getComputedStyle(document.body).color")
-            await context.close()
-        return self._browser
+        except Exception:
+            with contextlib.suppress(Exception):
+                await context.close()
+            raise
+        prepared = _Prepared(context, page)
+        await context.route("**/*", lambda route: _serve(route, prepared.served))
+        page.on("console", lambda message: prepared.console and prepared.console.add(message))
+        page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.dismiss()))
+        page.on("pageerror", lambda exc: prepared.console and prepared.console.add_error(exc))
+        return prepared
+
+    async def _take(self) -> _Prepared:
+        while self._ready:
+            prepared = self._ready.pop(0)
+            if not prepared.page.is_closed():
+                return prepared
+            with contextlib.suppress(Exception):
+                await prepared.context.close()
+        return await self._prepare()
+
+    def connected(self) -> bool:
+        return self._browser is not None and self._browser.is_connected()
 
     def close(self) -> None:
         async def _close():
@@ -132,8 +190,31 @@ class BrowserGrader:
                     await self._playwright.stop()
 
         with contextlib.suppress(Exception):
-            asyncio.run_coroutine_threadsafe(_close(), self._loop).result(10)
+            self._call(_close(), 10)
         self._loop.call_soon_threadsafe(self._loop.stop)
+
+    # --- what the browser says of its own sandbox ---
+
+    def sandbox_status(self) -> dict:
+        """Chromium's own report (chrome://sandbox, rendered by a sandboxed renderer)."""
+        return self._call(self._sandbox_status(), 30)
+
+    async def _sandbox_status(self) -> dict:
+        context = await self._browser.new_context()
+        try:
+            page = await context.new_page()
+            await page.goto("chrome://sandbox")
+            text = await page.inner_text("body")
+        finally:
+            with contextlib.suppress(Exception):
+                await context.close()
+        rows = {}
+        for line in text.splitlines():
+            name, _, value = line.partition("\t")
+            if name.strip() in SANDBOX_ROWS:
+                rows[name.strip()] = value.strip()
+        rows["adequate"] = "You are adequately sandboxed." in text
+        return rows
 
     # --- one grading ---
 
@@ -141,19 +222,14 @@ class BrowserGrader:
         """Grade `tests` against the page made of `files`; the protocol's tests result.
         Each test gets its own fresh context and page load."""
         budget_s = len(tests) * (limits["wall_ms"] / 1000 + 2) + 30
-        future = asyncio.run_coroutine_threadsafe(self._grade(files, tests, limits, entry), self._loop)
-        return future.result(budget_s)
+        return self._call(self._grade(files, tests, limits, entry), budget_s)
 
     async def _grade(self, files, tests, limits, entry) -> dict:
         start = time.perf_counter()
-        browser = await self._ensure()
-        results = []
-        async with self._slots:
-            for test in tests:
-                results.append(await self._one(browser, files, test, limits, entry))
+        results = [await self._one(files, test, limits, entry) for test in tests]
         return {"status": protocol.OK, "tests": results, "wall_ms": _ms(start)}
 
-    async def _one(self, browser, files, test, limits, entry) -> dict:
+    async def _one(self, files, test, limits, entry) -> dict:
         start = time.perf_counter()
         wall_s = limits["wall_ms"] / 1000
         served = {f["name"]: f["content"] for f in files if isinstance(f.get("content"), str)}
@@ -161,28 +237,23 @@ class BrowserGrader:
             entry if entry in served else next((n for n in served if n.endswith((".html", ".htm"))), None)
         )
         code_text = served.get(html_name, "") if html_name else ""
+        if not html_name:
+            html_name = "index.html"
+            served[html_name] = ""
         console = _Console(int(limits["output_bytes"]))
-        context = await browser.new_context(
-            java_script_enabled=True, service_workers="block", accept_downloads=False, bypass_csp=False
-        )
         status, message, passed = protocol.OK, "", False
+        prepared = None
         try:
-            await context.route("**/*", lambda route: _serve(route, served))
-            await context.add_init_script(self.chai + "\n" + ASSERT_SETUP)
-            page = await context.new_page()
-            page.on("console", console.add)
-            page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.dismiss()))
-            page.on("pageerror", lambda exc: console.add_error(exc))
-            target = f"{ORIGIN}/{html_name}" if html_name else f"{ORIGIN}/"
-            if not html_name:
-                served["index.html"] = ""
-                target = f"{ORIGIN}/index.html"
-            # the wall time covers the page's load and the test, not the browser's setup
+            prepared = await self._take()
+            prepared.served.update(served)
+            prepared.console = console
+            # the wall time covers the page's load and the test, not the context's setup
             deadline = time.perf_counter() + wall_s
             try:
-                await asyncio.wait_for(page.goto(target, wait_until="load"), timeout=wall_s)
+                target = f"{ORIGIN}/{html_name}"
+                await asyncio.wait_for(prepared.page.goto(target, wait_until="load"), timeout=wall_s)
                 state = await asyncio.wait_for(
-                    page.evaluate(_test_script(test.get("code") or "", code_text)),
+                    prepared.page.evaluate(_test_script(test.get("code") or "", code_text)),
                     timeout=max(0.05, deadline - time.perf_counter()),
                 )
             except TimeoutError:
@@ -200,8 +271,9 @@ class BrowserGrader:
             else:
                 passed, status, message = _verdict(state)
         finally:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(context.close(), timeout=5)
+            if prepared is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(prepared.context.close(), timeout=5)
         if console.overflow:
             passed, status = False, protocol.OUTPUT_LIMIT
             message = f"OutputLimit: The program printed more than {limits['output_bytes']} bytes."
@@ -284,25 +356,3 @@ def _clip(text: str, size: int) -> str:
 
 def _ms(start: float) -> float:
     return round((time.perf_counter() - start) * 1000, 3)
-
-
-_lock = threading.Lock()
-_graders: dict[tuple, BrowserGrader] = {}
-
-
-def get_grader(
-    *, executable: str, pages: int, heap_mb: int, no_sandbox: bool, chai_path: str
-) -> BrowserGrader:
-    """This process's grader for these settings (a forked child starts its own)."""
-    key = (os.getpid(), executable, pages, heap_mb, no_sandbox, chai_path)
-    with _lock:
-        grader = _graders.get(key)
-        if grader is None:
-            grader = _graders[key] = BrowserGrader(
-                executable=executable,
-                pages=pages,
-                heap_mb=heap_mb,
-                no_sandbox=no_sandbox,
-                chai_path=chai_path,
-            )
-        return grader

@@ -36,9 +36,11 @@ import json
 import logging
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import deque
@@ -49,6 +51,8 @@ from . import hardening, protocol
 
 log = logging.getLogger("mrict.sandbox")
 WORKER_SCRIPT = Path(__file__).resolve().parent / "worker.py"
+BROWSER_WORKER_SCRIPT = Path(__file__).resolve().parent / "browser_worker.py"
+V8, BROWSER = "v8", "browser"  # PoolConfig.engine: what a worker runs
 ROOT = Path(__file__).resolve().parents[3]
 _CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -96,6 +100,14 @@ class PoolConfig:
     spares: int = 1  # workers started beyond `size`, so a crash never makes a run wait for a start
     restart_nice: int = 10  # a replacement for a crashed or killed worker boots at this nice
     lost_retries: int = 3  # a job whose worker died before taking it is retried this often
+    # --- browser workers (engine "browser": style tests in Chromium, browser_worker.py) ---
+    engine: str = V8
+    browser_path: str = "/usr/bin/chromium"
+    browser_heap_mb: int = 128
+    browser_memory_mb: int = 1024  # RLIMIT_DATA of every browser process
+    browser_sandbox: str = "auto"  # Chromium's own sandbox: auto | on | off
+    namespaces: str = "auto"  # own PID + network namespace per browser worker: auto | on | off
+    warm_contexts: int = 1
 
     def worker_config(self) -> dict:
         data = asdict(self)
@@ -103,6 +115,72 @@ class PoolConfig:
         data["v8_flags"] = list(self.v8_flags)
         data["user"] = hardening.resolve_worker_user(self.user)
         return data
+
+    def command(self) -> list[str]:
+        """The worker's command line up to its own arguments."""
+        if self.engine != BROWSER:
+            return [sys.executable, "-I", str(WORKER_SCRIPT)]
+        prefix = UNSHARE_PREFIX if use_namespaces(self.namespaces) else []
+        return [*prefix, sys.executable, "-I", str(BROWSER_WORKER_SCRIPT)]
+
+
+# A browser worker in a PID and a network namespace of its own: no network at all, and
+# when the pool kills `unshare`, its child (PID 1 there) gets SIGKILL (--kill-child) and
+# the kernel ends every process of the namespace with it: no Chromium outlives a kill.
+UNSHARE_PREFIX = ["unshare", "--pid", "--net", "--fork", "--kill-child"]
+_namespaces_ok: bool | None = None
+
+
+def use_namespaces(setting: str) -> bool:
+    """`auto`: when this process can make them (root, or CAP_SYS_ADMIN; not in a
+    container that dropped it), probed once by running `unshare ... true`."""
+    global _namespaces_ok  # noqa: PLW0603 - one probe per process
+    value = (setting or "auto").lower()
+    if value in ("off", "false", "0", "no"):
+        return False
+    if _namespaces_ok is None:
+        unshare = shutil.which("unshare", path="/usr/bin:/bin")
+        try:
+            _namespaces_ok = bool(unshare) and (
+                subprocess.run(
+                    [unshare, "--pid", "--net", "--fork", "--kill-child", "true"],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    timeout=10,
+                    check=False,
+                ).returncode
+                == 0
+            )
+        except (OSError, subprocess.SubprocessError):
+            _namespaces_ok = False
+        if not _namespaces_ok:
+            log.warning("browser workers run WITHOUT a PID and network namespace of their own (no unshare)")
+    if value in ("on", "true", "1", "yes") and not _namespaces_ok:
+        raise SandboxUnavailable("WEB_BROWSER_NAMESPACES is on but unshare --pid --net fails here")
+    return _namespaces_ok
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid`, from /proc (children first found, then theirs)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                parents[int(entry)] = int(f.read().rsplit(b")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    found: list[int] = []
+    frontier = [pid]
+    while frontier:
+        parent = frontier.pop()
+        for child, ppid in parents.items():
+            if ppid == parent and child not in found:
+                found.append(child)
+                frontier.append(child)
+    return found
 
 
 class Worker:
@@ -113,14 +191,22 @@ class Worker:
         self.nice = nice
         child_read, self._to = os.pipe()
         self._from, child_write = os.pipe()
+        worker_config = {**config.worker_config(), "start_nice": nice}
+        self.home = None
+        if config.engine == BROWSER:
+            # its HOME and TMPDIR (Chromium's profile): private to the browser user
+            self.home = tempfile.mkdtemp(prefix="mrict-browser-")
+            if worker_config["user"]:
+                os.chown(self.home, int(worker_config["user"][0]), int(worker_config["user"][1]))
+            worker_config["home"] = self.home
+            with contextlib.suppress(OSError):
+                worker_config["parent_netns"] = os.readlink("/proc/self/ns/net")
         try:
             self.proc = subprocess.Popen(
                 [
-                    sys.executable,
-                    "-I",
-                    str(WORKER_SCRIPT),
+                    *config.command(),
                     str(ROOT),
-                    json.dumps({**config.worker_config(), "start_nice": nice}),
+                    json.dumps(worker_config),
                     str(child_read),
                     str(child_write),
                 ],
@@ -254,23 +340,37 @@ class Worker:
 
     def kill(self) -> int | None:
         self.dead = True
+        # A browser worker's driver and Chromium (which Playwright starts in sessions of
+        # their own) go with it: in its PID namespace the kernel sees to that; without
+        # one, every process below it is killed here too.
+        family = descendants(self.pid) if self.config.engine == BROWSER else []
         with contextlib.suppress(ProcessLookupError):
             self.proc.kill()
+        for pid in family:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
         try:
             code = self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             code = None
         self.close_fds()
+        self.remove_home()
         return code
+
+    def remove_home(self) -> None:
+        if self.home:
+            shutil.rmtree(self.home, ignore_errors=True)
+            self.home = None
 
     def retire(self) -> None:
         """It said it is leaving: reap it without a signal."""
         self.dead = True
         self.close_fds()
         try:
-            self.proc.wait(timeout=5)
+            self.proc.wait(timeout=15 if self.config.engine == BROWSER else 5)
         except subprocess.TimeoutExpired:
             self.kill()
+        self.remove_home()
 
     def close_fds(self) -> None:
         for fd in (self._to, self._from):
@@ -353,6 +453,7 @@ class WorkerPool:
 
     def _acquire(self, wait_s: float) -> Worker:
         deadline = time.monotonic() + wait_s
+        cold_deadline = time.monotonic() + max(wait_s, self.config.start_timeout_s)
         with self._cond:
             while not self._idle or self._in_flight >= self.config.size:
                 if self._closed:
@@ -360,6 +461,10 @@ class WorkerPool:
                 if not self._all and not self._starting and self._start_failures:
                     raise SandboxUnavailable("no sandbox worker could be started")
                 remaining = deadline - time.monotonic()
+                if remaining <= 0 and not self._all and self._starting:
+                    # a cold pool (its first workers still booting; a browser worker
+                    # takes seconds): wait for one rather than call it busy
+                    remaining = cold_deadline - time.monotonic()
                 if remaining <= 0:
                     self.stats.busy_rejections += 1
                     raise PoolBusy

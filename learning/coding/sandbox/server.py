@@ -7,10 +7,14 @@ network) can be added without touching the web app.
 
     POST /v1/jobs   {"job": {...protocol job...}, "wait_ms": 3000}
                     200 the result | 400 bad job | 401 bad token | 429 busy | 503 down
+                    (503 {"code": "browser_unavailable"} for a style test without Chromium)
     GET  /health    200 {"ok": true, "pool": {...}}
 
-The service trusts its own settings, not the caller's: job limits are clamped to
-them. With SANDBOX_TOKEN set, every request needs `Authorization: Bearer <token>`.
+A job with `"engine": "browser"` (a web challenge's style tests) goes to the
+service's browser workers (browser_worker.py: Chromium as an unprivileged user, its own
+sandbox on), every other job to the V8 workers. The service trusts its own settings,
+not the caller's: job limits are clamped to them. With SANDBOX_TOKEN set, every request
+needs `Authorization: Bearer <token>`.
 """
 
 from __future__ import annotations
@@ -22,8 +26,8 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from . import protocol
-from .backends import clamp_limits, job_timeout_s
-from .pool import PoolBusy, SandboxUnavailable, WorkerPool
+from .backends import BrowserUnavailable, browser_missing, clamp_limits, job_engine, job_timeout_s
+from .pool import BROWSER, PoolBusy, SandboxUnavailable, WorkerPool
 
 log = logging.getLogger("mrict.sandbox")
 MAX_BODY = 8 * 1024 * 1024
@@ -36,6 +40,12 @@ def validate_job(job) -> dict:
     if job.get("language") not in protocol.SUPPORTED_LANGUAGES:
         raise ValueError("unsupported language")
     clean = {"kind": job["kind"], "language": job["language"]}
+    if job.get("engine", "v8") not in ("v8", BROWSER):
+        raise ValueError("job.engine must be v8 or browser")
+    if job_engine(job) == BROWSER:
+        if job["language"] != "web" or job["kind"] == "run":
+            raise ValueError("the browser engine grades web challenges' tests only")
+        clean["engine"] = BROWSER
     if job["kind"] == "selfcheck":
         return clean
     files = job.get("files")
@@ -45,7 +55,7 @@ def validate_job(job) -> dict:
     ):
         raise ValueError("job.files must be a list of {name, content}")
     clean["files"] = [{"name": f["name"], "content": f["content"]} for f in files]
-    clean["limits"] = clamp_limits(job.get("limits"))
+    clean["limits"] = clamp_limits(job.get("limits"), job_engine(clean))
     if job["kind"] == "run":
         clean["stdin"] = job.get("stdin") if isinstance(job.get("stdin"), str) else ""
     else:
@@ -62,11 +72,21 @@ class SandboxServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address, pool: WorkerPool, token: str, max_wait_ms: int):
+    def __init__(self, address, pool: WorkerPool, token: str, max_wait_ms: int, browser_pool=None):
         super().__init__(address, _Handler)
         self.pool = pool
         self.token = token
         self.max_wait_ms = max_wait_ms
+        # a callable returning the browser workers' pool (started on first use)
+        self.browser_pool = browser_pool
+
+    def pool_for(self, job: dict) -> WorkerPool:
+        if job_engine(job) != BROWSER:
+            return self.pool
+        missing = browser_missing()
+        if missing or self.browser_pool is None:
+            raise BrowserUnavailable(missing or "this sandbox service runs no browser workers")
+        return self.browser_pool()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -93,7 +113,13 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 - http.server's naming
         if self.path != "/health":
             return self._send(HTTPStatus.NOT_FOUND, {"error": "not found"})
-        return self._send(HTTPStatus.OK, {"ok": True, "pool": self.server.pool.info()})
+        body = {"ok": True, "pool": self.server.pool.info()}
+        from .backends import browser_pool_if_started
+
+        browsers = browser_pool_if_started()
+        if browsers is not None:
+            body["browser_pool"] = browsers.info()
+        return self._send(HTTPStatus.OK, body)
 
     def do_POST(self):  # noqa: N802
         if self.path != "/v1/jobs":
@@ -114,10 +140,14 @@ class _Handler(BaseHTTPRequestHandler):
         except (ValueError, AttributeError, TypeError) as exc:
             return self._send(HTTPStatus.BAD_REQUEST, {"error": str(exc)[:200]})
         try:
-            timeout_s = job_timeout_s(job) if job["kind"] != "selfcheck" else 10.0
-            result = self.server.pool.run(job, wait_s=max(wait_ms, 0) / 1000, timeout_s=timeout_s)
+            timeout_s = job_timeout_s(job) if job["kind"] != "selfcheck" else 30.0
+            pool = self.server.pool_for(job)
+            result = pool.run(job, wait_s=max(wait_ms, 0) / 1000, timeout_s=timeout_s)
         except PoolBusy:
             return self._send(HTTPStatus.TOO_MANY_REQUESTS, {"error": "busy"})
+        except BrowserUnavailable as exc:
+            body = {"error": str(exc), "code": "browser_unavailable"}
+            return self._send(HTTPStatus.SERVICE_UNAVAILABLE, body)
         except SandboxUnavailable as exc:
             return self._send(HTTPStatus.SERVICE_UNAVAILABLE, {"error": str(exc)})
         return self._send(HTTPStatus.OK, result)

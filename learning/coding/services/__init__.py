@@ -38,6 +38,7 @@ from .drafts import (  # noqa: F401
 from .runs import (  # noqa: F401
     ENTRY_FILE,
     RUNNABLE_EXTENSIONS,
+    BrowserMissingError,
     SandboxBusyError,
     SandboxCrashLimitError,
     SandboxDownError,

@@ -3,7 +3,6 @@ event — with the outcome and sizes, never the code."""
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 
@@ -14,7 +13,14 @@ from learning.events import CodeRun, bus
 from ..concurrency import Busy, CrashLimited, crash_gate, crash_record, run_slot
 from ..rules import challenge_code_files
 from ..sandbox import protocol
-from ..sandbox.backends import PoolBusy, SandboxUnavailable, get_backend, job_limits, job_timeout_s
+from ..sandbox.backends import (
+    BrowserUnavailable,
+    PoolBusy,
+    SandboxUnavailable,
+    get_backend,
+    job_limits,
+    job_timeout_s,
+)
 
 RUNNABLE_EXTENSIONS = {
     "javascript": (".js", ".mjs", ".cjs"),
@@ -31,6 +37,11 @@ class SandboxBusyError(Exception):
 
 class SandboxDownError(Exception):
     """The sandbox cannot run anything right now: the API answers 503."""
+
+
+class BrowserMissingError(SandboxDownError):
+    """Style tests cannot run here (no Chromium): the API answers 503 with code
+    `browser_unavailable` and a detail that says what to install."""
 
 
 class SandboxCrashLimitError(Exception):
@@ -89,6 +100,8 @@ def _submit(*, user, job: dict) -> dict:
         raise SandboxCrashLimitError(exc.retry_after) from exc
     except (Busy, PoolBusy) as exc:
         raise SandboxBusyError from exc
+    except BrowserUnavailable as exc:
+        raise BrowserMissingError(str(exc)) from exc
     except SandboxUnavailable as exc:
         raise SandboxDownError(str(exc)) from exc
     if (result.get("worker") or {}).get("lost_worker"):
@@ -140,7 +153,8 @@ def code_files(*, language: str, text: str, name: str) -> list[SourceFile]:
 
 
 # A web challenge's test that reads computed styles needs a real browser (linkedom has
-# no cascade): it runs in Chromium (sandbox/browser.py); every other test in V8.
+# no cascade): it runs in Chromium (the sandbox's browser workers, sandbox/browser.py);
+# every other test in V8.
 STYLE_TEST = re.compile(r"\bgetComputedStyle\b")
 
 
@@ -153,7 +167,9 @@ def needs_browser(*, language: str, test: dict) -> bool:
 def code_run_tests(*, user, language: str, files: list[SourceFile], tests: list[dict]) -> dict:
     """Run the learner's files against test cases (one clean realm per test); an
     assertion test sees the entry file's text as `code`. A web challenge's style tests
-    go to Chromium, the others to the V8 pool; the verdicts come back in test order."""
+    go to the sandbox's browser workers (Chromium), the others to its V8 workers, both
+    through the same admission and backend (in process, or the sandbox service); the
+    verdicts come back in test order."""
     runnable = runnable_files(language=language, files=files)
     job = {
         "kind": "tests",
@@ -174,7 +190,10 @@ def code_run_tests(*, user, language: str, files: list[SourceFile], tests: list[
         part = _submit(user=user, job={**job, "tests": in_v8})
         part.pop("worker", None)
         parts.append(part)
-    parts.append(_browser_submit(user=user, job={**job, "tests": in_browser}))
+    browser_job = {**job, "engine": "browser", "tests": in_browser, "limits": job_limits("browser")}
+    part = _submit(user=user, job=browser_job)
+    part.pop("worker", None)
+    parts.append(part)
     by_id = {str(v.get("id")): v for part in parts for v in part.get("tests") or () if isinstance(v, dict)}
     statuses = [part.get("status", protocol.ERROR) for part in parts]
     merged = {
@@ -186,42 +205,6 @@ def code_run_tests(*, user, language: str, files: list[SourceFile], tests: list[
     if error:
         merged["error"] = error
     return merged
-
-
-def _browser_submit(*, user, job: dict) -> dict:
-    """A web challenge's style tests in Chromium, under the same admission (a run slot
-    per user, the global slots) as the V8 pool."""
-    from ..sandbox.browser import BrowserUnavailable, get_grader
-
-    timeout_s = len(job["tests"]) * (settings.WEB_BROWSER_WALL_TIME_MS / 1000 + 2) + 30
-    try:
-        crash_gate(user_key=str(user.pk))
-        with run_slot(user_key=str(user.pk), ttl_ms=int((timeout_s + 5) * 1000)):
-            grader = get_grader(
-                executable=settings.WEB_BROWSER_PATH,
-                pages=settings.WEB_BROWSER_PAGES,
-                heap_mb=settings.WEB_BROWSER_HEAP_MB,
-                no_sandbox=web_browser_no_sandbox(),
-                chai_path=str(settings.SANDBOX_VENDOR_DIR / "chai.js"),
-            )
-            # the browser's own time budget: it covers loading the page's files through
-            # intercepted requests as well as the page's scripts and the test
-            limits = {**job["limits"], "wall_ms": settings.WEB_BROWSER_WALL_TIME_MS}
-            return grader.run_tests(files=job["files"], tests=job["tests"], limits=limits, entry=job["entry"])
-    except CrashLimited as exc:
-        raise SandboxCrashLimitError(exc.retry_after) from exc
-    except Busy as exc:
-        raise SandboxBusyError from exc
-    except BrowserUnavailable as exc:
-        raise SandboxDownError(str(exc)) from exc
-
-
-def web_browser_no_sandbox() -> bool:
-    """Chromium's own sandbox cannot start as root: "auto" turns it off only then."""
-    value = str(settings.WEB_BROWSER_NO_SANDBOX).lower()
-    if value == "auto":
-        return os.geteuid() == 0
-    return value in ("1", "true", "yes", "on")
 
 
 def sandbox_limits() -> dict:

@@ -210,12 +210,19 @@ def _project_debounce_key(course_id: int) -> str:
     return f"coding:similarity-projects-queued:{course_id}"
 
 
-def similarity_scan_projects_request(*, course_id: int) -> None:
-    """Queue the scan of a course's projects (a teacher asks for it)."""
+def similarity_scan_projects_request(*, course_id: int, force: bool = True) -> bool:
+    """Queue the scan of a course's projects unless one is already queued: a teacher
+    asks for it (`force`: the scan shows as queued whatever), or a learner saved a
+    project of the course (`ProjectSaved`, handlers.py: a burst of saves costs one scan;
+    the job clears the mark when it starts, so a save during a scan queues the next).
+    Returns whether a job was queued."""
     from django_q.tasks import async_task
 
     from ..models import SimilarityScan
 
+    queue = cache.add(_project_debounce_key(course_id), 1, timeout=settings.SIMILARITY_QUEUE_TTL_S)
+    if not queue and not force:
+        return False
     now = timezone.now()
     scan, created = SimilarityScan.objects.get_or_create(
         course_id=course_id,
@@ -224,7 +231,7 @@ def similarity_scan_projects_request(*, course_id: int) -> None:
     )
     if not created and scan.status != SimilarityScan.Status.RUNNING:
         SimilarityScan.objects.filter(pk=scan.pk).update(status=SimilarityScan.Status.QUEUED, queued_at=now)
-    if cache.add(_project_debounce_key(course_id), 1, timeout=settings.SIMILARITY_QUEUE_TTL_S):
+    if queue:
         transaction.on_commit(
             lambda: async_task(
                 "learning.coding.tasks.similarity_scan_projects",
@@ -232,6 +239,7 @@ def similarity_scan_projects_request(*, course_id: int) -> None:
                 task_name=f"similarity-projects:{course_id}",
             )
         )
+    return queue
 
 
 def similarity_scan_projects_run(*, course_id: int) -> dict:

@@ -386,3 +386,62 @@ def test_projects_of_a_course_join_the_course_report(
     assert pair["first"]["ranges"] and pair["second"]["ranges"]
     assert auth_client(other_teacher).get(scan_url).status_code == 404
     assert auth_client(other_teacher).post(scan_url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_project_saves_scan_their_course_without_a_teacher(
+    auth_client, teacher, build_course, django_capture_on_commit_callbacks
+):
+    """ProjectSaved (learning/projects) queues the course's project scan, debounced: a
+    burst of saves queues one job, and the report fills without a teacher asking."""
+    from learning.projects.models import ProjectTemplate, ProjectTemplateFile
+
+    course = build_course(title="Web basics")
+    template = ProjectTemplate.objects.create(title="Portfolio", course=course)
+    ProjectTemplateFile.objects.create(
+        template=template, path="index.html", content=TEMPLATE_HTML, sort_order=0
+    )
+
+    def save_all(client, project, files):
+        for path, content in files:
+            written = client.post(
+                f"/api/v1/projects/{project['id']}/files/write/",
+                {"path": path, "content": content, "version": project["version"]},
+                format="json",
+            )
+            assert written.status_code == 200, written.content
+            project["version"] = written.json()["version"]
+
+    clients = [auth_client(learner(n)) for n in (1, 2)]
+    projects = []
+    # the saves' events are delivered, but the jobs they queue are held back
+    with django_capture_on_commit_callbacks(execute=False) as deliveries:
+        for client in clients:
+            body = client.post(
+                "/api/v1/projects/", {"title": "Mine", "template_id": template.pk}, format="json"
+            )
+            assert body.status_code == 201, body.content
+            projects.append(body.json())
+    with django_capture_on_commit_callbacks(execute=False) as jobs:
+        for deliver in deliveries:
+            deliver()
+    assert len(deliveries) == 2 and len(jobs) == 1  # two saves, one scan queued
+    scan_url = f"/api/v1/teacher/courses/{course.pk}/similarity/projects-scan/"
+    assert auth_client(teacher).get(scan_url).json()["status"] == "queued"
+    disguised = CARD_PAGE.replace("cat", "dog").replace("card", "box").replace("  ", "")
+    with django_capture_on_commit_callbacks(execute=True):
+        for job in jobs:
+            job()  # the queued scan starts (and clears the mark) before the learners go on
+        save_all(clients[0], projects[0], [("index.html", CARD_PAGE), ("site.css", CARD_CSS)])
+        save_all(
+            clients[1],
+            projects[1],
+            [("index.html", disguised), ("site.css", CARD_CSS.replace("card", "box"))],
+        )
+    state = auth_client(teacher).get(scan_url).json()
+    assert state["status"] == "done" and state["submissions"] == 2 and state["pairs"] == 1, state
+    report = auth_client(teacher).get(f"/api/v1/teacher/courses/{course.pk}/similarity/").json()
+    assert report["count"] == 1 and report["results"][0]["kind"] == "project"
+    assert {report["results"][0]["first"]["project_id"], report["results"][0]["second"]["project_id"]} == {
+        p["id"] for p in projects
+    }

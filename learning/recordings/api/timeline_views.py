@@ -15,13 +15,14 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cms.content_cache import http as content_http
 from learning.accounts.permissions import IsAdmin, IsVerified
 from site_config.api.errors import api_error_response
 from site_config.api.ids import id_param
 from site_config.api.parsers import JSONParser
 from site_config.api.schema import ConflictErrorResponse
 
-from .. import playback, timeline_services
+from .. import playback, read_cache, timeline_services
 from ..models import Recording
 from ..selectors import recording_get_for_manager
 from ..serving import media_url
@@ -287,10 +288,10 @@ class TimelineView(APIView):
         responses=TimelineSerializer,
     )
     def get(self, request, recording_id):
-        recording = playback.recording_get_for_player(user=request.user, recording_id=recording_id)
+        playback.recording_token_for_player(user=request.user, recording_id=recording_id)
         query = _query(TimelineQuerySerializer, request)
         window = playback.timeline_window(
-            recording=recording, from_ms=query["from_ms"], to_ms=query["to_ms"], after_seq=query["cursor"]
+            recording=recording_id, from_ms=query["from_ms"], to_ms=query["to_ms"], after_seq=query["cursor"]
         )
         next_url = None
         if window.next_seq is not None:
@@ -300,7 +301,7 @@ class TimelineView(APIView):
         return Response(
             TimelineSerializer(
                 {
-                    "recording_id": recording.pk,
+                    "recording_id": recording_id,
                     "from_ms": query["from_ms"],
                     "to_ms": query["to_ms"],
                     "snapshots": window.items,
@@ -318,26 +319,18 @@ class StateView(APIView):
         operation_id="recording_state",
         summary="The whole code as it was at `t_ms`",
         description="The state after the last snapshot at or before `t_ms` (empty before the first), "
-        "rebuilt from the nearest keyframe and fewer than RECORDING_KEYFRAME_EVERY diffs.",
+        "rebuilt from the nearest keyframe and fewer than RECORDING_KEYFRAME_EVERY diffs. Strong `ETag` "
+        "(304 on `If-None-Match`), `Cache-Control: private, no-cache`.",
         parameters=[StateQuerySerializer],
         responses=StateSerializer,
     )
     def get(self, request, recording_id):
-        recording = playback.recording_get_for_player(user=request.user, recording_id=recording_id)
-        t_ms = _query(StateQuerySerializer, request)["t_ms"]
-        state = playback.state_at(recording=recording, t_ms=t_ms)
-        return Response(
-            StateSerializer(
-                {
-                    "recording_id": recording.pk,
-                    "t_ms": t_ms,
-                    "seq": state.seq,
-                    "snapshot_t_ms": state.snapshot_t_ms,
-                    "files": state.files,
-                    "cursor": state.cursor,
-                }
-            ).data
-        )
+        token = playback.recording_token_for_player(user=request.user, recording_id=recording_id)
+        t_ms = read_cache.t_ms_param(request.query_params.get("t_ms"))
+        if t_ms is None:  # anything but plain digits: the serializer judges it (400 or a value)
+            t_ms = _query(StateQuerySerializer, request)["t_ms"]
+        body = read_cache.state_body(recording_id=recording_id, token=token, t_ms=t_ms)
+        return content_http.json_response(request, body)
 
 
 # --- fork -------------------------------------------------------------------------------------

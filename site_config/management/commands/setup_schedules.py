@@ -15,9 +15,35 @@ SCHEDULES = [
         "schedule_type": Schedule.DAILY,
     },
     {
+        # The audit log's retention purge (AUDIT_RETENTION_DAYS), itself audited.
+        "name": "audit-purge",
+        "func": "learning.audit.tasks.purge",
+        "schedule_type": Schedule.DAILY,
+    },
+    {
         # Wagtail's scheduled publishing (go-live / expiry dates set in the editor).
         "name": "cms-publish-scheduled",
         "func": "cms.tasks.publish_scheduled",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 1,
+    },
+    {
+        # Resumable video uploads nobody finished (RECORDING_UPLOAD_ABANDON_HOURS).
+        "name": "recordings-uploads-cleanup",
+        "func": "learning.recordings.tasks.recording_uploads_cleanup",
+        "schedule_type": Schedule.HOURLY,
+    },
+    {
+        # Notification deliveries due for a retry (backoff) or whose job was lost.
+        "name": "notifications-retry-due",
+        "func": "learning.notifications.tasks.deliveries_retry_due",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 1,
+    },
+    {
+        # Scheduled announcements whose time has come start their fan-out.
+        "name": "announcements-start-due",
+        "func": "learning.notifications.announcements.tasks.announcements_start_due",
         "schedule_type": Schedule.MINUTES,
         "minutes": 1,
     },

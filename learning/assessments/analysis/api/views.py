@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from learning.accounts.permissions import IsTeacherOrAdmin
+from learning.audit.services import audit_record
 
 from .. import selectors, services
 from ..models import ItemAnalysisReport
@@ -180,6 +181,12 @@ class ItemAnalysisCsvView(APIView):
         report = selectors.item_analysis_get(quiz=quiz, basis=basis)
         if report is None or report.result is None:
             raise NotFound("No computed item analysis of this quiz for this basis yet.")
+        audit_record(
+            event="data.exported",
+            actor=request.user,
+            target=quiz,
+            data={"export": "item_analysis_csv", "basis": basis},
+        )
         response = HttpResponse(report_csv(report.result), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="item-analysis-{quiz.pk}-{basis}.csv"'
         return response

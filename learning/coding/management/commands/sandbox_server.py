@@ -6,7 +6,7 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from learning.coding.sandbox.backends import pool_config
+from learning.coding.sandbox.backends import browser_missing, browser_pool_config, get_pool, pool_config
 from learning.coding.sandbox.pool import WorkerPool
 from learning.coding.sandbox.server import SandboxServer
 
@@ -23,10 +23,24 @@ class Command(BaseCommand):
             self.stderr.write("Note: SANDBOX_URL is set; this server runs its own pool regardless.")
         pool = WorkerPool(pool_config())
         ready = pool.wait_until_ready(60)
-        server = SandboxServer((host, port), pool, settings.SANDBOX_TOKEN, settings.SANDBOX_QUEUE_WAIT_MS)
+
+        def browser_pool():
+            return get_pool(browser_pool_config())
+
+        if browser_missing() is None:
+            browser_pool()  # warm Chromium before the first style test (in the background)
+        else:
+            self.stderr.write(browser_missing())
+        server = SandboxServer(
+            (host, port),
+            pool,
+            settings.SANDBOX_TOKEN,
+            settings.SANDBOX_QUEUE_WAIT_MS,
+            browser_pool=browser_pool,
+        )
 
         def stop(*_):
-            pool.close()
+            pool.close()  # the browser workers' pool closes at exit (atexit)
             sys.exit(0)
 
         signal.signal(signal.SIGTERM, stop)

@@ -1,0 +1,68 @@
+"""Which models django-auditlog records a diff of (every create, update and delete,
+with the actor, address, user agent and request id of the request that made it).
+
+One list, by model label, so the audited set is read in one place and this app imports
+no other app's code. An app whose models are not here can register them itself, one
+line in its AppConfig.ready():
+
+    from learning.audit.registry import audit_register
+    audit_register("certificates.Certificate", exclude_fields=["pdf"])
+
+Big content (StreamField bodies, rich text) stays out of the diffs: the page revisions
+keep it, and the publish events (receivers.py) name the revision.
+"""
+
+from __future__ import annotations
+
+from auditlog.registry import auditlog
+from django.apps import apps
+
+_PAGE_FIELDS = [
+    "title",
+    "slug",
+    "live",
+    "owner",
+    "locked",
+    "locked_by",
+    "go_live_at",
+    "expire_at",
+    "has_unpublished_changes",
+    "live_revision",
+]
+
+# label -> django-auditlog options. accounts.User is registered by accounts itself.
+AUDITED_MODELS: dict[str, dict] = {
+    # groups and permissions: roles are groups (accounts.0002_roles); which permissions a
+    # group or user holds is in their m2m diffs (Permission rows themselves are made by
+    # migrations and are not sensitive)
+    "auth.Group": {"m2m_fields": {"permissions"}},
+    "wagtailcore.GroupPagePermission": {},
+    "wagtailcore.GroupCollectionPermission": {},
+    "guardian.UserObjectPermission": {},
+    "guardian.GroupObjectPermission": {},
+    # content: the course tree and its publishing (publish/unpublish events: receivers.py)
+    "cms.CoursePage": {"include_fields": _PAGE_FIELDS},
+    "cms.ModulePage": {"include_fields": _PAGE_FIELDS},
+    "cms.LessonPage": {"include_fields": _PAGE_FIELDS},
+    "assessments.QuizPage": {"include_fields": _PAGE_FIELDS},
+    # challenges, quizzes' questions, recordings
+    "coding.Challenge": {},
+    "coding.ChallengeTest": {},
+    "assessments.Question": {"exclude_fields": ["stem"]},
+    "assessments.QuestionOption": {},
+    "recordings.Recording": {},
+    # the site's settings
+    "wagtailcore.Site": {},
+}
+
+
+def audit_register(label: str, **options) -> None:
+    """Record django-auditlog diffs of the model with this label (`app_label.Model`)."""
+    model = apps.get_model(label)
+    if not auditlog.contains(model):
+        auditlog.register(model, **options)
+
+
+def register_all() -> None:
+    for label, options in AUDITED_MODELS.items():
+        audit_register(label, **options)

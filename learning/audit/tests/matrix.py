@@ -1,0 +1,8 @@
+"""Setups for the audit log's rows of tests/test_permission_matrix.py."""
+
+
+def audit_entry(callers) -> dict:
+    from learning.audit.services import audit_record
+
+    entry = audit_record(event="test.matrix", actor=callers["other"], target=callers["other"])
+    return {"audit_entry": entry.pk}

@@ -1,0 +1,35 @@
+from django.apps import AppConfig
+
+
+class CertificatesConfig(AppConfig):
+    """Certificates (docs/certificates.md). Hears `CourseCompleted` on the event bus and
+    issues the learner's certificate in a django-q2 job; publishes `CertificateIssued`
+    and `CertificateRevoked`."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "learning.rewards.certificates"
+    label = "certificates"
+    verbose_name = "Certificates"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from learning.events import CourseCompleted, bus
+
+        from .models import Certificate, CertificateTemplate
+
+        bus.subscribe(CourseCompleted, "learning.rewards.certificates.handlers.on_course_completed", job=True)
+
+        # Revocations and re-issues (who, when, why) and template edits are audited.
+        auditlog.register(
+            Certificate,
+            include_fields=[
+                "status",
+                "revoked_at",
+                "revoke_reason",
+                "revoked_by",
+                "superseded_by",
+                "holder_name",
+            ],
+        )
+        auditlog.register(CertificateTemplate, exclude_fields=["updated_at"])
