@@ -225,8 +225,8 @@ from .jobs import *  # noqa: E402,F403
 from .llm import *  # noqa: E402,F403
 from .logging import *  # noqa: E402,F403
 from .mail import *  # noqa: E402,F403
-from .openbadges import *  # noqa: E402,F403
 from .notifications import *  # noqa: E402,F403
+from .openbadges import *  # noqa: E402,F403
 from .progress import *  # noqa: E402,F403
 from .projects import *  # noqa: E402,F403
 from .recording_snapshots import *  # noqa: E402,F403
