@@ -31,6 +31,25 @@ class IdConverter:
 register_converter(IdConverter, "id")
 
 
+class _TextConverter:
+    regex = ""
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+def register_text_converter(name: str, regex: str) -> None:
+    """`<name:...>`: a string path part that must match `regex` whole; anything else is
+    not this route (404) and never reaches a view. drf-spectacular documents the regex
+    as the parameter's pattern. One converter per alphabet: tokens, slugs, public ids."""
+    register_converter(
+        type(f"{name.title().replace('_', '')}Converter", (_TextConverter,), {"regex": regex}), name
+    )
+
+
 class IdField(serializers.IntegerField):
     """An object id in a request body: an integer in 1..2^63-1 (400 otherwise)."""
 

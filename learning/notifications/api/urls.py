@@ -1,22 +1,11 @@
-from django.urls import path, register_converter
+from django.urls import path
+
+from site_config.api.ids import register_text_converter
 
 from . import views
 
-
-class TokenConverter:
-    """`<unsubscribe_token:token>`: django.core.signing's alphabet (URL-safe base64,
-    `.` and `:`), at most 300 characters; anything else is not this route (404)."""
-
-    regex = "[A-Za-z0-9_:.-]{1,300}"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value) -> str:
-        return str(value)
-
-
-register_converter(TokenConverter, "unsubscribe_token")
+# django.core.signing's alphabet (URL-safe base64, `.` and `:`), at most 300 characters.
+register_text_converter("unsubscribe_token", "[A-Za-z0-9_:.-]{1,300}")
 
 urlpatterns = [
     path("notifications/", views.NotificationListView.as_view(), name="notification-list"),

@@ -1,36 +1,15 @@
-from django.urls import path, register_converter
+from django.urls import path
+
+from site_config.api.ids import register_text_converter
 
 from . import views
 
-
-class FilePathConverter:
-    """`<file_path:path>`: the rest of the URL, possibly empty (the folder's index.html)."""
-
-    regex = ".*"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value) -> str:
-        return str(value)
-
-
-class TokenConverter:
-    """`<token:token>`: a preview or share token's alphabet only (URL-safe base64 and the
-    signer's `:`), at most 200 characters; anything else is not this route (404). The
-    token goes into the CSP header of the answer, so nothing else may reach it."""
-
-    regex = "[A-Za-z0-9_:-]{1,200}"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value) -> str:
-        return str(value)
-
-
-register_converter(FilePathConverter, "file_path")
-register_converter(TokenConverter, "token")
+# `<file_path:path>`: the rest of the URL, possibly empty (the folder's index.html).
+register_text_converter("file_path", ".*")
+# `<token:token>`: a preview or share token's alphabet (URL-safe base64 and the signer's
+# `:`), at most 200 characters. The token goes into the CSP header of the answer, so
+# nothing else may reach it.
+register_text_converter("token", "[A-Za-z0-9_:-]{1,200}")
 
 urlpatterns = [
     path("projects/", views.ProjectListView.as_view(), name="projects"),

@@ -1,35 +1,12 @@
-from django.urls import path, register_converter
+from django.urls import path
+
+from site_config.api.ids import register_text_converter
 
 from . import views
 
-
-class AwardKeyConverter:
-    """`<award_key:award>`: a badge award's public id (32 hex digits); anything else is
-    not this route (404)."""
-
-    regex = "[0-9a-f]{32}"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value) -> str:
-        return str(value)
-
-
-class BadgeSlugConverter:
-    """`<badge_slug:slug>`: a badge's slug (letters, digits, `-`, `_`; at most 80)."""
-
-    regex = "[-a-zA-Z0-9_]{1,80}"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value) -> str:
-        return str(value)
-
-
-register_converter(AwardKeyConverter, "award_key")
-register_converter(BadgeSlugConverter, "badge_slug")
+# A badge award's public id (32 hex digits); a badge's slug (letters, digits, `-`, `_`).
+register_text_converter("award_key", "[0-9a-f]{32}")
+register_text_converter("badge_slug", "[-a-zA-Z0-9_]{1,80}")
 
 urlpatterns = [
     path("me/xp/", views.MyXpView.as_view(), name="rewards-my-xp"),

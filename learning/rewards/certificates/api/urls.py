@@ -1,6 +1,11 @@
 from django.urls import path
 
+from site_config.api.ids import register_text_converter
+
 from . import views
+
+# What a verification code can be (the serial's alphabet); anything else is a 404 here.
+register_text_converter("certificate_code", "[A-Za-z0-9_-]{1,64}")
 
 urlpatterns = [
     path("me/certificates/", views.MyCertificateListView.as_view(), name="my-certificates"),
@@ -17,7 +22,11 @@ urlpatterns = [
         views.CourseCertificateStatusView.as_view(),
         name="course-certificate-status",
     ),
-    path("certificates/verify/<str:code>/", views.VerifyCertificateView.as_view(), name="certificate-verify"),
+    path(
+        "certificates/verify/<certificate_code:code>/",
+        views.VerifyCertificateView.as_view(),
+        name="certificate-verify",
+    ),
     path("certificates/", views.AdminCertificateListView.as_view(), name="admin-certificates"),
     path(
         "certificates/<id:certificate_id>/revoke/",

@@ -1,25 +1,16 @@
-from django.urls import path, register_converter
+from django.urls import path
+
+from site_config.api.ids import register_text_converter
 
 from . import views
 
-
-class PublicIdConverter:
-    """A badge award's public id: 32 lowercase hex digits; anything else is not this route."""
-
-    regex = "[0-9a-f]{32}"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value) -> str:
-        return str(value)
-
-
-register_converter(PublicIdConverter, "award_public_id")
+register_text_converter("award_public_id", "[0-9a-f]{32}")  # a badge award's public id
+# A key's RFC 7638 thumbprint: base64url of a SHA-256 digest, 43 characters.
+register_text_converter("key_thumbprint", "[A-Za-z0-9_-]{43}")
 
 urlpatterns = [
     path(
-        "me/badges/<award_public_id:public_id>/credential/",
+        "me/badges/<award_public_id:award>/credential/",
         views.MyBadgeCredentialView.as_view(),
         name="openbadges-my-badge",
     ),
@@ -30,6 +21,6 @@ urlpatterns = [
     ),
     path("openbadges/issuer/", views.IssuerProfileView.as_view(), name="openbadges-issuer"),
     path("openbadges/keys/", views.KeySetView.as_view(), name="openbadges-keys"),
-    path("openbadges/keys/<str:thumbprint>/", views.KeyView.as_view(), name="openbadges-key"),
+    path("openbadges/keys/<key_thumbprint:thumbprint>/", views.KeyView.as_view(), name="openbadges-key"),
     path("openbadges/verify/", views.VerifyView.as_view(), name="openbadges-verify"),
 ]

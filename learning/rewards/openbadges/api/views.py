@@ -169,12 +169,12 @@ class MyBadgeCredentialView(APIView):
     @extend_schema(
         operation_id="my_badge_credential",
         summary="My badge award as a signed Open Badges 3.0 credential",
-        description="`public_id` is the award's id in `GET /api/v1/me/badges/`. Answers the "
+        description="`award` is the award's `public_id` in `GET /api/v1/me/badges/`. Answers the "
         "VC-JWT (for a wallet) and the same credential decoded. Someone else's award: 404.",
         responses={200: CredentialExportSerializer, **EXPORT_ERRORS},
     )
-    def get(self, request, public_id: str):
-        award = selectors.badge_award_get_for_owner(user=request.user, public_id=public_id)
+    def get(self, request, award: str):
+        award = selectors.badge_award_get_for_owner(user=request.user, public_id=award)
         return _export_response(sources.badge_award_data(award))
 
 
