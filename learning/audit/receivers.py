@@ -117,8 +117,36 @@ def _page_unpublished(sender, instance, **kwargs):
     )
 
 
+def on_certificate_revoked(event) -> None:
+    """`CertificateRevoked` (learning/events): the explicit `certificate.revoked` entry,
+    with the admin as actor and the reason the certificate keeps. Heard after commit in
+    the request that revoked it, so its address, agent and request id are recorded."""
+    from django.apps import apps
+
+    Certificate = apps.get_model("certificates", "Certificate")
+    certificate = Certificate.objects.filter(pk=event.certificate_id).first()
+    actor = get_user_model().objects.filter(pk=event.revoked_by_id).first() if event.revoked_by_id else None
+    audit_record(
+        event="certificate.revoked",
+        actor=actor,
+        target=certificate,
+        object_repr=None if certificate is not None else f"certificate {event.certificate_id}",
+        data={
+            "learner_id": event.user_id,
+            "course_id": event.course_id,
+            "reason": certificate.revoke_reason if certificate is not None else "",
+        },
+    )
+
+
 def connect() -> None:
+    from django.apps import apps
     from wagtail.signals import page_published, page_unpublished
+
+    from learning.events import CertificateRevoked, bus
+
+    if apps.is_installed("learning.rewards.certificates"):
+        bus.subscribe(CertificateRevoked, on_certificate_revoked)
 
     User = get_user_model()
     user_logged_in.connect(_on_login, dispatch_uid="audit.login")

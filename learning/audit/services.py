@@ -5,7 +5,10 @@
 
     from learning.audit.services import audit_record
     audit_record(event="certificate.revoked", actor=admin, target=certificate,
-                 changes={"status": ["issued", "revoked"]}, data={"reason": reason})
+                 data={"reason": reason})
+
+Other apps reach it through a domain event the audit app hears (receivers.py), not by
+importing this module for the side effect.
 
 The client address, user agent and request id come from the request being served
 (context.py), or from `request=` when given; in a job they are empty.

@@ -280,10 +280,12 @@ class CertificateIssued(DomainEvent):
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class CertificateRevoked(DomainEvent):
     """An admin revoked a certificate (learning/rewards/certificates). The reason stays
-    in the certificate and the audit log, not in the event."""
+    in the certificate and the audit log, not in the event. `revoked_by_id` is the admin
+    (learning/audit records the explicit `certificate.revoked` entry from it)."""
 
     name: ClassVar[str] = "certificate_revoked"
     user_id: int
     certificate_id: int
     course_id: int
     occurred_at: dt.datetime
+    revoked_by_id: int | None = None

@@ -214,6 +214,7 @@ def _revoke_locked(*, certificate: Certificate, by, reason: str, now) -> None:
             certificate_id=certificate.pk,
             course_id=certificate.course_id,
             occurred_at=now,
+            revoked_by_id=getattr(by, "pk", None),
         )
     )
 

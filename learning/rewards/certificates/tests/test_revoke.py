@@ -1,7 +1,7 @@
 """Admins revoke (with a reason, audited) and re-issue; the public verification follows."""
 
 import pytest
-from auditlog.models import LogEntry
+from auditlog import get_logentry_model
 
 from learning.events import CertificateIssued, CertificateRevoked
 from learning.rewards.certificates.models import Certificate
@@ -56,11 +56,22 @@ def test_revoked_certificate_verifies_as_revoked_and_is_audited(
     [revoked] = [e for e in events_seen if isinstance(e, CertificateRevoked)]
     assert (revoked.certificate_id, revoked.user_id) == (issued.pk, student.pk)
 
-    # The audit log: who revoked, and why.
+    # The audit log: who revoked, and why: the row's diff, and the explicit event that
+    # learning/audit records from CertificateRevoked (searchable by its name).
+    LogEntry = get_logentry_model()
     entry = LogEntry.objects.get_for_object(issued).filter(action=LogEntry.Action.UPDATE).latest("timestamp")
     assert entry.actor_id == admin_user.pk
     assert entry.changes_dict["status"] == ["valid", "revoked"]
     assert entry.changes_dict["revoke_reason"][1] == "Plagiarised final project"
+    [explicit] = LogEntry.objects.filter(event="certificate.revoked", object_pk=str(issued.pk))
+    assert explicit.actor_id == admin_user.pk
+    assert explicit.additional_data == {
+        "learner_id": student.pk,
+        "course_id": issued.course_id,
+        "reason": "Plagiarised final project",
+    }
+    found = admin.get("/api/v1/admin/audit/entries/?event=certificate.revoked").json()["results"]
+    assert [row["id"] for row in found] == [explicit.pk]
 
     again = admin.post(url, {"reason": "twice"}, format="json")
     assert again.status_code == 409 and again.json()["errors"][0]["code"] == "already_revoked"
