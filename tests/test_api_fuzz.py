@@ -105,6 +105,11 @@ def world(db, student, teacher, other_teacher, admin_user):
     from learning.notifications.services import notify
 
     notify(recipients=[student], type="admin_message", title="Fuzzed", channels=["in_app"])
+    # Announcements (learning/notifications/announcements): one sent to everyone for the
+    # reads, the teacher's draft for the writes.
+    from learning.notifications.announcements.tests import matrix as announcements_matrix
+
+    announcements = announcements_matrix.announcements(callers)
     users = {UNVERIFIED: unverified, STUDENT: student, TEACHER: teacher, ADMIN: admin_user}
     headers = {
         role: {"Authorization": f"Bearer {tokens_for_user(user)['access']}"} for role, user in users.items()
@@ -132,8 +137,10 @@ def world(db, student, teacher, other_teacher, admin_user):
             "certificate_id": certificate["certificate"],
             "code": certificate["code"],
             "notification_id": student.notifications.latest("pk").pk,
+            "announcement_id": announcements["ann_sent_all"],
         },
         "write": {
+            "announcement_id": announcements["ann_teacher_draft"],
             "courses": draft["draft_course"],
             "modules": draft["draft_module"],
             "lessons": draft["draft_lesson"],

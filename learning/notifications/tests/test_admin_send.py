@@ -21,7 +21,12 @@ def test_an_admin_notifies_users_with_a_link(admin_user, student, teacher, clien
     }
     sent = client_for(admin_user).post(SEND, body, format="json")
     assert sent.status_code == 201, sent.content
-    assert sent.json() == {"notifications": 2, "in_app": 2, "deliveries": {"email": 2}, "skipped": 0}
+    assert sent.json() == {
+        "notifications": 2,
+        "in_app": 2,
+        "deliveries": {"email": 2, "sms": 0},
+        "skipped": 0,
+    }
     assert len(mailoutbox) == 2
     inbox = client_for(student).get("/api/v1/notifications/").json()["results"]
     assert [(n["type"], n["title"], n["link"]["url"]) for n in inbox] == [
