@@ -51,6 +51,27 @@ AUDITED_MODELS: dict[str, dict] = {
     "assessments.Question": {"exclude_fields": ["stem"]},
     "assessments.QuestionOption": {},
     "recordings.Recording": {},
+    # rewards: the XP rules and badge definitions admins edit in Wagtail (the XP ledger is
+    # itself append-only and names its source event; certificates register themselves)
+    "rewards.XpRule": {"exclude_fields": ["updated_at"]},
+    "rewards.Badge": {},
+    # announcements: who wrote, scheduled, sent or cancelled a broadcast (not the
+    # fan-out's progress counters, which move on every batch)
+    "announcements.Announcement": {
+        "include_fields": [
+            "author",
+            "title",
+            "body",
+            "target",
+            "role",
+            "course",
+            "channels",
+            "scheduled_at",
+            "status",
+            "sent_by",
+            "cancelled_at",
+        ]
+    },
     # the site's settings
     "wagtailcore.Site": {},
 }

@@ -344,3 +344,34 @@ def test_the_editor_view_searches_and_exports(admin_user, teacher):
         refused = editor.get(url)
         assert refused.status_code == 302 and refused["Location"] == "/admin/"
     assert AuditEntry.objects.filter(event="data.exported").count() == 1
+
+
+def test_broadcasts_and_reward_rules_are_diffed_with_their_actor(
+    admin_user, django_capture_on_commit_callbacks
+):
+    """An announcement sent through the API, and an XP rule changed by an admin: each a
+    diff naming the admin (announcements and rewards register nothing themselves)."""
+    from auditlog.context import set_actor
+
+    from learning.rewards.models import XpRule
+
+    api = _api()
+    api.force_authenticate(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        made = api.post(
+            "/api/v1/teacher/announcements/",
+            {"title": "Exams", "body": "Next week.", "target": "all", "channels": ["in_app"]},
+            format="json",
+        )
+    assert made.status_code == 201, made.content
+    created = _last("model.create")
+    assert created.object_pk == str(made.json()["id"]) and created.changes_dict["title"] == [None, "Exams"]
+    assert created.actor_id == admin_user.pk and created.remote_addr == IP
+
+    rule = XpRule.objects.order_by("pk").first() or XpRule.objects.create(event="lesson_completed", points=10)
+    with set_actor(admin_user):
+        rule.points += 5
+        rule.save()
+    changed = _last("model.update")
+    assert changed.object_pk == str(rule.pk) and changed.actor_id == admin_user.pk
+    assert list(changed.changes_dict) == ["points"]
