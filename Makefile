@@ -56,7 +56,9 @@ system:
 ## make test: system packages, lint, format check, migrations check, then the whole suite.
 test: system install lint
 	DJANGO_SETTINGS_MODULE=site_config.settings.test $(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not serial" $(PYTEST_ARGS)
+	@echo "=== the serial tests (timing and process-group bounds), alone ==="
+	$(PY) -m pytest -p no:xdist -m serial $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 lint:
 	$(VENV)/bin/ruff check .

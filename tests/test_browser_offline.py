@@ -30,7 +30,7 @@ from learning.accounts.tests.images import image_bytes
 from learning.accounts.tokens import tokens_for_user
 from tests.browser import login
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.serial]
 
 TYPED_CODE = "typed offline 42"
 LOCAL_SCHEMES = {"data", "blob", "about"}

@@ -23,6 +23,9 @@ from pathlib import Path
 
 import pytest
 
+# Signal and stop-time bounds over process groups: run alone (`make test`).
+pytestmark = pytest.mark.serial
+
 ROOT = Path(__file__).resolve().parent.parent
 STOP_SECONDS = 10  # "within a few seconds": django-q2's orderly stop takes ~1-3 s
 START_SECONDS = 300  # the first start migrates a new database: slow on a busy machine

@@ -13,7 +13,8 @@ from learning.accounts.tests.factories import UserFactory
 
 from .conftest import run
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Wall-time bounds: measured alone, not beside other test processes (`make test`).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.serial]
 
 ATTACKS = [
     ("infinite loop", "while (true) {}", {"timeout"}),

@@ -205,6 +205,7 @@ def test_pool_config_follows_settings(settings):
     assert (config.size, config.recycle_after, config.v8_flags) == (5, 7, ("--jitless",))
 
 
+@pytest.mark.serial  # CPU-time thresholds: run alone (`make test`)
 def test_a_cpu_hungry_run_is_reniced_and_its_worker_serves_on_at_full_priority():
     """A run that has used slow_after_ms of CPU yields the CPU: its isolate's thread
     (V8 runs each isolate on a thread of its own) is reniced and moved to SCHED_IDLE;
