@@ -11,11 +11,18 @@ from rest_framework.test import APIClient
 pytest_plugins = ["cms.tests.fixtures", "tests.browser"]
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects: the serial marker must be there
 def pytest_collection_modifyitems(items):
     """Every transactional test gets `serialized_rollback`: a transactional test ends
     with a flush, which would also wipe what data migrations created (Wagtail's root
-    page, the role groups, the review workflow) for the tests after it."""
+    page, the role groups, the review workflow) for the tests after it.
+
+    Browser tests are `serial` too: a real Chromium clicking through the editor races its
+    own JavaScript (debounced saves, menus) when other test processes load the machine,
+    so `make test` runs them alone after the parallel pass."""
     for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("serial"):
+            item.add_marker(pytest.mark.serial)
         marker = item.get_closest_marker("django_db")
         if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
             item.add_marker(

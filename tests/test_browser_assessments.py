@@ -38,8 +38,10 @@ def test_teacher_creates_question_builds_quiz_submits_for_review(
     page.wait_for_selector(".Draftail-Editor")  # Draftail mounted: typing before it is lost
     stem.click()
     page.keyboard.type("Which tag makes a paragraph?")
+    # Draftail saves into its hidden input on a debounce: wait for the saved value, or a
+    # quick submit (a busy machine) posts an empty stem.
     page.wait_for_function(
-        "() => document.querySelector('.public-DraftEditor-content').innerText.includes('paragraph')"
+        "() => (document.querySelector('input[name=\"stem\"]') || {value: ''}).value.includes('paragraph')"
     )
     for i, (text, correct) in enumerate([("<p>", True), ("<span>", False)]):
         page.click("#id_options-ADD")

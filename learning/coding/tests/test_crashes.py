@@ -65,7 +65,10 @@ def test_a_run_that_leaves_its_isolate_running_retires_its_worker_before_the_nex
         assert pool.wait_until_ready(60) == 1
         reply = pool.run(job(ARRAY_FILL), wait_s=10, timeout_s=10)
         assert reply["status"] in {"memory_limit", "timeout"}, reply
-        assert reply["error"]["name"] in {"MemoryLimit", "Timeout"}
+        # Stopped by the runner (MemoryLimit, Timeout), or V8 itself died of the fill
+        # (SIGTRAP: seen on a loaded machine), which the pool reports as out of memory.
+        error = reply["error"]
+        assert error["name"] in {"MemoryLimit", "Timeout"} or "out of memory" in error["message"], reply
         assert reply["worker"]["lost_worker"] is True  # counted against its author
         after = pool.run(job(HELLO), wait_s=30, timeout_s=5)
         assert after["status"] == "ok", after
