@@ -1264,6 +1264,26 @@ ROWS += [
 ]
 
 
+ROWS += [
+    # --- announcements to one organisation (learning/notifications/announcements/tests/matrix.py):
+    # admins only; a teacher's target is refused (400 target_not_allowed) ---
+    Row(
+        "POST",
+        ANN,
+        {"anonymous": 401, "student": 403, "teacher": 400, "admin": 201},
+        {
+            "title": "t",
+            "body": "b",
+            "target": "organisation",
+            "organisation": "{ann_org}",
+            "channels": ["in_app"],
+        },
+        setup=announcements_matrix.organisation,
+        note="to an organisation",
+    ),
+]
+
+
 def _cases():
     for row in ROWS:
         for caller in CALLERS:
@@ -1364,6 +1384,14 @@ EDITOR_PAGES = [
     ("POST", CHECK, XHR, {"anonymous": 403, "student": 403, "teacher": 400, "admin": 400}),
     ("POST", CHECK + "{challenge}/", {}, {"anonymous": 302, "student": 302, "teacher": 400, "admin": 400}),
     ("GET", CHECK + "{challenge}/", XHR, {"anonymous": 403, "student": 403, "teacher": 405, "admin": 405}),
+]
+
+
+# The Organisations snippet (learning/accounts/wagtail_hooks.py): admins only.
+ORGS = "/admin/snippets/accounts/organisation/"
+EDITOR_PAGES += [
+    ("GET", ORGS, XHR, {"anonymous": 403, "student": 403, "teacher": 403, "admin": 200}),
+    ("GET", ORGS + "add/", XHR, {"anonymous": 403, "student": 403, "teacher": 403, "admin": 200}),
 ]
 
 

@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from .forms import AdminLoginForm
-from .models import LoginLock, OneTimeCode, User
+from .models import LoginLock, OneTimeCode, Organisation, User
 
 # Non-staff get the wrong-password answer, counted by the login lockout (forms.py).
 admin.site.login_form = AdminLoginForm
@@ -28,12 +28,23 @@ class UserAdmin(DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
     ordering = ("email",)
-    list_display = ("email", "display_name", "email_verified", "is_staff", "is_active", "date_joined")
-    list_filter = ("groups", "email_verified", "is_staff", "is_superuser", "is_active")
+    list_display = (
+        "email",
+        "display_name",
+        "organisation",
+        "email_verified",
+        "is_staff",
+        "is_active",
+        "date_joined",
+    )
+    list_select_related = ("organisation",)
+    list_filter = ("groups", "organisation", "email_verified", "is_staff", "is_superuser", "is_active")
     search_fields = ("email", "display_name")
+    autocomplete_fields = ("organisation",)
     fieldsets = (
         (None, {"fields": ("email", "password", "email_verified")}),
         ("Profile", {"fields": ("display_name", "bio", "locale", "time_zone", "avatar")}),
+        ("Organisation", {"fields": ("organisation",)}),
         (
             "Roles and permissions",
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
@@ -41,6 +52,13 @@ class UserAdmin(DjangoUserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "created_at")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(OneTimeCode)

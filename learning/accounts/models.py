@@ -72,6 +72,23 @@ def avatar_upload_to(instance, filename: str) -> str:
     return f"avatars/{instance.pk}/{uuid.uuid4().hex}.webp"
 
 
+class Organisation(models.Model):
+    """A school or organisation users belong to (docs/accounts.md#organisations): at most
+    one per user (`User.organisation`), enough to address "everyone at this school"
+    (announcements target one). Admins manage them in the Wagtail editor (a snippet) and
+    Django admin, and assign users in Django admin's user form."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, help_text="A short name for URLs and imports.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
 class User(AbstractUser):
     """The one account type. `email` is the login (unique without regard to case);
     `username` is kept only because Wagtail's admin and third-party apps expect the
@@ -88,6 +105,10 @@ class User(AbstractUser):
     locale = models.CharField(max_length=16, default="en", validators=[validate_locale])
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     avatar = models.ImageField(upload_to=avatar_upload_to, blank=True, max_length=200)
+    # The school or organisation the user belongs to, set by an admin (read-only to the user).
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
 
     # Bumped to sign out every session at once; tokens carry the value they were issued with.
     token_generation = models.PositiveIntegerField(default=0, editable=False)

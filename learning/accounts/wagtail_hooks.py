@@ -2,8 +2,12 @@
 
 from django.contrib.auth import get_user_model
 from wagtail import hooks
+from wagtail.admin.panels import FieldPanel
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import user_cache
+from .models import Organisation
 
 
 @hooks.register("after_bulk_action")
@@ -24,3 +28,22 @@ def avatar_uploaded_to_the_platform(user, size):
     (WAGTAIL_GRAVATAR_PROVIDER_URL, docs/authoring.md "Works offline")."""
     avatar = getattr(user, "avatar", None)
     return avatar.url if avatar else None
+
+
+class OrganisationViewSet(SnippetViewSet):
+    """Organisations (schools) in the editor, for admins (migration 0007 grants the admin
+    group the model permissions). Users are assigned in Django admin's user form
+    (docs/accounts.md#organisations)."""
+
+    model = Organisation
+    icon = "group"
+    menu_label = "Organisations"
+    menu_name = "organisations"
+    menu_order = 280
+    add_to_admin_menu = True
+    list_display = ["name", "slug", "created_at"]
+    search_fields = ["name", "slug"]
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+
+
+register_snippet(OrganisationViewSet)

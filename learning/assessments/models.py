@@ -334,6 +334,14 @@ class QuizPage(CourseTreePermissionsMixin, HeadlessMixin, Page):
     )
     shuffle_questions = models.BooleanField(default=False)
     shuffle_options = models.BooleanField(default=True)
+    # Read by certificates (docs/certificates.md): a course's certificate waits until the
+    # learner's grade passes every live final quiz of the course.
+    is_final = models.BooleanField(
+        default=False,
+        verbose_name="final quiz",
+        help_text="Learners must pass this quiz (its grade, by the grading method) to get the course "
+        "certificate, on top of completing the course.",
+    )
 
     parent_page_types = ["cms.ModulePage"]
     subpage_types: list[str] = []
@@ -362,6 +370,7 @@ class QuizPage(CourseTreePermissionsMixin, HeadlessMixin, Page):
                 ),
                 FieldPanel("feedback_timing"),
                 FieldRowPanel([FieldPanel("shuffle_questions"), FieldPanel("shuffle_options")]),
+                FieldPanel("is_final"),
             ],
             heading="Scoring and feedback",
         ),
@@ -377,6 +386,7 @@ class QuizPage(CourseTreePermissionsMixin, HeadlessMixin, Page):
         APIField("attempts_allowed"),
         APIField("cooldown_minutes"),
         APIField("grading_method"),
+        APIField("is_final"),
     ]
 
     class Meta:

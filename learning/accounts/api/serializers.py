@@ -41,11 +41,22 @@ class _AvatarUrl(serializers.Field):
 _AvatarUrl = extend_schema_field({"type": "string", "format": "uri", "nullable": True})(_AvatarUrl)
 
 
+class OrganisationSerializer(api.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+
+
 class MeSerializer(api.ModelSerializer):
     """The signed-in user's own account: private fields included."""
 
     avatar_url = _AvatarUrl()
     roles = serializers.SerializerMethodField()
+    organisation = OrganisationSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The school or organisation an admin assigned you to (read-only); null: none.",
+    )
 
     class Meta:
         model = User
@@ -59,9 +70,18 @@ class MeSerializer(api.ModelSerializer):
             "time_zone",
             "avatar_url",
             "roles",
+            "organisation",
             "date_joined",
         ]
-        read_only_fields = ["id", "email", "email_verified", "avatar_url", "roles", "date_joined"]
+        read_only_fields = [
+            "id",
+            "email",
+            "email_verified",
+            "avatar_url",
+            "roles",
+            "organisation",
+            "date_joined",
+        ]
         extra_kwargs = {
             "locale": {"validators": [validate_locale]},
             "time_zone": {"validators": [validate_time_zone]},

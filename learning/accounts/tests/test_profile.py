@@ -41,9 +41,11 @@ def test_me_shows_private_fields(api, student):
         "time_zone",
         "avatar_url",
         "roles",
+        "organisation",
         "date_joined",
     }
     assert body["email"] == student.email and body["roles"] == ["student"]
+    assert body["organisation"] is None
 
 
 def test_edit_own_profile(api, student):

@@ -145,6 +145,9 @@ class QuizLearnerSerializer(api.Serializer):
     cooldown_minutes = serializers.IntegerField()
     grading_method = serializers.CharField()
     negative_marking = serializers.BooleanField()
+    is_final = serializers.BooleanField(
+        help_text="A final quiz: the course certificate waits until your grade passes it."
+    )
     grade = QuizGradeSerializer()
     attempts_used = serializers.IntegerField(
         help_text="Submitted attempts (counted against attempts_allowed)."

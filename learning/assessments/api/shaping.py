@@ -178,6 +178,7 @@ def quiz_for_learner(quiz: QuizPage, *, attempts: list[Attempt], now: dt.datetim
         "cooldown_minutes": quiz.cooldown_minutes,
         "grading_method": quiz.grading_method,
         "negative_marking": quiz.negative_marking,
+        "is_final": quiz.is_final,
         "grade": {"percent": grade.percent, "passed": grade.passed, "attempt_count": grade.attempts},
         "attempts_used": sum(1 for a in attempts if a.state == Attempt.State.SUBMITTED),
         "open_attempt": open_attempt,

@@ -22,6 +22,7 @@ QUIZ_FIELDS = (
     "negative_marking",
     "shuffle_questions",
     "shuffle_options",
+    "is_final",
 )
 
 

@@ -26,7 +26,7 @@ class AnnouncementForm(WagtailAdminModelForm):
 
     class Meta:
         model = Announcement
-        fields = ["title", "body", "target", "role", "course", "channels", "scheduled_at"]
+        fields = ["title", "body", "target", "role", "course", "organisation", "channels", "scheduled_at"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,6 +17,7 @@ class Announcement(models.Model):
         ALL = "all", "All users"
         ROLE = "role", "Everyone with a role"
         COURSE = "course", "A course's learners"
+        ORGANISATION = "organisation", "An organisation's members"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -30,10 +31,18 @@ class Announcement(models.Model):
     )
     title = models.CharField(max_length=200)
     body = models.TextField()
-    target = models.CharField(max_length=10, choices=Target.choices)
+    target = models.CharField(max_length=16, choices=Target.choices)
     role = models.CharField(max_length=10, choices=Role.choices, blank=True)
     course = models.ForeignKey(
         "cms.CoursePage", null=True, blank=True, on_delete=models.CASCADE, related_name="announcements"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="announcements",
+        help_text="With target organisation: its members (admins only).",
     )
     # Channels of the notification core ("in_app", "email", "sms"); each recipient's
     # preferences for the `announcement` type still decide.

@@ -32,13 +32,18 @@ def audience(announcement: Announcement) -> QuerySet:
 
         learners = Enrollment.objects.filter(course_id=announcement.course_id, active=True).values("user_id")
         users = users.filter(pk__in=learners)
+    elif announcement.target == Announcement.Target.ORGANISATION:
+        if announcement.organisation_id is None:
+            return users.none()
+        # One indexed column of the user row: the fan-out's keyset batches stay a range scan.
+        users = users.filter(organisation_id=announcement.organisation_id)
     return users
 
 
 def announcements_manageable_by(*, user) -> QuerySet[Announcement]:
     """Admins: every announcement. Teachers: those for the courses they may edit (their
     own or a co-owner's). Anyone else: none."""
-    queryset = Announcement.objects.select_related("course", "author")
+    queryset = Announcement.objects.select_related("course", "author", "organisation")
     if user_has_role(user, Role.ADMIN):
         return queryset
     if not user_has_role(user, Role.TEACHER):
@@ -59,9 +64,9 @@ def announcement_get_for_author(*, user, announcement_id: int) -> Announcement:
 
 def announcements_for_learner(*, user) -> QuerySet[Announcement]:
     """The announcements that went out (or are going out) to an audience the user is in
-    now: all users, one of the user's roles, a course the user is enrolled in. Newest
-    first. One query (the roles come from the request's user, the enrolments are a
-    subquery)."""
+    now: all users, one of the user's roles, a course the user is enrolled in, the
+    user's organisation. Newest first. One query (the roles and the organisation come
+    from the request's user, the enrolments are a subquery)."""
     from learning.progress.models import Enrollment
 
     audience_of_user = Q(target=Announcement.Target.ALL)
@@ -70,9 +75,11 @@ def announcements_for_learner(*, user) -> QuerySet[Announcement]:
         audience_of_user |= Q(target=Announcement.Target.ROLE, role__in=roles)
     courses = Enrollment.objects.filter(user=user, active=True).values("course_id")
     audience_of_user |= Q(target=Announcement.Target.COURSE, course_id__in=courses)
+    if getattr(user, "organisation_id", None):
+        audience_of_user |= Q(target=Announcement.Target.ORGANISATION, organisation_id=user.organisation_id)
     return (
         Announcement.objects.filter(audience_of_user, status__in=SENT_OR_SENDING)
-        .select_related("course", "author")
+        .select_related("course", "author", "organisation")
         .order_by("-started_at", "-pk")
     )
 

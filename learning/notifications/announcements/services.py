@@ -31,7 +31,7 @@ FAN_OUT_TASK = "learning.notifications.announcements.tasks.announcement_fan_out"
 EDITABLE = (Announcement.Status.DRAFT, Announcement.Status.SCHEDULED)
 CANCELLABLE = (Announcement.Status.DRAFT, Announcement.Status.SCHEDULED, Announcement.Status.SENDING)
 DELETABLE = (Announcement.Status.DRAFT, Announcement.Status.CANCELLED)
-FIELDS = ("title", "body", "target", "role", "course", "channels", "scheduled_at")
+FIELDS = ("title", "body", "target", "role", "course", "organisation", "channels", "scheduled_at")
 
 
 class AnnouncementStateError(Exception):
@@ -67,7 +67,7 @@ def announcement_validate(*, user, data: dict) -> dict:
     data["body"] = body
     target = data["target"]
     if target not in Announcement.Target.values:
-        raise _error("target", "Choose all, role or course.", "invalid_choice")
+        raise _error("target", "Choose all, role, course or organisation.", "invalid_choice")
     is_admin = user_has_role(user, Role.ADMIN)
     if not is_admin and target != Announcement.Target.COURSE:
         raise _error(
@@ -85,6 +85,15 @@ def announcement_validate(*, user, data: dict) -> dict:
         data["course"] = course
     else:
         data["course"] = None
+    if target == Announcement.Target.ORGANISATION:
+        # Admins only (teachers were refused above): a teacher's reach is the learners of
+        # the courses they may edit, and an organisation is not one of their courses.
+        organisation = _organisation(data["organisation"])
+        if organisation is None:
+            raise _error("organisation", "No such organisation.", "does_not_exist")
+        data["organisation"] = organisation
+    else:
+        data["organisation"] = None
     channels = list(dict.fromkeys(data["channels"] or []))
     available = announcement_channels()
     if not channels or any(channel not in available for channel in channels):
@@ -112,6 +121,16 @@ def _course_allowed(*, user, course):
     if course_id is None:
         return None
     return courses_editable_by(user=user).filter(pk=course_id).first()
+
+
+def _organisation(organisation):
+    """The organisation (given as an instance or an id), else None."""
+    from learning.accounts.models import Organisation
+
+    organisation_id = getattr(organisation, "pk", organisation)
+    if organisation_id is None:
+        return None
+    return Organisation.objects.filter(pk=organisation_id).first()
 
 
 def announcement_create(*, author, **fields) -> Announcement:

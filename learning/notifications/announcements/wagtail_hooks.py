@@ -38,6 +38,7 @@ class AnnouncementViewSet(SnippetViewSet):
             FieldPanel("target"),
             FieldPanel("role"),
             FieldPanel("course"),
+            FieldPanel("organisation"),
             FieldPanel("channels"),
             FieldPanel("scheduled_at"),
             FieldPanel("send_now"),

@@ -1,10 +1,19 @@
 """Read queries shared by views and services. Every getter takes the caller and 404s
 what they may not see."""
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 from django.http import Http404
 
 from .models import Certificate, CertificateTemplate, IssueStatus
+
+
+@dataclass(frozen=True)
+class FinalQuiz:
+    id: int
+    title: str
+    passed: bool
 
 
 def certificates_of(*, user) -> QuerySet[Certificate]:
@@ -58,16 +67,55 @@ def template_for_course(*, course_id: int | None) -> CertificateTemplate | None:
     return templates.filter(is_default=True).first()
 
 
-def certificate_state_for_course(*, user, course_id: int) -> tuple[str, Certificate | None]:
-    """(state, certificate) for the learner's status poll: none | pending | issued |
-    failed | revoked. A completion whose job has not run yet reads as pending."""
+def final_quizzes_of(*, user, course) -> list[FinalQuiz]:
+    """The course's live final quizzes (assessments' `QuizPage.is_final`, in tree order),
+    each with whether the learner's quiz grade (by its grading method) passes it. Reads
+    assessments' models and selectors only. Two queries."""
+    from learning.assessments.models import Attempt
+    from learning.assessments.selectors import quiz_grade, quizzes_live_of_course
+
+    quizzes = list(quizzes_live_of_course(course).filter(is_final=True))
+    if not quizzes:
+        return []
+    attempts: dict[int, list] = {quiz.pk: [] for quiz in quizzes}
+    for attempt in Attempt.objects.filter(
+        user=user, quiz_id__in=list(attempts), state=Attempt.State.SUBMITTED
+    ).only("pk", "quiz_id", "number", "state", "score", "max_score"):
+        attempts[attempt.quiz_id].append(attempt)
+    return [
+        FinalQuiz(
+            id=quiz.pk, title=quiz.title, passed=quiz_grade(quiz=quiz, attempts=attempts[quiz.pk]).passed
+        )
+        for quiz in quizzes
+    ]
+
+
+@dataclass(frozen=True)
+class CertificateState:
+    """The learner's status poll: `state` is none | awaiting_final_quiz | pending |
+    issued | failed | revoked; `final_quizzes` the course's final quizzes and whether
+    each is passed (empty for a course without one)."""
+
+    state: str
+    certificate: Certificate | None
+    final_quizzes: list[FinalQuiz]
+
+
+def certificate_state_for_course(*, user, course_id: int) -> CertificateState:
+    """A completion whose job has not run yet reads as pending; a completion while a
+    final quiz is not passed reads as awaiting_final_quiz."""
+    from cms.models import CoursePage
     from learning.progress.models import CourseCompletion
 
+    course = CoursePage.objects.filter(pk=course_id).first()
+    finals = final_quizzes_of(user=user, course=course) if course is not None else []
     certificate = certificate_current_for_course(user=user, course_id=course_id)
     if certificate is not None:
         if certificate.status == "revoked":
-            return "revoked", certificate
-        return certificate.issue_status, certificate
+            return CertificateState("revoked", certificate, finals)
+        return CertificateState(certificate.issue_status, certificate, finals)
     if CourseCompletion.objects.filter(user=user, course_id=course_id).exists():
-        return "pending", None
-    return "none", None
+        if any(not quiz.passed for quiz in finals):
+            return CertificateState("awaiting_final_quiz", None, finals)
+        return CertificateState("pending", None, finals)
+    return CertificateState("none", None, finals)

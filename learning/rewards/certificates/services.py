@@ -162,9 +162,13 @@ def certificate_issue(*, user, course) -> Certificate:
     return certificate
 
 
-def certificate_issue_for_completion(*, user_id: int, course_id: int) -> Certificate | None:
-    """The CourseCompleted job: issue only if the completion is real (the event may be
-    replayed; the completion may have been deleted since)."""
+def certificate_issue_if_earned(*, user_id: int, course_id: int) -> Certificate | None:
+    """Issue the learner's certificate if they have earned it: the course is completed
+    (the completion exists: an event may be replayed, a completion deleted since) and
+    the grade of every live final quiz of the course passes. Called by both jobs
+    (`CourseCompleted`, `QuizPassed`), whichever comes last issues; racing jobs make one
+    certificate (`certificate_request`). A learner whose only certificates for the
+    course were revoked gets none: re-issuing is an admin's act."""
     from cms.models import CoursePage
     from learning.progress.models import CourseCompletion
 
@@ -175,7 +179,35 @@ def certificate_issue_for_completion(*, user_id: int, course_id: int) -> Certifi
     if completion is None or course is None:
         log.info("no completion to certify", extra={"user_id": user_id, "course_id": course_id})
         return None
+    missing = [
+        quiz.id for quiz in selectors.final_quizzes_of(user=completion.user, course=course) if not quiz.passed
+    ]
+    if missing:
+        log.info(
+            "certificate awaits the final quiz",
+            extra={"user_id": user_id, "course_id": course_id, "quiz_ids": missing},
+        )
+        return None
+    certificates = Certificate.objects.filter(user_id=user_id, course_id=course_id)
+    if certificates.exists() and not certificates.filter(status=CertificateStatus.VALID).exists():
+        log.info("certificate revoked: not issued again", extra={"user_id": user_id, "course_id": course_id})
+        return None
     return certificate_issue(user=completion.user, course=course)
+
+
+def certificate_issue_for_completion(*, user_id: int, course_id: int) -> Certificate | None:
+    """The CourseCompleted job."""
+    return certificate_issue_if_earned(user_id=user_id, course_id=course_id)
+
+
+def certificate_issue_for_final_quiz(*, user_id: int, quiz_id: int, course_id: int) -> Certificate | None:
+    """The QuizPassed job: a pass of a final quiz of the course may complete the
+    requirements (after the course was completed); any other quiz changes nothing."""
+    from learning.assessments.models import QuizPage
+
+    if not QuizPage.objects.filter(pk=quiz_id, is_final=True).exists():
+        return None
+    return certificate_issue_if_earned(user_id=user_id, course_id=course_id)
 
 
 def _reason(reason: str) -> str:

@@ -13,11 +13,14 @@ class AnnouncementWriteSerializer(Serializer):
     body = serializers.CharField(help_text="Plain text, at most ANNOUNCEMENT_BODY_MAX_CHARS characters.")
     target = serializers.ChoiceField(
         choices=Announcement.Target.choices,
-        help_text="`all` users (admins only), everyone with a `role` (admins only), or a `course`'s "
-        "learners (its active enrolments).",
+        help_text="`all` users (admins only), everyone with a `role` (admins only), a `course`'s "
+        "learners (its active enrolments), or an `organisation`'s members (admins only).",
     )
     role = serializers.ChoiceField(choices=Role.choices, required=False, allow_blank=True)
     course = IdField(required=False, allow_null=True, help_text="With target `course`: the course's id.")
+    organisation = IdField(
+        required=False, allow_null=True, help_text="With target `organisation`: the organisation's id."
+    )
     channels = serializers.ListField(
         child=serializers.ChoiceField(choices=Channel.choices),
         min_length=1,
@@ -48,6 +51,8 @@ class AnnouncementSerializer(Serializer):
     role = serializers.CharField(allow_blank=True)
     course = serializers.IntegerField(allow_null=True, source="course_id")
     course_title = serializers.CharField(allow_null=True)
+    organisation = serializers.IntegerField(allow_null=True, source="organisation_id")
+    organisation_name = serializers.CharField(allow_null=True)
     channels = serializers.ListField(child=serializers.CharField())
     scheduled_at = serializers.DateTimeField(allow_null=True)
     status = serializers.ChoiceField(choices=Announcement.Status.choices)
@@ -67,5 +72,7 @@ class LearnerAnnouncementSerializer(Serializer):
     target = serializers.ChoiceField(choices=Announcement.Target.choices)
     course = serializers.IntegerField(allow_null=True, source="course_id")
     course_title = serializers.CharField(allow_null=True)
+    organisation = serializers.IntegerField(allow_null=True, source="organisation_id")
+    organisation_name = serializers.CharField(allow_null=True)
     author_name = serializers.CharField(allow_null=True)
     sent_at = serializers.DateTimeField(source="started_at")

@@ -28,6 +28,7 @@ CONFLICT = {409: ConflictErrorResponse}
 
 def _shape(announcement: Announcement) -> Announcement:
     announcement.course_title = announcement.course.title if announcement.course_id else None
+    announcement.organisation_name = announcement.organisation.name if announcement.organisation_id else None
     return announcement
 
 
@@ -51,6 +52,7 @@ def _rules(call):
 _RULE_ERRORS = [
     (["target_not_allowed"], "target"),
     (["does_not_exist"], "course"),
+    (["does_not_exist"], "organisation"),
     (["in_past", "too_far"], "scheduled_at"),
 ]
 
@@ -90,7 +92,7 @@ class AuthorAnnouncementsView(GenericAPIView):
         operation_id="teacher_announcement_create",
         summary="Create an announcement (a draft: send it with POST .../send/)",
         description="Teachers may target only `course` and only a course they may edit "
-        "(400 `target_not_allowed`, `does_not_exist`).",
+        "(400 `target_not_allowed`, `does_not_exist`); `all`, `role` and `organisation` are for admins.",
         request=AnnouncementWriteSerializer,
         responses={201: AnnouncementSerializer},
     )
@@ -220,7 +222,7 @@ class LearnerAnnouncementsView(GenericAPIView):
     @extend_schema(
         tags=TAG,
         operation_id="announcements",
-        summary="Announcements sent to me (all users, my roles, my courses), newest first",
+        summary="Announcements sent to me (all users, my roles, my courses, my organisation), newest first",
         responses=LearnerAnnouncementSerializer(many=True),
     )
     def get(self, request):

@@ -35,3 +35,13 @@ def announcements(callers) -> dict:
         "ann_sent_all": make(status="sent", target="all"),
         "ann_sent_teachers": make(status="sent", target="role", role="teacher"),
     }
+
+
+def organisation(callers) -> dict:
+    """An organisation (school) that "student" belongs to, for the organisation target."""
+    from learning.accounts.models import Organisation
+
+    school = Organisation.objects.create(name="Matrix School", slug="matrix-school")
+    callers["student"].organisation = school
+    callers["student"].save(update_fields=["organisation"])
+    return {"ann_org": school.pk}

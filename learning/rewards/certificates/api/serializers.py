@@ -53,13 +53,28 @@ class AdminCertificateSerializer(CertificateSerializer):
     template_version = serializers.IntegerField(allow_null=True)
 
 
-class CourseCertificateStatusSerializer(api.Serializer):
-    """Where my certificate for a course stands: `none` (course not completed), `pending`
-    (completed; the job has not stored the PDF yet), `issued`, `failed`, or `revoked`
-    (my newest certificate for the course was revoked and not re-issued)."""
+class FinalQuizStatusSerializer(api.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    passed = serializers.BooleanField(help_text="Your quiz grade (by its grading method) passes it.")
 
-    state = serializers.ChoiceField(choices=["none", "pending", "issued", "failed", "revoked"])
+
+class CourseCertificateStatusSerializer(api.Serializer):
+    """Where my certificate for a course stands: `none` (course not completed),
+    `awaiting_final_quiz` (completed, but a final quiz of the course is not passed: see
+    `final_quizzes`; passing it issues the certificate), `pending` (earned; the job has
+    not stored the PDF yet), `issued`, `failed`, or `revoked` (my newest certificate for
+    the course was revoked and not re-issued)."""
+
+    state = serializers.ChoiceField(
+        choices=["none", "awaiting_final_quiz", "pending", "issued", "failed", "revoked"]
+    )
     certificate = CertificateSerializer(allow_null=True)
+    final_quizzes = FinalQuizStatusSerializer(
+        many=True,
+        help_text="The course's final quizzes (live ones), each of which the certificate requires "
+        "passing; empty when the course has none.",
+    )
 
 
 class VerificationSerializer(api.Serializer):

@@ -91,8 +91,8 @@ class CourseCertificateStatusView(APIView):
         responses=CourseCertificateStatusSerializer,
     )
     def get(self, request, course_id):
-        state, certificate = selectors.certificate_state_for_course(user=request.user, course_id=course_id)
-        return Response(CourseCertificateStatusSerializer({"state": state, "certificate": certificate}).data)
+        status = selectors.certificate_state_for_course(user=request.user, course_id=course_id)
+        return Response(CourseCertificateStatusSerializer(status).data)
 
 
 class VerifyCertificateView(APIView):

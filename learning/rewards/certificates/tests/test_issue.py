@@ -29,7 +29,7 @@ def test_completion_issues_a_certificate_the_owner_downloads_and_anyone_verifies
     student.save()
     learner = auth_client(student)
     status_url = f"/api/v1/courses/{course.pk}/certificate/"
-    assert learner.get(status_url).json() == {"state": "none", "certificate": None}
+    assert learner.get(status_url).json() == {"state": "none", "certificate": None, "final_quizzes": []}
 
     with django_capture_on_commit_callbacks(execute=True):
         complete_course(learner, course)
@@ -141,6 +141,7 @@ def test_status_is_pending_between_completion_and_the_job(course, student, auth_
     assert learner.get(f"/api/v1/courses/{course.pk}/certificate/").json() == {
         "state": "pending",
         "certificate": None,
+        "final_quizzes": [],
     }
 
 
