@@ -1626,3 +1626,66 @@ def test_every_row_reaches_an_endpoint():
     walked = coverage.endpoints(EXCLUDED, FUNCTION_METHODS)
     stale = coverage.unmatched(matrix_requests(), walked)
     assert not stale, f"rows whose URL resolves to no listed or excluded pattern: {stale}"
+
+
+# --- the test of the test: the checks above fail when a row goes or a check loosens ------
+
+DROPPED = [
+    ("GET", "/api/v1/ping/", "api/v1/ping/"),
+    (
+        "POST",
+        "/api/v1/teacher/challenges/{challenge}/check/",
+        "api/v1/teacher/challenges/<id:challenge_id>/check/",
+    ),
+    ("GET", "/api/v1/badge-awards/{badge_award}/", "api/v1/badge-awards/<award_key:award>/"),
+    ("POST", "/admin/2fa/setup/", "admin/2fa/setup/"),
+]
+
+
+@pytest.mark.parametrize(("method", "url", "route"), DROPPED, ids=[f"{m} {u}" for m, u, _ in DROPPED])
+def test_coverage_reports_a_removed_row(method, url, route):
+    walked = coverage.endpoints(EXCLUDED, FUNCTION_METHODS)
+    requests = matrix_requests()
+    assert (method, url) in requests  # the row exists, and only this one reaches the endpoint
+    assert coverage.uncovered(requests, walked) == []
+    missing = coverage.uncovered([r for r in requests if r != (method, url)], walked)
+    assert [(e.route, e.method) for e in missing] == [(route, method)]
+
+
+def test_coverage_reports_a_new_function_view_without_methods():
+    listed = dict(FUNCTION_METHODS)
+    del listed["site_config.health.live"]
+    walked = coverage.endpoints(EXCLUDED, listed)
+    assert walked.unknown_methods == ["/health/live (site_config.health.live)"]
+
+
+def test_coverage_reports_an_endpoint_when_its_exclusion_goes():
+    without_django_admin = [e for e in EXCLUDED if e.route != "django-admin/"]
+    missing = coverage.uncovered(
+        matrix_requests(), coverage.endpoints(without_django_admin, FUNCTION_METHODS)
+    )
+    assert missing and all(e.route.startswith("django-admin/") for e in missing)
+
+
+@pytest.mark.django_db
+def test_cell_check_fails_when_the_status_is_loosened(callers, auth_client):
+    row = Row("GET", "/api/v1/admin/login-locks/", admins_only(200))
+    check_cell(row, "student", callers, auth_client)  # 403, as the row says
+    with pytest.raises(AssertionError):
+        check_cell(row, "student", callers, auth_client, expected=200)  # "students may read it"
+    with pytest.raises(AssertionError):
+        check_cell(row, "student", callers, auth_client, expected=404)  # any other status
+
+
+@pytest.mark.django_db
+def test_cell_check_fails_on_a_4xx_outside_the_error_shape(callers, auth_client):
+    # the editor's second-factor page refuses a student with a plain-text 403: the status
+    # alone would pass, the error-shape half of the cell check does not
+    row = Row("GET", "/admin/2fa/setup/", {"anonymous": 302, "student": 403, "teacher": 200, "admin": 200})
+    from django.test import Client
+
+    client = Client()
+    client.force_login(callers["student"])
+    assert client.get("/admin/2fa/setup/").status_code == 403
+    with pytest.raises(AssertionError):
+        check_cell(row, "student", callers, lambda user: client)
