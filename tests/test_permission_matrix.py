@@ -1,19 +1,37 @@
 """The permission matrix: for every endpoint and method, the status each kind of caller
 gets. One row per (endpoint, method); columns are the callers:
 
-    anonymous  no token
-    student    a verified student
-    teacher    a verified teacher
-    admin      an admin (group member, not superuser)
+    anonymous      no token
+    student        a verified student
+    teacher        a verified teacher, the owner of the row's objects (their course's)
+    other_teacher  a verified teacher who owns nothing the row's setup builds
+    admin          an admin (group member, not superuser)
 
 URLs and bodies may use placeholders, filled per caller:
     {me}     the caller's own user id (for anonymous: another user's id)
-    {other}  another user's id (the "someone else's object" case)
-Areas add their rows to ROWS (keep the sections), with a `setup` callable when a row
-needs objects: it gets the users dict and returns extra placeholder values (a value may
-be a dict by caller name, for "the caller's own object", e.g. {my_attempt}).
+    {other}  the id of "other", a teacher who is not a caller and owns the setups'
+             "someone else's" objects ({other_course}, {other_challenge}, ...)
+Areas add their rows to ROWS in their own `ROWS += [...]` section, with a `setup`
+callable when a row needs objects: it gets the users dict (the callers by name, and
+"other") and returns extra placeholder values; a value may be a dict by caller name,
+for "the caller's own object" (e.g. {my_attempt}): then it needs an entry for every
+caller but anonymous (who gets someone else's), "other_teacher" included.
+
+Writing a row (tests/permission_matrix/core.py):
+    Row(method, url, expect, body=None, format="json", setup=None, note="", extra={})
+where `expect` comes from a helper or is a dict by caller:
+    everyone(200)                       the same for all five callers
+    signed_in(200)                      401 for anonymous; other_teacher= to override
+    authors(200)                        teachers and admins; 403 for students
+    authors(200, other_teacher=404)     ... but the row's object is the owner's
+    admins_only(200)                    403 for everyone else signed in
+    {"anonymous": 401, "student": 403, "teacher": 404, "admin": 200}
+A dict without "other_teacher" gives them the owner's ("teacher") status: say otherwise
+whenever the row's object belongs to "teacher" (another teacher gets 403/404).
 
 Every 4xx answer must also be in the one error shape. Requests carry real access JWTs.
+test_every_endpoint_has_a_row fails for any URL pattern x method without a row (see
+EXCLUDED below for what needs none); docs/permission-matrix.md is rendered from ROWS.
 """
 
 import pytest
@@ -43,6 +61,7 @@ from tests.permission_matrix.core import (  # noqa: F401  (the row API, for ever
     check_cell,
     everyone,
     signed_in,
+    statuses,
 )
 from tutor.tests import matrix as tutor_matrix
 
@@ -150,7 +169,7 @@ ROWS: list[Row] = [
     Row(
         "GET",
         "/api/v1/authoring/courses/{draft_course}/",
-        authors(200),
+        authors(200, other_teacher=404),
         setup=cms_matrix.teacher_draft,
     ),
     Row(
@@ -171,7 +190,7 @@ ROWS: list[Row] = [
     Row(
         "PATCH",
         "/api/v1/authoring/modules/{draft_module}/",
-        authors(200),
+        authors(200, other_teacher=404),
         {"summary": "Edited"},
         setup=cms_matrix.teacher_draft,
     ),
@@ -186,20 +205,20 @@ ROWS: list[Row] = [
     Row(
         "DELETE",
         "/api/v1/authoring/lessons/{draft_lesson}/",
-        authors(204),
+        authors(204, other_teacher=404),
         setup=cms_matrix.teacher_draft,
     ),
     Row(
         "DELETE",
         "/api/v1/authoring/lessons/{live_lesson}/",
-        {"anonymous": 401, "student": 403, "teacher": 403, "admin": 204},
+        {"anonymous": 401, "student": 403, "teacher": 403, "other_teacher": 404, "admin": 204},
         setup=cms_matrix.live_course,
         note="published: admins only",
     ),
     Row(
         "POST",
         "/api/v1/authoring/pages/{draft_course}/submit/",
-        authors(200),
+        authors(200, other_teacher=404),
         {},
         setup=cms_matrix.teacher_draft,
     ),
@@ -276,7 +295,7 @@ ROWS: list[Row] = [
     Row(
         "GET",
         "/api/v1/teacher/courses/{live}/progress/",
-        authors(200),
+        authors(200, other_teacher=404),
         setup=cms_matrix.live_course,
     ),
     Row(
@@ -326,13 +345,13 @@ ROWS: list[Row] = [
     Row(
         "GET",
         "/api/v1/teacher/challenges/{challenge}/",
-        authors(200),
+        authors(200, other_teacher=404),
         setup=coding_matrix.lesson_with_challenge,
     ),
     Row(
         "DELETE",
         "/api/v1/teacher/challenges/{challenge}/",
-        authors(204),
+        authors(204, other_teacher=404),
         setup=coding_matrix.lesson_with_challenge,
     ),
     Row(
@@ -360,7 +379,7 @@ ROWS: list[Row] = [
     Row(
         "GET",
         "/api/v1/teacher/challenges/{challenge}/similarity/",
-        authors(200),
+        authors(200, other_teacher=404),
         setup=coding_matrix.both_challenges,
     ),
     Row(
@@ -373,13 +392,13 @@ ROWS: list[Row] = [
     Row(
         "GET",
         "/api/v1/teacher/challenges/{challenge}/similarity/scan/",
-        authors(200),
+        authors(200, other_teacher=404),
         setup=coding_matrix.both_challenges,
     ),
     Row(
         "POST",
         "/api/v1/teacher/challenges/{challenge}/similarity/scan/",
-        authors(202),
+        authors(202, other_teacher=404),
         setup=coding_matrix.both_challenges,
     ),
     Row(
@@ -392,19 +411,19 @@ ROWS: list[Row] = [
     Row(
         "GET",
         "/api/v1/teacher/courses/{live}/similarity/",
-        authors(200),
+        authors(200, other_teacher=404),
         setup=coding_matrix.both_challenges,
     ),
     Row(
         "GET",
         "/api/v1/teacher/courses/{live}/similarity/projects-scan/",
-        authors(200),
+        authors(200, other_teacher=404),
         setup=coding_matrix.both_challenges,
     ),
     Row(
         "POST",
         "/api/v1/teacher/courses/{live}/similarity/projects-scan/",
-        authors(202),
+        authors(202, other_teacher=404),
         setup=coding_matrix.both_challenges,
     ),
     Row(
@@ -604,7 +623,7 @@ ROWS: list[Row] = [
     Row(
         "GET",
         "/api/v1/teacher/tutor/conversations/{course_conversation}/",
-        authors(200),
+        authors(200, other_teacher=404),
         setup=tutor_matrix.conversations,
         note="a learner's, in the teacher's course",
     ),
@@ -714,7 +733,7 @@ ROWS: list[Row] = [
     Row(
         "GET",
         "/api/v1/recordings/{recording}/video/",
-        {"anonymous": 401, "student": 404, "teacher": 200, "admin": 200},
+        {"anonymous": 401, "student": 404, "teacher": 200, "other_teacher": 404, "admin": 200},
         setup=recordings_matrix.draft_recording,
         note="unpublished: its course's teacher and admins only",
     ),
@@ -729,24 +748,28 @@ ROWS: list[Row] = [
         "/api/v1/recordings/{recording}/poster/",
         signed_in(200),
         setup=recordings_matrix.published_recording,
+        note="published",
     ),
     Row(
         "GET",
         "/api/v1/recordings/{recording}/poster/",
-        {"anonymous": 401, "student": 404, "teacher": 200, "admin": 200},
+        {"anonymous": 401, "student": 404, "teacher": 200, "other_teacher": 404, "admin": 200},
         setup=recordings_matrix.draft_recording,
+        note="unpublished",
     ),
     Row(
         "GET",
         "/api/v1/recordings/{recording}/rendition/",
         signed_in(200),
         setup=recordings_matrix.published_recording,
+        note="published",
     ),
     Row(
         "GET",
         "/api/v1/recordings/{recording}/rendition/",
-        {"anonymous": 401, "student": 404, "teacher": 200, "admin": 200},
+        {"anonymous": 401, "student": 404, "teacher": 200, "other_teacher": 404, "admin": 200},
         setup=recordings_matrix.draft_recording,
+        note="unpublished",
     ),
     Row(
         "GET",
@@ -773,21 +796,40 @@ ROWS: list[Row] = [
 # matrix_timeline.py; "teacher" owns the course of rec_published and rec_draft, "other" that
 # of rec_other; teachers may not add snapshots while RECORDINGS_TEACHERS_MAY_UPLOAD is off)
 _REC = rec_timeline_matrix.recordings
-_OWNERS = {"anonymous": 401, "student": 404, "teacher": 200, "admin": 200}  # unpublished, teacher's
+# unpublished, teacher's: another teacher does not see it
+_OWNERS = {"anonymous": 401, "student": 404, "teacher": 200, "other_teacher": 404, "admin": 200}
 _ADMINS = {"anonymous": 401, "student": 404, "teacher": 404, "admin": 200}  # another teacher's
 _ADMIN_ONLY = {"anonymous": 401, "student": 403, "teacher": 403}
 ROWS += [
     Row("GET", "/api/v1/recordings/", signed_in(200), setup=_REC),
     Row("GET", "/api/v1/recordings/?course={live}&lesson={live_lesson}", signed_in(200), setup=_REC),
     Row("GET", "/api/v1/recordings/{rec_published}/", signed_in(200), setup=_REC),
-    Row("GET", "/api/v1/recordings/{rec_draft}/", _OWNERS, setup=_REC, note="unpublished"),
+    Row(
+        "GET",
+        "/api/v1/recordings/{rec_draft}/",
+        _OWNERS,
+        setup=_REC,
+        note="unpublished",
+    ),
     Row("GET", "/api/v1/recordings/{rec_other}/", _ADMINS, setup=_REC, note="other teacher's"),
     Row("GET", "/api/v1/recordings/{rec_published}/timeline/?from_ms=0&to_ms=10", signed_in(200), setup=_REC),
-    Row("GET", "/api/v1/recordings/{rec_draft}/timeline/", _OWNERS, setup=_REC, note="unpublished"),
+    Row(
+        "GET",
+        "/api/v1/recordings/{rec_draft}/timeline/",
+        _OWNERS,
+        setup=_REC,
+        note="unpublished",
+    ),
     Row("GET", "/api/v1/recordings/{rec_other}/timeline/", _ADMINS, setup=_REC, note="other teacher's"),
     Row("GET", "/api/v1/recordings/{rec_published}/timeline/?from_ms=-1", signed_in(400), setup=_REC),
     Row("GET", "/api/v1/recordings/{rec_published}/state/?t_ms=0", signed_in(200), setup=_REC),
-    Row("GET", "/api/v1/recordings/{rec_draft}/state/?t_ms=0", _OWNERS, setup=_REC, note="unpublished"),
+    Row(
+        "GET",
+        "/api/v1/recordings/{rec_draft}/state/?t_ms=0",
+        _OWNERS,
+        setup=_REC,
+        note="unpublished",
+    ),
     Row("GET", "/api/v1/recordings/{rec_other}/state/?t_ms=0", _ADMINS, setup=_REC, note="other teacher's"),
     Row("GET", "/api/v1/recordings/{rec_published}/state/", signed_in(400), setup=_REC, note="no t_ms"),
     Row(
@@ -919,7 +961,7 @@ ROWS += [
     Row(
         "GET",
         "/api/v1/teacher/attempts/{course_attempt}/",
-        authors(200),
+        authors(200, other_teacher=404),
         setup=assessments_matrix.quiz_with_attempts,
         note="a learner's, in the teacher's course",
     ),
@@ -935,13 +977,13 @@ ROWS += [
     Row(
         "GET",
         "/api/v1/teacher/quizzes/{quiz}/item-analysis/",
-        authors(200),
+        authors(200, other_teacher=404),
         setup=analysis_matrix.analysed_quizzes,
     ),
     Row(
         "POST",
         "/api/v1/teacher/quizzes/{quiz}/item-analysis/",
-        authors(200),
+        authors(200, other_teacher=404),
         {"basis": "first"},
         setup=analysis_matrix.analysed_quizzes,
         note="the stored result is current",
@@ -949,7 +991,7 @@ ROWS += [
     Row(
         "GET",
         "/api/v1/teacher/quizzes/{quiz}/item-analysis/csv/",
-        authors(200),
+        authors(200, other_teacher=404),
         setup=analysis_matrix.analysed_quizzes,
     ),
     Row(
@@ -1151,15 +1193,15 @@ ROWS += [
     Row(
         "POST",
         ANN,
-        authors(201),
+        authors(201, other_teacher=400),
         {"title": "t", "body": "b", "target": "course", "course": "{ann_course}", "channels": ["in_app"]},
         setup=_ANN,
         note="teacher's course",
     ),
-    Row("GET", ANN + "{ann_teacher_draft}/", authors(200), setup=_ANN),
+    Row("GET", ANN + "{ann_teacher_draft}/", authors(200, other_teacher=404), setup=_ANN),
     Row("GET", ANN + "{ann_other_draft}/", _ANN_ADMIN | {"admin": 200}, setup=_ANN, note="other's"),
     Row("GET", ANN + "{ann_draft_all}/", _ANN_ADMIN | {"admin": 200}, setup=_ANN, note="admin's"),
-    Row("PATCH", ANN + "{ann_teacher_draft}/", authors(200), {"title": "new"}, setup=_ANN),
+    Row("PATCH", ANN + "{ann_teacher_draft}/", authors(200, other_teacher=404), {"title": "new"}, setup=_ANN),
     Row(
         "PATCH",
         ANN + "{ann_other_draft}/",
@@ -1176,16 +1218,23 @@ ROWS += [
         setup=_ANN,
         note="sent",
     ),
-    Row("PATCH", ANN + "{ann_teacher_draft}/", authors(400), {"target": "x"}, setup=_ANN, note="bad input"),
+    Row(
+        "PATCH",
+        ANN + "{ann_teacher_draft}/",
+        authors(400, other_teacher=404),
+        {"target": "x"},
+        setup=_ANN,
+        note="bad input",
+    ),
     Row("PUT", ANN + "{ann_teacher_draft}/", authors(405), {}, setup=_ANN),
-    Row("DELETE", ANN + "{ann_teacher_draft}/", authors(204), setup=_ANN),
+    Row("DELETE", ANN + "{ann_teacher_draft}/", authors(204, other_teacher=404), setup=_ANN),
     Row("DELETE", ANN + "{ann_other_draft}/", _ANN_ADMIN | {"admin": 204}, setup=_ANN, note="other's"),
     Row("DELETE", ANN + "{ann_sent_all}/", _ANN_ADMIN | {"admin": 409}, setup=_ANN, note="sent"),
-    Row("POST", ANN + "{ann_teacher_draft}/send/", authors(202), {}, setup=_ANN),
+    Row("POST", ANN + "{ann_teacher_draft}/send/", authors(202, other_teacher=404), {}, setup=_ANN),
     Row("POST", ANN + "{ann_other_draft}/send/", _ANN_ADMIN | {"admin": 202}, {}, setup=_ANN, note="other's"),
     Row("POST", ANN + "{ann_sent_all}/send/", _ANN_ADMIN | {"admin": 409}, {}, setup=_ANN, note="sent"),
     Row("GET", ANN + "{ann_teacher_draft}/send/", authors(405), setup=_ANN),
-    Row("POST", ANN + "{ann_teacher_draft}/cancel/", authors(200), {}, setup=_ANN),
+    Row("POST", ANN + "{ann_teacher_draft}/cancel/", authors(200, other_teacher=404), {}, setup=_ANN),
     Row(
         "POST", ANN + "{ann_other_draft}/cancel/", _ANN_ADMIN | {"admin": 200}, {}, setup=_ANN, note="other's"
     ),
@@ -1255,41 +1304,41 @@ ROWS += [
     Row(
         "PATCH",
         "/api/v1/authoring/courses/{draft_course}/",
-        authors(200),
+        authors(200, other_teacher=404),
         {"summary": "Edited"},
         setup=cms_matrix.teacher_draft,
     ),
     Row(
         "DELETE",
         "/api/v1/authoring/courses/{draft_course}/",
-        {"anonymous": 401, "student": 403, "teacher": 403, "admin": 204},
+        {"anonymous": 401, "student": 403, "teacher": 403, "other_teacher": 404, "admin": 204},
         setup=cms_matrix.teacher_draft,
         note="has pages below it: Wagtail lets only admins delete those",
     ),
     Row(
         "POST",
         "/api/v1/authoring/modules/",
-        authors(201),
+        authors(201, other_teacher=404),
         {"parent": "{draft_course}", "title": "Another module"},
         setup=cms_matrix.teacher_draft,
     ),
     Row(
         "GET",
         "/api/v1/authoring/modules/{draft_module}/",
-        authors(200),
+        authors(200, other_teacher=404),
         setup=cms_matrix.teacher_draft,
     ),
     Row(
         "DELETE",
         "/api/v1/authoring/modules/{draft_module}/",
-        {"anonymous": 401, "student": 403, "teacher": 403, "admin": 204},
+        {"anonymous": 401, "student": 403, "teacher": 403, "other_teacher": 404, "admin": 204},
         setup=cms_matrix.teacher_draft,
         note="has pages below it: Wagtail lets only admins delete those",
     ),
     Row(
         "GET",
         "/api/v1/authoring/lessons/{draft_lesson}/",
-        authors(200),
+        authors(200, other_teacher=404),
         setup=cms_matrix.teacher_draft,
     ),
     Row("POST", "/api/v1/authoring/images/", authors(400), {}, format="multipart", note="no file"),
@@ -1329,7 +1378,7 @@ ROWS += [
     Row(
         "PUT",
         "/api/v1/teacher/challenges/{challenge}/",
-        authors(400),
+        authors(400, other_teacher=404),
         {},
         setup=coding_matrix.lesson_with_challenge,
         note="bad input",
@@ -1337,7 +1386,7 @@ ROWS += [
     Row(
         "POST",
         "/api/v1/teacher/challenges/{challenge}/check/",
-        authors(200),
+        authors(200, other_teacher=404),
         {},
         setup=coding_matrix.lesson_with_challenge,
     ),
@@ -1353,7 +1402,19 @@ def _cases():
 
 @pytest.fixture
 def callers(student, teacher, admin_user, other_teacher):
-    return {"student": student, "teacher": teacher, "admin": admin_user, "other": other_teacher}
+    """The callers by name, and "other": the `other_teacher` fixture (not the caller of
+    that name), who owns the setups' objects of "someone else". The caller
+    "other_teacher" is a third teacher, who owns nothing the setups build."""
+    from learning.accounts.tests.factories import UserFactory
+
+    outsider = UserFactory(email="outsider-teacher@example.test", role="teacher")
+    return {
+        "student": student,
+        "teacher": teacher,
+        "other_teacher": outsider,
+        "admin": admin_user,
+        "other": other_teacher,
+    }
 
 
 @pytest.mark.django_db
@@ -1401,7 +1462,11 @@ PROBES = [
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("method", "url", "caller", "expected"),
-    [pytest.param(m, u, c, expect[c], id=f"{m} {u} as {c}") for m, u, expect in PROBES for c in CALLERS],
+    [
+        pytest.param(m, u, c, statuses(expect)[c], id=f"{m} {u} as {c}")
+        for m, u, expect in PROBES
+        for c in CALLERS
+    ],
 )
 def test_probe_matrix(method: str, url: str, caller: str, expected: int, callers, auth_client, settings):
     settings.JOBS_REQUIRED = False
@@ -1423,7 +1488,11 @@ PAGES = [
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("method", "url", "caller", "expected"),
-    [pytest.param(m, u, c, expect[c], id=f"{m} {u} as {c}") for m, u, expect in PAGES for c in CALLERS],
+    [
+        pytest.param(m, u, c, statuses(expect)[c], id=f"{m} {u} as {c}")
+        for m, u, expect in PAGES
+        for c in CALLERS
+    ],
 )
 def test_page_matrix(method: str, url: str, caller: str, expected: int, callers, auth_client):
     response = getattr(auth_client(callers.get(caller)), method.lower())(url)
@@ -1442,7 +1511,12 @@ XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
 _CHALLENGES = None  # the default setup: coding_matrix's challenge of "teacher" and of "other"
 _ANNOUNCE = "/admin/snippets/announcements/announcement/"
 EDITOR_PAGES = [
-    ("POST", CHECK + "{challenge}/", XHR, {"anonymous": 403, "student": 403, "teacher": 400, "admin": 400}),
+    (
+        "POST",
+        CHECK + "{challenge}/",
+        XHR,
+        {"anonymous": 403, "student": 403, "teacher": 400, "other_teacher": 404, "admin": 400},
+    ),
     (
         "POST",
         CHECK + "{other_challenge}/",
@@ -1450,7 +1524,12 @@ EDITOR_PAGES = [
         {"anonymous": 403, "student": 403, "teacher": 404, "admin": 400},
     ),
     ("POST", CHECK, XHR, {"anonymous": 403, "student": 403, "teacher": 400, "admin": 400}),
-    ("POST", CHECK + "{challenge}/", {}, {"anonymous": 302, "student": 302, "teacher": 400, "admin": 400}),
+    (
+        "POST",
+        CHECK + "{challenge}/",
+        {},
+        {"anonymous": 302, "student": 302, "teacher": 400, "other_teacher": 404, "admin": 400},
+    ),
     ("GET", CHECK + "{challenge}/", XHR, {"anonymous": 403, "student": 403, "teacher": 405, "admin": 405}),
     # the second factor (docs/admin-security.md): editors only; a POST without a code is 400
     ("GET", "/admin/2fa/setup/", {}, {"anonymous": 302, "student": 403, "teacher": 200, "admin": 200}),
@@ -1490,7 +1569,7 @@ EDITOR_PAGES = [page if len(page) == 5 else (*page, _CHALLENGES) for page in EDI
 @pytest.mark.parametrize(
     ("method", "url", "headers", "setup", "caller", "expected"),
     [
-        pytest.param(m, u, h, setup, c, expect[c], id=f"{m} {u}{' (xhr)' if h else ''} as {c}")
+        pytest.param(m, u, h, setup, c, statuses(expect)[c], id=f"{m} {u}{' (xhr)' if h else ''} as {c}")
         for m, u, h, expect, setup in EDITOR_PAGES
         for c in CALLERS
     ],

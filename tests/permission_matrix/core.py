@@ -12,13 +12,16 @@ from dataclasses import dataclass, field
 from learning.accounts.tests.helpers import assert_error
 
 # The callers, in the order of the rendered table. "teacher" is the owner of the row's
-# objects (the course they belong to); "other_teacher" is a verified teacher who owns
-# nothing the row's setup builds (see the `callers` fixture for who is who).
-CALLERS = ("anonymous", "student", "teacher", "admin")
+# objects (of the course they belong to); "other_teacher" is a verified teacher who owns
+# nothing the row's setup builds. The `callers` fixture also holds "other", a teacher who
+# is not a caller: setups give them the objects of "someone else" ({other_course},
+# {other_challenge}, {other}: their user id), which both teachers must be refused.
+CALLERS = ("anonymous", "student", "teacher", "other_teacher", "admin")
 CALLER_TITLES = {
     "anonymous": "anonymous",
     "student": "student",
     "teacher": "teacher (owner)",
+    "other_teacher": "teacher (other)",
     "admin": "admin",
 }
 
@@ -39,9 +42,17 @@ class Row:
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        expect = dict(self.expect)
-        assert set(expect) == set(CALLERS), f"{self.method} {self.url}: give a status for every caller"
-        object.__setattr__(self, "expect", {caller: expect[caller] for caller in CALLERS})
+        object.__setattr__(self, "expect", statuses(self.expect, f"{self.method} {self.url}"))
+
+
+def statuses(expect: dict[str, int], what: str = "") -> dict[str, int]:
+    """`expect` with a status for every caller, in CALLERS order: "other_teacher", when
+    not given, gets the owner's ("teacher") status."""
+    expect = dict(expect)
+    if "teacher" in expect:
+        expect.setdefault("other_teacher", expect["teacher"])
+    assert set(expect) == set(CALLERS), f"{what}: give a status for every caller"
+    return {caller: expect[caller] for caller in CALLERS}
 
 
 def everyone(status: int) -> dict[str, int]:
@@ -54,13 +65,14 @@ def signed_in(status: int, anonymous: int = 401, other_teacher: int | None = Non
         "anonymous": anonymous,
         "student": status,
         "teacher": status,
+        "other_teacher": status if other_teacher is None else other_teacher,
         "admin": status,
     }
 
 
 def admins_only(status: int) -> dict[str, int]:
     """Admin-only endpoints: students and teachers (owners or not) are refused."""
-    return {"anonymous": 401, "student": 403, "teacher": 403, "admin": status}
+    return {"anonymous": 401, "student": 403, "teacher": 403, "other_teacher": 403, "admin": status}
 
 
 def authors(status: int, other_teacher: int | None = None) -> dict[str, int]:
@@ -71,6 +83,7 @@ def authors(status: int, other_teacher: int | None = None) -> dict[str, int]:
         "anonymous": 401,
         "student": 403,
         "teacher": status,
+        "other_teacher": status if other_teacher is None else other_teacher,
         "admin": status,
     }
 
@@ -81,7 +94,13 @@ def row_values(row: Row, caller: str, callers: dict) -> dict:
     values = {"me": (user or callers["other"]).pk, "other": callers["other"].pk}
     if row.setup:
         values |= row.setup(callers)
-    return {k: v[caller] if isinstance(v, dict) else v for k, v in values.items()}
+    for key, value in values.items():
+        if isinstance(value, dict):
+            assert caller in value, (
+                f"{row.setup.__name__} gives {{{key}}} per caller but not for {caller!r}: add it"
+            )
+            values[key] = value[caller]
+    return values
 
 
 def check_cell(row: Row, caller: str, callers: dict, auth_client, expected: int | None = None):
