@@ -1630,12 +1630,6 @@ EXCLUDED = [
         route="admin/test404/",
     ),
     coverage.Exclusion(
-        "Wagtail's editor login and the views it includes from third parties (taggit, "
-        "django-otp device admin): behind Wagtail's or Django admin's own staff check",
-        route="admin/",
-        view="django.",
-    ),
-    coverage.Exclusion(
         "Django admin: every view is wrapped in AdminSite.admin_view (active staff only, "
         "then the second factor: docs/admin-security.md); one row per caller for its index "
         "in EDITOR_PAGES shows the gate, the views behind it are Django's",
@@ -1768,3 +1762,14 @@ def test_cell_check_fails_on_a_4xx_outside_the_error_shape(callers, auth_client)
     assert client.get("/admin/2fa/setup/").status_code == 403
     with pytest.raises(AssertionError):
         check_cell(row, "student", callers, lambda user: client)
+
+
+# --- the rendered table (docs/permission-matrix.md) ---------------------------------------
+
+
+def test_rendered_matrix_is_current():
+    from tests.permission_matrix import render
+
+    assert render.DOC.read_text() == render.render(), (
+        f"docs/permission-matrix.md is not the matrix of this file: regenerate it with\n    {render.COMMAND}"
+    )
