@@ -25,7 +25,7 @@ def quiz_with_attempts(callers) -> dict:
     )
     mine = {
         name: attempt_start(user=callers[name], quiz=quiz).attempt.pk
-        for name in ("student", "teacher", "admin")
+        for name in ("student", "teacher", "other_teacher", "admin")
     }
     others = attempt_start(user=callers["other"], quiz=quiz).attempt.pk
     mine["anonymous"] = others

@@ -12,7 +12,7 @@ def inbox(callers) -> dict:
         return user.notifications.latest("pk").pk
 
     others = one(callers["other"])
-    mine = {name: one(callers[name]) for name in ("student", "teacher", "admin")}
+    mine = {name: one(callers[name]) for name in ("student", "teacher", "other_teacher", "admin")}
     mine["anonymous"] = others
     student = callers["student"].pk
     return {

@@ -22,7 +22,7 @@ def credentials(callers) -> dict:
         criteria=BadgeCriteria.COURSE_COMPLETED,
     )
     awards, certificates = {}, {}
-    for name in ("student", "teacher", "admin", "other"):
+    for name in ("student", "teacher", "other_teacher", "admin", "other"):
         user = callers[name]
         awards[name] = BadgeAward.objects.create(
             user=user, badge=badge, awarded_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
@@ -37,8 +37,9 @@ def credentials(callers) -> dict:
             issue_status=IssueStatus.ISSUED,
         )
     token = sources.export(sources.badge_award_data(awards["other"])).credential_jwt
-    mine = {name: awards[name].public_id for name in ("student", "teacher", "admin")}
-    my_certificates = {name: certificates[name].pk for name in ("student", "teacher", "admin")}
+    callers_with_own = ("student", "teacher", "other_teacher", "admin")
+    mine = {name: awards[name].public_id for name in callers_with_own}
+    my_certificates = {name: certificates[name].pk for name in callers_with_own}
     return {
         "my_award": mine | {"anonymous": awards["other"].public_id},
         "others_award": awards["other"].public_id,
