@@ -1583,9 +1583,21 @@ EDITOR_PAGES = [page if len(page) == 5 else (*page, _CHALLENGES) for page in EDI
 
 # The Organisations snippet (learning/accounts/wagtail_hooks.py): admins only.
 ORGS = "/admin/snippets/accounts/organisation/"
+
+
+def _no_objects(callers) -> dict:
+    return {}
+
+
 EDITOR_PAGES += [
-    ("GET", ORGS, XHR, {"anonymous": 403, "student": 403, "teacher": 403, "admin": 200}),
-    ("GET", ORGS + "add/", XHR, {"anonymous": 403, "student": 403, "teacher": 403, "admin": 200}),
+    ("GET", ORGS, XHR, {"anonymous": 403, "student": 403, "teacher": 403, "admin": 200}, _no_objects),
+    (
+        "GET",
+        ORGS + "add/",
+        XHR,
+        {"anonymous": 403, "student": 403, "teacher": 403, "admin": 200},
+        _no_objects,
+    ),
 ]
 
 
