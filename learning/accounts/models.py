@@ -88,6 +88,12 @@ class User(AbstractUser):
     locale = models.CharField(max_length=16, default="en", validators=[validate_locale])
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     avatar = models.ImageField(upload_to=avatar_upload_to, blank=True, max_length=200)
+    # Set when an admin takes the public profile down (learning/moderation's
+    # ContentTakenDown, heard in accounts/moderation.py): the profile is then 404 to
+    # everyone but its owner and admins, and other apps show "A learner" instead of the
+    # display name (rewards' public_name, the leaderboard).
+    profile_taken_down_at = models.DateTimeField(null=True, blank=True, editable=False)
+    profile_takedown_reason = models.CharField(max_length=32, blank=True, editable=False)
 
     # Bumped to sign out every session at once; tokens carry the value they were issued with.
     token_generation = models.PositiveIntegerField(default=0, editable=False)

@@ -60,8 +60,19 @@ class MeSerializer(api.ModelSerializer):
             "avatar_url",
             "roles",
             "date_joined",
+            "profile_taken_down_at",
+            "profile_takedown_reason",
         ]
-        read_only_fields = ["id", "email", "email_verified", "avatar_url", "roles", "date_joined"]
+        read_only_fields = [
+            "id",
+            "email",
+            "email_verified",
+            "avatar_url",
+            "roles",
+            "date_joined",
+            "profile_taken_down_at",
+            "profile_takedown_reason",
+        ]
         extra_kwargs = {
             "locale": {"validators": [validate_locale]},
             "time_zone": {"validators": [validate_time_zone]},
