@@ -23,6 +23,7 @@ from .serializers import (
     CaseDetailSerializer,
     CaseListItemSerializer,
     CaseQuerySerializer,
+    CaseReportSerializer,
     DismissSerializer,
     ReportCreateSerializer,
     ReportSerializer,
@@ -104,9 +105,15 @@ class CaseListView(GenericAPIView):
 def _detail(case: ModerationCase) -> dict:
     case = selectors.case_get(case_id=case.pk)
     kind = get_kind(case.kind)
-    case.content = kind.describe(object_id=case.object_id) if kind else None
-    case.reports = selectors.reports_of_case(case=case)
-    return CaseDetailSerializer(case).data
+    body = CaseListItemSerializer(case).data | {
+        "takedown_comment": case.takedown_comment,
+        "taken_down_by_id": case.taken_down_by_id,
+        "restored_by_id": case.restored_by_id,
+        "restore_comment": case.restore_comment,
+        "content": kind.describe(object_id=case.object_id) if kind else None,
+        "reports": CaseReportSerializer(selectors.reports_of_case(case=case), many=True).data,
+    }
+    return body
 
 
 class CaseDetailView(APIView):
