@@ -10,6 +10,8 @@ from django.http import Http404
 from .models import CaseState, ModerationCase, Report, ReportStatus
 
 _OPEN = Q(reports__status=ReportStatus.OPEN)
+# the queue's filter: some report awaits a decision / taken down now / every case
+QUEUE_STATUSES = ("open", "taken_down", "all")
 
 
 def cases_for_queue(*, status: str = "open", kind: str = "") -> QuerySet[ModerationCase]:

@@ -19,7 +19,7 @@ from .models import Reason
 from .registry import get_kind
 
 PAGE_SIZE = 50
-STATUSES = ("open", "taken_down", "all")
+STATUSES = selectors.QUEUE_STATUSES
 
 
 def _allowed(request):

@@ -9,6 +9,7 @@ from site_config.api import serializers as api
 
 from ..models import CaseState, Reason, ReportStatus
 from ..registry import kind_choices
+from ..selectors import QUEUE_STATUSES
 
 
 def _comment_field(help_text: str):
@@ -91,7 +92,7 @@ class CaseDetailSerializer(CaseListItemSerializer):
 
 class CaseQuerySerializer(api.Serializer):
     status = serializers.ChoiceField(
-        choices=["open", "taken_down", "all"], required=False, default="open", help_text="Default: open."
+        choices=QUEUE_STATUSES, required=False, default="open", help_text="Default: open."
     )
     kind = serializers.CharField(required=False, default="", max_length=32)
 
