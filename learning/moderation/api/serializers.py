@@ -94,7 +94,7 @@ class CaseQuerySerializer(api.Serializer):
     status = serializers.ChoiceField(
         choices=QUEUE_STATUSES, required=False, default="open", help_text="Default: open."
     )
-    kind = serializers.CharField(required=False, default="", max_length=32)
+    kind = serializers.CharField(required=False, allow_blank=True, default="", max_length=32)
 
 
 class DismissSerializer(api.Serializer):

@@ -3,7 +3,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("moderation/reports/", views.ReportCreateView.as_view(), name="moderation-reports"),
+    path("reports/", views.ReportCreateView.as_view(), name="moderation-reports"),
     path("admin/moderation/cases/", views.CaseListView.as_view(), name="moderation-cases"),
     path("admin/moderation/cases/<id:case_id>/", views.CaseDetailView.as_view(), name="moderation-case"),
     path(

@@ -19,7 +19,7 @@ from ..models import ModerationCase, Report
 
 pytestmark = pytest.mark.django_db
 
-REPORTS = "/api/v1/moderation/reports/"
+REPORTS = "/api/v1/reports/"
 CASES = "/api/v1/admin/moderation/cases/"
 
 
