@@ -156,6 +156,16 @@ def test_takedown_hides_a_public_profile_and_its_name_but_not_from_owner_or_admi
     XpStanding.objects.update_or_create(user=owner, defaults={"leaderboard_opt_in": True, "xp_total": 10})
     board = learner.get("/api/v1/leaderboard/?window=all").json()["rows"]
     assert [r["name"] for r in board] == ["Loud name"]
+    # and on a public badge-award page
+    from learning.rewards.models import Badge, BadgeAward
+
+    badge = Badge.objects.create(
+        slug="first", name="First", description="d", criteria="event_count",
+        event_type="lesson_completed", threshold=1,
+    )  # fmt: skip
+    award = BadgeAward.objects.create(user=owner, badge=badge, awarded_at=now)
+    award_page = f"/api/v1/badge-awards/{award.public_id}/"
+    assert api_client.get(award_page).json()["holder_name"] == "Loud name"
 
     assert report(learner, kind="profile", target=str(owner.pk), reason="hate").status_code == 201
     case_id = ModerationCase.objects.get(kind="profile").pk
@@ -173,6 +183,7 @@ def test_takedown_hides_a_public_profile_and_its_name_but_not_from_owner_or_admi
     assert me["profile_taken_down_at"] is not None and me["profile_takedown_reason"] == "hate"
     # the display name is not shown to others anywhere public
     assert [r["name"] for r in learner.get("/api/v1/leaderboard/?window=all").json()["rows"]] == ["A learner"]
+    assert api_client.get(award_page).json()["holder_name"] == "A learner"
     assert AuditEntry.objects.filter(event="moderation.taken_down", actor=admin_user).exists()
     assert inbox(owner_client)[0]["type"] == "content_moderated"
 
@@ -180,6 +191,7 @@ def test_takedown_hides_a_public_profile_and_its_name_but_not_from_owner_or_admi
         assert admin.post(f"{CASES}{case_id}/restore/", {}, format="json").status_code == 200
     assert learner.get(profile).json()["display_name"] == "Loud name"
     assert [r["name"] for r in learner.get("/api/v1/leaderboard/?window=all").json()["rows"]] == ["Loud name"]
+    assert api_client.get(award_page).json()["holder_name"] == "Loud name"
 
 
 def test_dismiss_tells_the_reporters_and_leaves_the_content_up(
