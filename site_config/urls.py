@@ -38,6 +38,7 @@ api_v1 = [
     path("", include("learning.notifications.api.urls")),
     path("admin/", include("learning.accounts.api.admin_urls")),
     path("", include("learning.audit.api.urls")),
+    path("", include("learning.moderation.api.urls")),
 ]
 
 urlpatterns = [

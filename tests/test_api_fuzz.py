@@ -37,7 +37,12 @@ ANONYMOUS, UNVERIFIED, STUDENT, TEACHER, ADMIN = "anonymous", "unverified", "stu
 def callers_for(path: str, method: str) -> list[str]:
     """The callers worth sending to a path: its intended role first, then the ones the
     permission checks must turn away (their 401/403 must be in the error shape too)."""
-    admin_only = ("/api/v1/authoring/pages/", "/api/v1/moderation/", "/api/v1/notifications/send/")
+    admin_only = (
+        "/api/v1/authoring/pages/",
+        "/api/v1/moderation/",
+        "/api/v1/admin/moderation/",
+        "/api/v1/notifications/send/",
+    )
     if path.startswith(admin_only) or path.endswith("/owners/"):
         return [ADMIN, TEACHER, STUDENT]
     if path.startswith("/api/v1/authoring/recordings/") or (

@@ -31,3 +31,10 @@ class AccountsConfig(AppConfig):
             exclude_fields=["password", "last_login", "token_generation", "revoked_sessions"],
             m2m_fields={"groups", "user_permissions"},
         )
+
+        from django.apps import apps
+
+        if apps.is_installed("learning.moderation"):
+            from . import moderation
+
+            moderation.connect()

@@ -109,6 +109,12 @@ class User(AbstractUser):
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
+    # Set when an admin takes the public profile down (learning/moderation's
+    # ContentTakenDown, heard in accounts/moderation.py): the profile is then 404 to
+    # everyone but its owner and admins, and other apps show "A learner" instead of the
+    # display name (rewards' public_name, the leaderboard).
+    profile_taken_down_at = models.DateTimeField(null=True, blank=True, editable=False)
+    profile_takedown_reason = models.CharField(max_length=32, blank=True, editable=False)
 
     # Bumped to sign out every session at once; tokens carry the value they were issued with.
     token_generation = models.PositiveIntegerField(default=0, editable=False)

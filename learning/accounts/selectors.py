@@ -18,9 +18,15 @@ def user_get_by_email(*, email: str):
 
 def profile_get_for_user(*, user, profile_id: int):
     """A profile the requesting user may see: any active account's public profile.
-    404 for inactive or unknown ids, so ids of disabled accounts leak nothing."""
+    404 for inactive or unknown ids, so ids of disabled accounts leak nothing, and for a
+    profile a moderator took down, but to its owner and admins (docs/moderation.md)."""
+    from .roles import Role, user_has_role
+
     profile = User.objects.filter(pk=profile_id, is_active=True).first()
     if profile is None:
+        raise Http404
+    hidden = profile.profile_taken_down_at is not None and profile.pk != getattr(user, "pk", None)
+    if hidden and not user_has_role(user, Role.ADMIN):
         raise Http404
     return profile
 

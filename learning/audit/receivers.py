@@ -139,6 +139,71 @@ def on_certificate_revoked(event) -> None:
     )
 
 
+def _moderation_case(case_id: int):
+    from django.apps import apps
+
+    return apps.get_model("moderation", "ModerationCase").objects.filter(pk=case_id).first()
+
+
+def _user(user_id):
+    return get_user_model().objects.filter(pk=user_id).first() if user_id else None
+
+
+def on_content_taken_down(event) -> None:
+    """`ContentTakenDown` (learning/moderation): the explicit `moderation.taken_down`
+    entry, with the admin as actor, on the moderation case."""
+    case = _moderation_case(event.case_id)
+    audit_record(
+        event="moderation.taken_down",
+        actor=_user(event.taken_down_by_id),
+        target=case,
+        object_repr=None if case is not None else f"moderation case {event.case_id}",
+        data={
+            "kind": event.kind,
+            "object_id": event.object_id,
+            "owner_id": event.owner_id,
+            "reason": event.reason,
+            "comment": case.takedown_comment if case is not None else "",
+        },
+    )
+
+
+def on_content_restored(event) -> None:
+    case = _moderation_case(event.case_id)
+    audit_record(
+        event="moderation.restored",
+        actor=_user(event.restored_by_id),
+        target=case,
+        object_repr=None if case is not None else f"moderation case {event.case_id}",
+        data={
+            "kind": event.kind,
+            "object_id": event.object_id,
+            "owner_id": event.owner_id,
+            "comment": case.restore_comment if case is not None else "",
+        },
+    )
+
+
+def on_report_resolved(event) -> None:
+    """`ReportResolved`: one `moderation.report_resolved` entry per report decided
+    (dismissed, or upheld by a takedown)."""
+    from django.apps import apps
+
+    report = apps.get_model("moderation", "Report").objects.filter(pk=event.report_id).first()
+    audit_record(
+        event="moderation.report_resolved",
+        actor=_user(event.resolved_by_id),
+        target=report,
+        object_repr=None if report is not None else f"report {event.report_id}",
+        data={
+            "case_id": event.case_id,
+            "kind": event.kind,
+            "reporter_id": event.reporter_id,
+            "outcome": event.outcome,
+        },
+    )
+
+
 def connect() -> None:
     from django.apps import apps
     from wagtail.signals import page_published, page_unpublished
@@ -147,6 +212,12 @@ def connect() -> None:
 
     if apps.is_installed("learning.rewards.certificates"):
         bus.subscribe(CertificateRevoked, on_certificate_revoked)
+    if apps.is_installed("learning.moderation"):
+        from learning.events import ContentRestored, ContentTakenDown, ReportResolved
+
+        bus.subscribe(ContentTakenDown, on_content_taken_down)
+        bus.subscribe(ContentRestored, on_content_restored)
+        bus.subscribe(ReportResolved, on_report_resolved)
 
     User = get_user_model()
     user_logged_in.connect(_on_login, dispatch_uid="audit.login")

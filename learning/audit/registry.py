@@ -74,6 +74,22 @@ AUDITED_MODELS: dict[str, dict] = {
     },
     # the site's settings
     "wagtailcore.Site": {},
+    # moderation of learner content: who took what down or restored it (the explicit
+    # moderation.* events, receivers.py) and each report's state; not the free texts
+    "moderation.ModerationCase": {
+        "include_fields": [
+            "kind",
+            "object_id",
+            "owner",
+            "state",
+            "takedown_reason",
+            "taken_down_at",
+            "taken_down_by",
+            "restored_at",
+            "restored_by",
+        ]
+    },
+    "moderation.Report": {"include_fields": ["case", "reporter", "reason", "status"]},
 }
 
 

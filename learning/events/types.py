@@ -289,3 +289,53 @@ class CertificateRevoked(DomainEvent):
     course_id: int
     occurred_at: dt.datetime
     revoked_by_id: int | None = None
+
+
+# --- moderation of learner content (learning/moderation, docs/moderation.md) ---
+# `kind` names a reportable kind ("project", "profile"); `object_id` the object of the
+# owning app; `reason` a code of the fixed list (learning.moderation.models.Reason), never
+# the admin's or the reporter's free text (that stays in the moderation case).
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ContentTakenDown(DomainEvent):
+    """An admin took a piece of learner content down: the owning app hides it from
+    everyone but admins (heard by projects and accounts), the owner is notified
+    (notifications), the audit log records it (audit)."""
+
+    name: ClassVar[str] = "content_taken_down"
+    case_id: int
+    kind: str
+    object_id: int
+    owner_id: int | None
+    reason: str
+    taken_down_by_id: int | None
+    occurred_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ContentRestored(DomainEvent):
+    """An admin undid a takedown: the owning app shows the content again."""
+
+    name: ClassVar[str] = "content_restored"
+    case_id: int
+    kind: str
+    object_id: int
+    owner_id: int | None
+    restored_by_id: int | None
+    occurred_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ReportResolved(DomainEvent):
+    """A learner's report was decided: `outcome` is "dismissed" or "taken_down". Heard
+    by notifications (the reporter is told) and audit."""
+
+    name: ClassVar[str] = "report_resolved"
+    report_id: int
+    reporter_id: int
+    case_id: int
+    kind: str
+    outcome: str
+    resolved_by_id: int | None
+    occurred_at: dt.datetime

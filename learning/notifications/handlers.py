@@ -8,9 +8,12 @@ from django.conf import settings
 from learning.events import (
     BadgeAwarded,
     CertificateIssued,
+    ContentRestored,
+    ContentTakenDown,
     LevelReached,
     QuizSubmitted,
     RecordingPublished,
+    ReportResolved,
     bus,
 )
 
@@ -22,6 +25,9 @@ HANDLERS = {
     LevelReached: "learning.notifications.handlers.on_level_reached",
     QuizSubmitted: "learning.notifications.handlers.on_quiz_submitted",
     RecordingPublished: "learning.notifications.handlers.on_recording_published",
+    ReportResolved: "learning.notifications.handlers.on_report_resolved",
+    ContentTakenDown: "learning.notifications.handlers.on_content_taken_down",
+    ContentRestored: "learning.notifications.handlers.on_content_restored",
 }
 
 
@@ -108,3 +114,70 @@ def on_recording_published(event: RecordingPublished) -> None:
             key=f"recording_published:{event.recording_id}",
         )
         last = user_ids[-1]
+
+
+# --- moderation (learning/moderation, docs/moderation.md) ---
+
+_CONTENT_NAMES = {"project": "shared project", "profile": "public profile"}
+
+
+def _moderation_case(case_id: int):
+    from django.apps import apps
+
+    if not apps.is_installed("learning.moderation"):
+        return None
+    return apps.get_model("moderation", "ModerationCase").objects.filter(pk=case_id).first()
+
+
+def _content_name(kind: str, case) -> str:
+    what = _CONTENT_NAMES.get(kind, "content")
+    label = (case.label if case is not None else "").strip()
+    return f'{what} "{label}"' if label and kind == "project" else what
+
+
+def on_report_resolved(event: ReportResolved) -> None:
+    """The reporter is told what became of the report."""
+    case = _moderation_case(event.case_id)
+    what = _content_name(event.kind, case)
+    if event.outcome == "taken_down":
+        title, body = f"Thanks: the {what} you reported was taken down", ""
+    else:
+        title = f"Your report of a {what} was reviewed"
+        body = "A moderator found nothing to take down."
+    notify(
+        recipients=[event.reporter_id],
+        type="report_resolved",
+        title=title[:200],
+        body=body,
+        key=f"report_resolved:{event.report_id}",
+    )
+
+
+def on_content_taken_down(event: ContentTakenDown) -> None:
+    """The owner is told the content was taken down, and why."""
+    if event.owner_id is None:
+        return
+    case = _moderation_case(event.case_id)
+    what = _content_name(event.kind, case)
+    reason = case.get_takedown_reason_display() if case is not None else event.reason
+    comment = (case.takedown_comment if case is not None else "").strip()
+    notify(
+        recipients=[event.owner_id],
+        type="content_moderated",
+        title=f"Your {what} was taken down by a moderator"[:200],
+        body=f"Reason: {reason}." + (f" {comment}" if comment else ""),
+        key=f"content_taken_down:{event.case_id}:{event.occurred_at.isoformat()}"[:120],
+    )
+
+
+def on_content_restored(event: ContentRestored) -> None:
+    if event.owner_id is None:
+        return
+    what = _content_name(event.kind, _moderation_case(event.case_id))
+    notify(
+        recipients=[event.owner_id],
+        type="content_moderated",
+        title=f"Your {what} is visible again"[:200],
+        body="A moderator restored it.",
+        key=f"content_restored:{event.case_id}:{event.occurred_at.isoformat()}"[:120],
+    )

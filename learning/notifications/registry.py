@@ -62,5 +62,14 @@ for _type in (
     NotificationType(
         "admin_message", "Messages from admins", "Messages an admin sends you.", _IN_APP_AND_EMAIL
     ),
+    NotificationType(
+        "report_resolved", "Your reports", "When a moderator decides on content you reported.", _IN_APP
+    ),
+    NotificationType(
+        "content_moderated",
+        "Moderation of your content",
+        "When a moderator takes down or restores a project or profile of yours.",
+        _IN_APP_AND_EMAIL,
+    ),
 ):
     register_type(_type)

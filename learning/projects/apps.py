@@ -9,3 +9,11 @@ class ProjectsConfig(AppConfig):
     name = "learning.projects"
     label = "projects"
     verbose_name = "Project workspaces"
+
+    def ready(self):
+        from django.apps import apps
+
+        if apps.is_installed("learning.moderation"):
+            from . import moderation
+
+            moderation.connect()

@@ -119,6 +119,11 @@ class Project(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set when an admin takes the project down (learning/moderation's ContentTakenDown,
+    # heard in moderation.py): its share links then answer 410 `taken_down` to everyone;
+    # the owner keeps it in the workspace, with these two fields saying so and why.
+    taken_down_at = models.DateTimeField(null=True, blank=True)
+    takedown_reason = models.CharField(max_length=32, blank=True)
 
     class Meta:
         ordering = ["-updated_at", "-pk"]

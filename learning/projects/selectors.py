@@ -55,7 +55,8 @@ class ShareGone(Exception):
 
 def shared_project_get(*, token: str) -> Project:
     """The project behind a share token: Http404 when no link has this token,
-    ShareGone when it was revoked or has expired."""
+    ShareGone when it was revoked or has expired, or the project was taken down by a
+    moderator (docs/moderation.md: the same answer for everyone, the owner included)."""
     from .services import share_token_hash
 
     if not token or len(token) > 128:
@@ -67,6 +68,8 @@ def shared_project_get(*, token: str) -> Project:
         raise ShareGone("share_revoked", "This link was revoked by its owner.")
     if link.expires_at <= timezone.now():
         raise ShareGone("share_expired", "This link has expired.")
+    if link.project.taken_down_at is not None:
+        raise ShareGone("taken_down", "This project was taken down by a moderator.")
     return link.project
 
 

@@ -20,7 +20,10 @@ ANONYMOUS_NAME = "A learner"
 
 
 def public_name(user) -> str:
-    """What others see of a learner: the profile's display name, nothing else."""
+    """What others see of a learner: the profile's display name, nothing else; nothing
+    at all once a moderator took the profile down (docs/moderation.md)."""
+    if getattr(user, "profile_taken_down_at", None) is not None:
+        return ANONYMOUS_NAME
     return (user.display_name or "").strip() or ANONYMOUS_NAME
 
 
@@ -114,13 +117,15 @@ def leaderboard(*, user, window: str, course_id: int | None) -> list[Leaderboard
     if course_id is not None:
         awards = awards.filter(course_id=course_id)
     rows = (
-        awards.values("user_id", "user__display_name")
+        awards.values("user_id", "user__display_name", "user__profile_taken_down_at")
         .annotate(xp=Sum("points"))
         .order_by("-xp", "user_id")[: settings.REWARDS_LEADERBOARD_SIZE]
     )
     out = []
     for index, row in enumerate(rows, start=1):
         name = (row["user__display_name"] or "").strip() or ANONYMOUS_NAME
+        if row["user__profile_taken_down_at"] is not None:  # a moderator took the profile down
+            name = ANONYMOUS_NAME
         out.append(LeaderboardRow(rank=index, name=name, xp=row["xp"], is_me=row["user_id"] == user.pk))
     return out
 

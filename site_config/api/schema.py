@@ -80,6 +80,7 @@ class ErrorCode429Enum(models.TextChoices):
     TUTOR_DAILY_LIMIT = "tutor_daily_limit"  # tutor: TUTOR_DAILY_LIMIT questions today
     QUIZ_COOLDOWN = "quiz_cooldown"  # assessments: the wait between two attempts of a quiz
     SMS_DAILY_CAP = "sms_daily_cap"  # notifications: SMS_DAILY_CAP SMS in the last 24 hours
+    TOO_MANY_REPORTS = "too_many_reports"  # moderation: MODERATION_REPORTS_PER_HOUR reports an hour
 
 
 ErrorResponse429Serializer = coded_error_response(

@@ -76,6 +76,11 @@ SPECTACULAR_SETTINGS = {
         "NotificationLinkKindEnum": "learning.notifications.models.TargetKind.choices",
         # a user's roles (accounts) and an announcement's target role: one choice set
         "RolesEnum": "learning.accounts.roles.Role.choices",
+        # moderation (learning/moderation)
+        "ModerationReasonEnum": "learning.moderation.models.Reason.choices",
+        "ModerationReportStatusEnum": "learning.moderation.models.ReportStatus.choices",
+        "ModerationCaseStateEnum": "learning.moderation.models.CaseState.choices",
+        "ModerationQueueStatusEnum": "learning.moderation.selectors.QUEUE_STATUSES",
     },
     # The `<id:...>` path converter (site_config.api.ids): ids are integers 1..2^63-1.
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},

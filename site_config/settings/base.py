@@ -84,6 +84,7 @@ LOCAL_APPS = [
     "learning.notifications.sms",
     "learning.notifications.announcements",
     "learning.audit",
+    "learning.moderation",
     "tutor",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -225,6 +226,7 @@ from .jobs import *  # noqa: E402,F403
 from .llm import *  # noqa: E402,F403
 from .logging import *  # noqa: E402,F403
 from .mail import *  # noqa: E402,F403
+from .moderation import *  # noqa: E402,F403
 from .notifications import *  # noqa: E402,F403
 from .openbadges import *  # noqa: E402,F403
 from .progress import *  # noqa: E402,F403

@@ -81,6 +81,18 @@ class MeSerializer(api.ModelSerializer):
             "roles",
             "organisation",
             "date_joined",
+            "profile_taken_down_at",
+            "profile_takedown_reason",
+        ]
+        read_only_fields = [
+            "id",
+            "email",
+            "email_verified",
+            "avatar_url",
+            "roles",
+            "date_joined",
+            "profile_taken_down_at",
+            "profile_takedown_reason",
         ]
         extra_kwargs = {
             "locale": {"validators": [validate_locale]},

@@ -43,9 +43,12 @@ def test_me_shows_private_fields(api, student):
         "roles",
         "organisation",
         "date_joined",
+        "profile_taken_down_at",  # set by moderation (docs/moderation.md)
+        "profile_takedown_reason",
     }
     assert body["email"] == student.email and body["roles"] == ["student"]
     assert body["organisation"] is None
+    assert body["profile_taken_down_at"] is None and body["profile_takedown_reason"] == ""
 
 
 def test_edit_own_profile(api, student):

@@ -24,6 +24,14 @@ class ProjectListItemSerializer(api.Serializer):
     total_bytes = serializers.IntegerField(help_text="Bytes of text in all the project's files (UTF-8).")
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+    taken_down_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="Set when a moderator took the project down: its share links answer 410 `taken_down` "
+        "(docs/moderation.md); it stays yours here.",
+    )
+    takedown_reason = serializers.CharField(
+        help_text="Why it was taken down: a reason code of docs/moderation.md (empty when not taken down)."
+    )
 
 
 class ProjectSerializer(ProjectListItemSerializer):

@@ -426,7 +426,7 @@ class SharedProjectView(APIView):
 
     @extend_schema(
         operation_id="shared_project_get",
-        summary="A shared project, read-only (404 unknown token, 410 revoked or expired)",
+        summary="A shared project, read-only (404 unknown token, 410 revoked, expired or taken down)",
         responses={200: SharedProjectSerializer, 410: ConflictErrorResponse},
         auth=[],
     )
@@ -536,8 +536,8 @@ class SharedSiteView(_PreviewView):
 
     @extend_schema(
         operation_id="shared_site",
-        summary="A file of a shared project's site (404 unknown token, 410 revoked or expired)",
-        responses={200: FILE_RESPONSE},
+        summary="A file of a shared project's site (404 unknown token, 410 revoked, expired or taken down)",
+        responses={200: FILE_RESPONSE, 410: ConflictErrorResponse},
         auth=[],
     )
     def get(self, request, token, path=""):
