@@ -1635,6 +1635,26 @@ def _no_objects(callers) -> dict:
     return {}
 
 
+# The moderation queue in the editor (learning/moderation/views.py): admins only; Wagtail
+# sends a teacher back to the dashboard (302 to /admin/); a decision without an action is 400.
+MODQ = "/admin/moderation-queue/"
+EDITOR_PAGES += [
+    ("GET", MODQ, {}, {"anonymous": 302, "student": 302, "teacher": 302, "admin": 200}, _no_objects),
+    (
+        "GET",
+        MODQ + "{mod_case}/",
+        {},
+        {"anonymous": 302, "student": 302, "teacher": 302, "admin": 200},
+        moderation_matrix.reported_project,
+    ),
+    (
+        "POST",
+        MODQ + "{mod_case}/decide/",
+        {},
+        {"anonymous": 302, "student": 302, "teacher": 302, "admin": 400},
+        moderation_matrix.reported_project,
+    ),
+]
 EDITOR_PAGES += [
     ("GET", ORGS, XHR, {"anonymous": 403, "student": 403, "teacher": 403, "admin": 200}, _no_objects),
     (
@@ -1754,6 +1774,9 @@ FUNCTION_METHODS = {
     "learning.accounts.second_factor.views.verify": ("GET", "POST"),
     "learning.audit.views.audit_log": ("GET",),
     "learning.audit.views.audit_log_csv": ("GET",),
+    "learning.moderation.views.queue": ("GET",),
+    "learning.moderation.views.case_detail": ("GET",),
+    "learning.moderation.views.case_decide": ("POST",),
 }
 
 

@@ -72,15 +72,6 @@ class MeSerializer(api.ModelSerializer):
             "roles",
             "organisation",
             "date_joined",
-        ]
-        read_only_fields = [
-            "id",
-            "email",
-            "email_verified",
-            "avatar_url",
-            "roles",
-            "organisation",
-            "date_joined",
             "profile_taken_down_at",
             "profile_takedown_reason",
         ]
@@ -90,6 +81,7 @@ class MeSerializer(api.ModelSerializer):
             "email_verified",
             "avatar_url",
             "roles",
+            "organisation",
             "date_joined",
             "profile_taken_down_at",
             "profile_takedown_reason",

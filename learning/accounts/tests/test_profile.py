@@ -176,6 +176,15 @@ def test_truncated_image_is_refused(api, student):
     assert_error(_upload(api.login_as(student), noise_png(64)[:500]), 400, "invalid_image", "avatar")
 
 
+def test_truncated_image_is_refused_after_the_certificate_renderer_is_loaded(api, student):
+    """WeasyPrint's import flips Pillow's process-wide LOAD_TRUNCATED_IMAGES; the
+    certificates renderer puts it back, so a process that rendered a certificate (a
+    worker, a test run) still refuses a truncated avatar."""
+    import learning.rewards.certificates.render  # noqa: F401
+
+    assert_error(_upload(api.login_as(student), noise_png(64)[:500]), 400, "invalid_image", "avatar")
+
+
 def test_format_outside_the_allow_list_is_refused(api, student):
     bmp = image_bytes((50, 50), fmt="BMP")
     assert_error(_upload(api.login_as(student), bmp, name="a.png"), 400, "invalid_image", "avatar")

@@ -22,6 +22,7 @@ import threading
 
 import segno
 from django.conf import settings
+from PIL import ImageFile
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
@@ -29,6 +30,12 @@ from weasyprint.urls import URLFetcher
 from . import defaults
 from .links import verification_url  # noqa: F401  (re-exported for callers of render)
 from .placeholders import fill
+
+# WeasyPrint's import turns on Pillow's process-wide LOAD_TRUNCATED_IMAGES, and with it
+# every later Image.load() in the process accepts a truncated file: the avatar check
+# (learning/accounts/images.py) would pass a broken upload. Pillow's default, back: a
+# truncated image in a certificate template fails its render with an error instead.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 IMAGE_RENDITION = "max-800x400"
 
