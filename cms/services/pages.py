@@ -144,12 +144,19 @@ def _save_edit(*, user, page: Page, draft: Page, parent: Page | None, slug_given
 @transaction.atomic
 @content_changes()
 def page_delete(*, user, page: Page) -> None:
-    """Teachers delete only never-published pages of their courses (Wagtail's rule for
-    users without publish rights); admins delete anything."""
+    """Teachers delete only unpublished pages of their courses with nothing below them
+    (Wagtail's rule for users without publish and bulk-delete rights); admins delete
+    anything. The refusal says which rule stopped it."""
     page = page.specific
     _check_not_locked(page, user)
     if not page.permissions_for_user(user).can_delete():
-        raise PermissionDenied("You may not delete this page (published pages are deleted by admins).")
+        if page.get_descendants(inclusive=True).live().exists():
+            raise PermissionDenied("You may not delete this page: published pages are deleted by admins.")
+        if not page.is_leaf():
+            raise PermissionDenied(
+                "You may not delete a page with pages below it: delete those first, or ask an admin."
+            )
+        raise PermissionDenied("You may not delete this page.")
     DeletePageAction(page, user=user).execute()
 
 

@@ -164,6 +164,17 @@ def test_teacher_deletes_a_draft_lesson(draft_course, auth_client, teacher):
     assert not LessonPage.objects.filter(pk=lesson.pk).exists()
 
 
+def test_a_teacher_is_told_why_a_course_with_pages_below_it_is_not_deleted(
+    draft_course, auth_client, teacher
+):
+    """Wagtail lets a user without bulk-delete rights delete leaf pages only: the 403
+    says so, rather than blaming publication (the course is a draft)."""
+    response = auth_client(teacher).delete(f"/api/v1/authoring/courses/{draft_course.pk}/")
+    assert_error(response, 403)
+    assert "pages below it" in response.json()["errors"][0]["detail"]
+    assert CoursePage.objects.filter(pk=draft_course.pk).exists()
+
+
 # --- bad input: 4xx in the error shape and the tree unchanged ------------------------------
 
 
