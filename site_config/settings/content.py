@@ -44,6 +44,9 @@ CONTENT_STREAM_MAX_BLOCKS = env.int("CONTENT_STREAM_MAX_BLOCKS", default=300)
 CONTENT_STREAM_MAX_BYTES = env.int("CONTENT_STREAM_MAX_BYTES", default=512 * 1024)
 # Wagtail's workflow: publishing happens when the last review task approves.
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+# Draftail, saving an empty editor as "" (cms/rich_text.py): an untouched empty field is
+# then no edit, so approving a page does not restart its review.
+WAGTAILADMIN_RICH_TEXT_EDITORS = {"default": {"WIDGET": "cms.rich_text.RichTextArea"}}
 # The editor asks no other host for anything (school networks often have no route out;
 # docs/authoring.md, "Works offline"): no Gravatar (avatars are the one uploaded to the
 # platform, else Wagtail's default: learning/accounts/wagtail_hooks.py), and no "new
