@@ -117,48 +117,48 @@ def _page_unpublished(sender, instance, **kwargs):
     )
 
 
-def on_certificate_revoked(event) -> None:
-    """`CertificateRevoked` (learning/events): the explicit `certificate.revoked` entry,
-    with the admin as actor and the reason the certificate keeps. Heard after commit in
-    the request that revoked it, so its address, agent and request id are recorded."""
+def _record_about(name: str, *, label: str, pk: int, actor_id: int | None, data) -> None:
+    """An explicit entry about one row of another app (by model label, so this app
+    imports none of their code), heard after commit in the request that made the change
+    (its address, agent and request id are recorded). `data(row)` gives the entry's data;
+    `row` is None when the row is gone by now."""
     from django.apps import apps
 
-    Certificate = apps.get_model("certificates", "Certificate")
-    certificate = Certificate.objects.filter(pk=event.certificate_id).first()
-    actor = get_user_model().objects.filter(pk=event.revoked_by_id).first() if event.revoked_by_id else None
+    row = apps.get_model(label).objects.filter(pk=pk).first()
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     audit_record(
-        event="certificate.revoked",
+        event=name,
         actor=actor,
-        target=certificate,
-        object_repr=None if certificate is not None else f"certificate {event.certificate_id}",
-        data={
+        target=row,
+        object_repr=None if row is not None else f"{label} {pk}",
+        data=data(row),
+    )
+
+
+def on_certificate_revoked(event) -> None:
+    """`CertificateRevoked`: `certificate.revoked`, the admin as actor, with the reason
+    the certificate keeps."""
+    _record_about(
+        "certificate.revoked",
+        label="certificates.Certificate",
+        pk=event.certificate_id,
+        actor_id=event.revoked_by_id,
+        data=lambda row: {
             "learner_id": event.user_id,
             "course_id": event.course_id,
-            "reason": certificate.revoke_reason if certificate is not None else "",
+            "reason": row.revoke_reason if row is not None else "",
         },
     )
 
 
-def _moderation_case(case_id: int):
-    from django.apps import apps
-
-    return apps.get_model("moderation", "ModerationCase").objects.filter(pk=case_id).first()
-
-
-def _user(user_id):
-    return get_user_model().objects.filter(pk=user_id).first() if user_id else None
-
-
 def on_content_taken_down(event) -> None:
-    """`ContentTakenDown` (learning/moderation): the explicit `moderation.taken_down`
-    entry, with the admin as actor, on the moderation case."""
-    case = _moderation_case(event.case_id)
-    audit_record(
-        event="moderation.taken_down",
-        actor=_user(event.taken_down_by_id),
-        target=case,
-        object_repr=None if case is not None else f"moderation case {event.case_id}",
-        data={
+    """`ContentTakenDown` (learning/moderation): `moderation.taken_down` on the case."""
+    _record_about(
+        "moderation.taken_down",
+        label="moderation.ModerationCase",
+        pk=event.case_id,
+        actor_id=event.taken_down_by_id,
+        data=lambda case: {
             "kind": event.kind,
             "object_id": event.object_id,
             "owner_id": event.owner_id,
@@ -169,13 +169,12 @@ def on_content_taken_down(event) -> None:
 
 
 def on_content_restored(event) -> None:
-    case = _moderation_case(event.case_id)
-    audit_record(
-        event="moderation.restored",
-        actor=_user(event.restored_by_id),
-        target=case,
-        object_repr=None if case is not None else f"moderation case {event.case_id}",
-        data={
+    _record_about(
+        "moderation.restored",
+        label="moderation.ModerationCase",
+        pk=event.case_id,
+        actor_id=event.restored_by_id,
+        data=lambda case: {
             "kind": event.kind,
             "object_id": event.object_id,
             "owner_id": event.owner_id,
@@ -187,15 +186,12 @@ def on_content_restored(event) -> None:
 def on_report_resolved(event) -> None:
     """`ReportResolved`: one `moderation.report_resolved` entry per report decided
     (dismissed, or upheld by a takedown)."""
-    from django.apps import apps
-
-    report = apps.get_model("moderation", "Report").objects.filter(pk=event.report_id).first()
-    audit_record(
-        event="moderation.report_resolved",
-        actor=_user(event.resolved_by_id),
-        target=report,
-        object_repr=None if report is not None else f"report {event.report_id}",
-        data={
+    _record_about(
+        "moderation.report_resolved",
+        label="moderation.Report",
+        pk=event.report_id,
+        actor_id=event.resolved_by_id,
+        data=lambda report: {
             "case_id": event.case_id,
             "kind": event.kind,
             "reporter_id": event.reporter_id,

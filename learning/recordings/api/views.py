@@ -3,8 +3,6 @@ video, poster and rendition. Parse, authorise, call one service or selector, sha
 
 from __future__ import annotations
 
-import re
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -18,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from site_config.api.errors import api_error_response
+from site_config.api.ids import id_param
 from site_config.api.schema import ClientErrorResponse, ConflictErrorResponse, PayloadTooLargeErrorResponse
 
 from .. import selectors, services, serving
@@ -67,9 +66,10 @@ class AuthoringRecordingListView(GenericAPIView):
         recordings = selectors.recordings_manageable_by(user=request.user).select_related("created_by")
         course = request.query_params.get("course")
         if course:
-            if not re.fullmatch(r"[0-9]{1,18}", course):
+            course_id = id_param(course)  # the one id rule (1..2^63-1); here a bad one is a 400
+            if course_id is None:
                 return api_error_response(400, "invalid", "`course` must be a course id.", attr="course")
-            recordings = recordings.filter(course_id=int(course))
+            recordings = recordings.filter(course_id=course_id)
         page = self.paginate_queryset(recordings.order_by("-created_at", "-pk"))
         data = AuthoringRecordingSerializer(page, many=True, context={"request": request}).data
         return self.get_paginated_response(data)

@@ -3,8 +3,6 @@ public verification, and admins' revoke / re-issue (docs/certificates.md)."""
 
 from __future__ import annotations
 
-import re
-
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -16,6 +14,7 @@ from rest_framework.views import APIView
 
 from learning.accounts.permissions import IsAdmin
 from site_config.api.errors import api_error_response
+from site_config.api.ids import id_param
 from site_config.api.schema import ClientErrorResponse, ConflictErrorResponse
 
 from .. import selectors, services
@@ -29,7 +28,6 @@ from .serializers import (
 )
 from .throttles import VerifyThrottle
 
-VERIFICATION_CODE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 NOT_FOUND = OpenApiResponse(ClientErrorResponse, description="No such certificate, or not yours.")
 
 
@@ -117,8 +115,6 @@ class VerifyCertificateView(APIView):
         },
     )
     def get(self, request, code):
-        if not VERIFICATION_CODE.fullmatch(code):
-            raise Http404("No such certificate.")
         certificate = selectors.certificate_get_by_code(code=code)
         return Response(
             VerificationSerializer(
@@ -150,9 +146,10 @@ class AdminCertificateListView(GenericAPIView):
         for name in ("user", "course"):
             value = request.query_params.get(name)
             if value is not None:
-                if not re.fullmatch(r"[0-9]{1,18}", value):
+                pk = id_param(value)  # the one id rule (1..2^63-1); here a bad one is a 400
+                if pk is None:
                     return api_error_response(400, "invalid", f"`{name}` must be an id.", attr=name)
-                filters[f"{name}_id"] = int(value)
+                filters[f"{name}_id"] = pk
         page = self.paginate_queryset(selectors.certificates_for_admin(**filters))
         return self.get_paginated_response(AdminCertificateSerializer(page, many=True).data)
 
