@@ -28,6 +28,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from learning.audit.services import audit_record
+from learning.events import UserSignedUp, bus
 
 from . import user_cache
 from .authentication import GENERATION_CLAIM, SESSION_CLAIM, session_revoked
@@ -62,6 +63,7 @@ def user_signup(*, email: str, password: str, display_name: str = ""):
             user = User.objects.create_user(email=email, password=password, display_name=display_name)
             user.groups.add(Group.objects.get_or_create(name=Role.STUDENT.value)[0])
             otp_issue(user=user, purpose=OneTimeCode.Purpose.VERIFY_EMAIL)
+            bus.publish(UserSignedUp(user_id=user.pk, occurred_at=user.date_joined))
     except IntegrityError:  # the same address signed up concurrently
         raise _email_taken() from None
     return user

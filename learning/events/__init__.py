@@ -26,6 +26,7 @@ from .types import (
     ContentUnpublished,
     CourseCompleted,
     DomainEvent,
+    Enrolled,
     HintRequested,
     LessonCompleted,
     LessonStarted,
@@ -36,11 +37,13 @@ from .types import (
     RecordingPublished,
     RecordingUnpublished,
     ReportResolved,
+    UserSignedUp,
     XpAwarded,
     event_from_payload,
 )
 
 __all__ = [
+    "UserSignedUp",
     "BadgeAwarded",
     "CertificateIssued",
     "CertificateRevoked",
@@ -53,6 +56,7 @@ __all__ = [
     "ContentTakenDown",
     "ContentUnpublished",
     "CourseCompleted",
+    "Enrolled",
     "DomainEvent",
     "EventBus",
     "HintRequested",

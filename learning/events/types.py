@@ -40,6 +40,27 @@ def event_from_payload(name: str, payload: dict) -> DomainEvent:
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
+class UserSignedUp(DomainEvent):
+    """A learner account was created (accounts.user_signup): analytics counts signups
+    and files the learner into a weekly retention cohort."""
+
+    name: ClassVar[str] = "user_signed_up"
+    user_id: int
+    occurred_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Enrolled(DomainEvent):
+    """A learner enrolled in a course, or re-enrolled after leaving it (progress):
+    the first step of a course's funnel."""
+
+    name: ClassVar[str] = "enrolled"
+    user_id: int
+    course_id: int
+    occurred_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class LessonStarted(DomainEvent):
     name: ClassVar[str] = "lesson_started"
     user_id: int

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cms.models import CoursePage
-from learning.events import CourseCompleted, LessonCompleted, LessonStarted, bus
+from learning.events import CourseCompleted, Enrolled, LessonCompleted, LessonStarted, bus
 
 from . import statements as sql
 from .models import CourseCompletion, Enrollment, EventType, LessonProgress, ProgressEvent
@@ -40,6 +40,7 @@ def enrollment_create(*, user, course: CoursePage) -> tuple[Enrollment, bool]:
             created = True
         if created:
             learner_changed(user.pk)  # my courses, course progress's `enrolled`
+            bus.publish(Enrolled(user_id=user.pk, course_id=course.pk, occurred_at=now))
     return enrollment, created
 
 

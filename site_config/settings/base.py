@@ -85,6 +85,7 @@ LOCAL_APPS = [
     "learning.notifications.announcements",
     "learning.audit",
     "learning.moderation",
+    "learning.analytics",
     "tutor",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -212,6 +213,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Mr ICT <no-reply@mrict.l
 DEMO_PASSWORD_PUBLIC_DEFAULT = "demo-pass-1234"
 DEMO_PASSWORD = env("DEMO_PASSWORD", default=DEMO_PASSWORD_PUBLIC_DEFAULT)
 
+from .analytics import *  # noqa: E402,F403
 from .announcements import *  # noqa: E402,F403
 from .api import *  # noqa: E402,F403
 from .assessments import *  # noqa: E402,F403
