@@ -11,7 +11,8 @@ URLs and bodies may use placeholders, filled per caller:
     {me}     the caller's own user id (for anonymous: another user's id)
     {other}  the id of "other", a teacher who is not a caller and owns the setups'
              "someone else's" objects ({other_course}, {other_challenge}, ...)
-Areas add their rows to ROWS in their own `ROWS += [...]` section, with a `setup`
+Areas add their rows to ROWS in their own `ROWS += [...]` section (new areas: a module
+tests/permission_matrix/rows_<area>.py with its own ROWS list, collected by area_rows()), with a `setup`
 callable when a row needs objects: it gets the users dict (the callers by name, and
 "other") and returns extra placeholder values; a value may be a dict by caller name,
 for "the caller's own object" (e.g. {my_attempt}): then it needs an entry for every
@@ -58,6 +59,7 @@ from tests.permission_matrix.core import (  # noqa: F401  (the row API, for ever
     CALLERS,
     Row,
     admins_only,
+    area_rows,
     authors,
     check_cell,
     everyone,
@@ -1453,6 +1455,9 @@ ROWS += [
     Row("POST", MOD_CASES + "{mod_taken_down_case}/restore/", admins_only(200), {}, setup=_MOD),
     Row("POST", MOD_CASES + "{mod_case}/restore/", admins_only(409), {}, setup=_MOD, note="visible"),
 ]
+
+# The areas whose rows live in tests/permission_matrix/rows_<area>.py.
+ROWS += area_rows()
 
 
 def _cases():

@@ -119,3 +119,19 @@ def check_cell(row: Row, caller: str, callers: dict, auth_client, expected: int 
     else:
         assert response.status_code == expected, (response.status_code, response.content[:500])
     return response
+
+
+def area_rows() -> list[Row]:
+    """The rows kept in `tests/permission_matrix/rows_<area>.py` modules (each a module
+    level `ROWS` list), in module-name order: an area's rows live beside the others
+    without every area editing the one big list."""
+    import importlib
+    import pkgutil
+
+    import tests.permission_matrix as package
+
+    rows: list[Row] = []
+    for module in sorted(m.name for m in pkgutil.iter_modules(package.__path__)):
+        if module.startswith("rows_"):
+            rows += importlib.import_module(f"{package.__name__}.{module}").ROWS
+    return rows
