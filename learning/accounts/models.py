@@ -109,6 +109,11 @@ class User(AbstractUser):
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
+    # An organisation admin reads their organisation's reports and dashboards (analytics),
+    # and nothing of another organisation's. Meaningless without an organisation.
+    organisation_admin = models.BooleanField(
+        default=False, help_text="Reads the organisation's analytics dashboards and reports."
+    )
     # Set when an admin takes the public profile down (learning/moderation's
     # ContentTakenDown, heard in accounts/moderation.py): the profile is then 404 to
     # everyone but its owner and admins, and other apps show "A learner" instead of the

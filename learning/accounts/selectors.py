@@ -44,3 +44,11 @@ def learner_count() -> int:
     from .roles import Role
 
     return User.objects.filter(is_active=True, groups__name=Role.STUDENT).distinct().count()
+
+
+def organisation_admin_of(user) -> int | None:
+    """The id of the organisation `user` administers, or None (not an organisation
+    admin, or in no organisation)."""
+    if not getattr(user, "is_authenticated", False) or not user.organisation_admin:
+        return None
+    return user.organisation_id
