@@ -59,3 +59,15 @@ class Actor(models.Model):
 
     def __str__(self):
         return self.id
+
+
+class DirtyDay(models.Model):
+    """A UTC day whose raw events changed since its rollups were last computed: the
+    drain job marks the days of the events it inserts, the rollup job recomputes exactly
+    these days and clears them (rollups are incremental)."""
+
+    day = models.DateField(primary_key=True)
+    marked_at = models.DateTimeField()
+
+    def __str__(self):
+        return self.day.isoformat()
