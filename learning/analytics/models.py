@@ -81,6 +81,9 @@ class IngestBatch(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     rows = models.JSONField()
+    count = models.PositiveIntegerField(
+        help_text="len(rows), so a drain sizes its chunk without reading rows."
+    )
     created_at = models.DateTimeField()
 
     def __str__(self):

@@ -54,7 +54,7 @@ def rows_push(rows: list[dict]) -> None:
     if client is not None:
         client.rpush(_list_key(), *[json.dumps(row, separators=(",", ":")) for row in rows])
     else:
-        IngestBatch.objects.create(rows=rows, created_at=timezone.now())
+        IngestBatch.objects.create(rows=rows, count=len(rows), created_at=timezone.now())
     transaction.on_commit(drain_soon)
 
 
@@ -123,15 +123,21 @@ def _staging_drain(insert, *, size: int, max_chunks: int) -> int:
             batches = IngestBatch.objects.order_by("id")
             if skip_locked:
                 batches = batches.select_for_update(skip_locked=True)
-            taken, rows = [], []
-            # a batch holds up to ANALYTICS_INGEST_MAX_EVENTS rows: read a bounded window
-            for batch_id, batch_rows in batches.values_list("id", "rows")[: max(1, size // 10)]:
-                if rows and len(rows) + len(batch_rows) > size:
+            taken, counted = [], 0
+            for batch_id, count in batches.values_list("id", "count")[:size]:
+                if taken and counted + count > size:
                     break
                 taken.append(batch_id)
-                rows.extend(batch_rows)
+                counted += count
             if not taken:
                 break
+            rows = [
+                row
+                for batch_rows in IngestBatch.objects.filter(id__in=taken)
+                .order_by("id")
+                .values_list("rows", flat=True)
+                for row in batch_rows
+            ]
             insert(rows)
             IngestBatch.objects.filter(id__in=taken).delete()
         total += len(rows)
