@@ -18,29 +18,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from . import queue
+from . import queue, statements
 from .ingest import Checked, Code, Rejection, item_check
-from .models import Actor, DirtyDay, Event, Source
+from .models import Actor, DirtyDay, Source
 from .pseudonym import actor_id
 from .selectors import page_contexts, visible_lesson_contexts
 
-# The row keys an Event is built from (a queued row may also carry the private keys
-# below, which the drain job resolves and drops: they never reach the store).
-EVENT_FIELDS = (
-    "id",
-    "type",
-    "source",
-    "actor",
-    "verb",
-    "object_type",
-    "object_id",
-    "course_id",
-    "module_id",
-    "lesson_id",
-    "organisation_id",
-    "result",
-    "extensions",
-)
+# A queued row holds statements.COLUMNS (but `stored`) and may carry private keys
+# that the drain job resolves and drops (they never reach the store):
 # "signed_up_on": the actor's signup day (client rows know it from the request's user);
 # "user_id": a server row's user, for its organisation and signup day (drain only);
 # "page_id": a server row's lesson or quiz page, for its module and course (drain only).
@@ -137,7 +122,7 @@ def _chunk_insert(rows: list[dict]) -> None:
     now = timezone.now()
     users = _users({row["user_id"] for row in rows if row.get("user_id")})
     pages = page_contexts({row["page_id"] for row in rows if row.get("page_id")})
-    events, actors, days = [], {}, set()
+    actors, days = {}, set()
     for row in rows:
         timestamp = dt.datetime.fromisoformat(row["timestamp"])
         signed_up_on = row.get("signed_up_on")
@@ -151,9 +136,6 @@ def _chunk_insert(rows: list[dict]) -> None:
             module_id, course_id = pages[page_id]
             row["module_id"] = row.get("module_id") or module_id
             row["course_id"] = row.get("course_id") or course_id
-        events.append(
-            Event(**{name: row.get(name) for name in EVENT_FIELDS}, timestamp=timestamp, stored=now)
-        )
         days.add(timestamp.astimezone(dt.UTC).date())
         known = actors.get(row["actor"])
         if known is None or timestamp < known.first_seen:
@@ -163,7 +145,7 @@ def _chunk_insert(rows: list[dict]) -> None:
                 organisation_id=row.get("organisation_id"),
                 first_seen=timestamp,
             )
-    Event.objects.bulk_create(events, ignore_conflicts=True)
+    statements.events_insert(rows, stored=now)
     # An actor keeps its first-seen time; its organisation follows the user's latest, its
     # signup day is the account's (an actor whose user is gone keeps what it had).
     known = sorted((a for a in actors.values() if a.signed_up_on is not None), key=lambda a: a.id)
