@@ -6,8 +6,9 @@ the queue and bulk-inserts them. Two backends, chosen by REDIS_URL:
 
 - Redis: one list, `RPUSH` of the JSON rows (one element per event). The drain job
   holds a lock (SET NX EX) while it reads a chunk with `LRANGE`, inserts it and only then
-  `LTRIM`s it off: a drain that dies half-way leaves the chunk for the next one, which
-  inserts it again harmlessly (inserts ignore known event ids).
+  `LTRIM`s it off, and only while the lock is still its own: a drain that dies half-way
+  leaves the chunk to the next one, which inserts it again harmlessly (inserts ignore
+  known event ids).
 - The embedded default (no Redis): one `IngestBatch` row per request holding its JSON
   list. The drain job reads batches, inserts their rows and deletes the batches in the
   same transaction (on PostgreSQL with SKIP LOCKED, so two drains never take the same).
@@ -34,7 +35,7 @@ from site_config.redis import key_prefix, redis_client
 from .models import IngestBatch
 
 DRAIN_FLAG = "analytics:drain-pending"
-LOCK_SECONDS = 300  # a drain run stops taking chunks long before this
+LOCK_SECONDS = 300  # extended after each chunk while the drain holds it
 
 
 def _list_key() -> str:
@@ -91,7 +92,7 @@ def drain(insert: Callable[[list[dict]], None], *, size: int, max_chunks: int) -
     if not client.set(_lock_key(), token, nx=True, ex=LOCK_SECONDS):
         return 0  # another drain is running: it takes what is queued
     try:
-        return _redis_drain(client, insert, size=size, max_chunks=max_chunks)
+        return _redis_drain(client, insert, token, size=size, max_chunks=max_chunks)
     finally:
         # release only our own lock (compare and delete in one step)
         client.eval(
@@ -102,7 +103,18 @@ def drain(insert: Callable[[list[dict]], None], *, size: int, max_chunks: int) -
         )
 
 
-def _redis_drain(client, insert, *, size: int, max_chunks: int) -> int:
+# Trim a drained chunk off the list only while the lock is still ours, and extend the
+# lock for the next chunk, in one step: a drain whose lock expired (a stall longer than
+# LOCK_SECONDS) must not trim rows another drain has read and not inserted yet.
+_TRIM_IF_OWNER = """
+if redis.call('get', KEYS[2]) ~= ARGV[1] then return 0 end
+redis.call('ltrim', KEYS[1], tonumber(ARGV[2]), -1)
+redis.call('expire', KEYS[2], tonumber(ARGV[3]))
+return 1
+"""
+
+
+def _redis_drain(client, insert, token: str, *, size: int, max_chunks: int) -> int:
     key, total = _list_key(), 0
     for _ in range(max_chunks):
         raw = client.lrange(key, 0, size - 1)
@@ -110,7 +122,8 @@ def _redis_drain(client, insert, *, size: int, max_chunks: int) -> int:
             break
         with transaction.atomic():
             insert([json.loads(item) for item in raw])
-        client.ltrim(key, len(raw), -1)
+        if not client.eval(_TRIM_IF_OWNER, 2, key, _lock_key(), token, len(raw), LOCK_SECONDS):
+            break  # the lock went to another drain: it reads (and inserts again) this chunk
         total += len(raw)
     return total
 

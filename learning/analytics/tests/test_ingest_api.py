@@ -274,3 +274,31 @@ def test_the_request_runs_a_constant_number_of_queries(backend, learner, build_c
     assert counts[0] == counts[1] == counts[2], counts
     lesson_queries = [q for q in queries.captured_queries if "cms_lessonpage" in q["sql"]]
     assert len(lesson_queries) == 1
+
+
+def test_a_chunk_leaves_the_queue_only_once_inserted(backend, learner, lessons):
+    from learning.analytics import queue
+    from learning.analytics.services import _chunk_insert
+
+    post(learner, [event("video_play", lesson_id=lessons[0].pk, data={"position": n}) for n in range(3)])
+
+    def failing(rows):
+        raise RuntimeError("the database went away")
+
+    with pytest.raises(RuntimeError):
+        queue.drain(failing, size=10, max_chunks=1)
+    assert queue.pending() > 0 and Event.objects.count() == 0
+    if backend == "redis":
+        # a drain whose lock passed to another drain (it stalled past LOCK_SECONDS) inserts
+        # its chunk but leaves it queued: the other drain reads it again
+        from site_config.redis import redis_client
+
+        def stalled(rows):
+            _chunk_insert(rows)
+            redis_client().set(queue._lock_key(), "another-drain")
+
+        assert queue.drain(stalled, size=10, max_chunks=5) == 0
+        assert queue.pending() == 3 and Event.objects.count() == 3
+        redis_client().delete(queue._lock_key())
+    assert drain() == 3
+    assert queue.pending() == 0 and Event.objects.count() == 3
