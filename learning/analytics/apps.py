@@ -11,3 +11,9 @@ class AnalyticsConfig(AppConfig):
     name = "learning.analytics"
     label = "analytics"
     verbose_name = "Analytics"
+
+    def ready(self):
+        # Server events: the domain events analytics records (receivers.py).
+        from .receivers import subscribe
+
+        subscribe()

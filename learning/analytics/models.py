@@ -71,3 +71,20 @@ class DirtyDay(models.Model):
 
     def __str__(self):
         return self.day.isoformat()
+
+
+class IngestBatch(models.Model):
+    """Staging for the embedded default (no Redis): the validated rows of one ingest
+    request or one server event, as a JSON list, until the drain job bulk-inserts them
+    into Event and deletes the batch in the same transaction (learning/analytics/queue.py).
+    With Redis the rows wait on a Redis list instead and this table stays empty."""
+
+    id = models.BigAutoField(primary_key=True)
+    rows = models.JSONField()
+    count = models.PositiveIntegerField(
+        help_text="len(rows), so a drain sizes its chunk without reading rows."
+    )
+    created_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"ingest batch {self.pk} ({len(self.rows)} rows)"

@@ -56,6 +56,9 @@ TYPES: dict[str, EventType] = {}
 def _register(event_type: EventType) -> EventType:
     if event_type.name in TYPES:
         raise ValueError(f"analytics event type {event_type.name!r} registered twice")
+    if event_type.source == Source.CLIENT and event_type.context and "lesson_id" not in event_type.context:
+        # ingest checks a client's course through the lesson (one query per batch)
+        raise ValueError(f"client event type {event_type.name!r}: a context needs lesson_id")
     TYPES[event_type.name] = event_type
     return event_type
 

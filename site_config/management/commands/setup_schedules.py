@@ -47,6 +47,13 @@ SCHEDULES = [
         "schedule_type": Schedule.MINUTES,
         "minutes": 1,
     },
+    {
+        # Analytics events still queued (ingest asks for a drain itself; this is the net).
+        "name": "analytics-drain",
+        "func": "learning.analytics.tasks.drain",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 1,
+    },
 ]
 
 
