@@ -45,6 +45,8 @@ class Event(models.Model):
             models.Index(fields=["timestamp"], name="analytics_event_ts"),
             models.Index(fields=["type", "timestamp"], name="analytics_event_type_ts"),
             models.Index(fields=["course_id", "timestamp"], name="analytics_event_course_ts"),
+            # store order: the xAPI forwarder's cursor (xapi/services.py)
+            models.Index(fields=["stored", "id"], name="analytics_event_stored"),
         ]
 
     def __str__(self):
@@ -71,3 +73,7 @@ class DirtyDay(models.Model):
 
     def __str__(self):
         return self.day.isoformat()
+
+
+# Forwarding to a Learning Record Store (learning/analytics/xapi).
+from .xapi.models import DeadLetter, ForwardingCursor  # noqa: E402,F401
