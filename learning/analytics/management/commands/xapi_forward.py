@@ -27,10 +27,10 @@ class Command(BaseCommand):
         if report.busy:
             raise CommandError("Another forwarding run holds the lease; try again when it ends.")
         if report.retried_delivered or report.retried_refused:
-            self.stdout.write(
-                f"dead-letter retries: {report.retried_delivered} delivered, {report.retried_refused} refused again"
-            )
-        summary = f"{report.delivered} delivered, {report.dead_lettered} dead-lettered in {report.batches} batch(es)"
+            retried = f"{report.retried_delivered} delivered, {report.retried_refused} refused again"
+            self.stdout.write(f"dead-letter retries: {retried}")
+        summary = f"{report.delivered} delivered, {report.dead_lettered} dead-lettered"
+        summary += f" in {report.batches} batch(es)"
         if report.error:
             raise CommandError(
                 f"Stopped: {report.error} ({summary}); the next run starts from the same place."
