@@ -1,0 +1,1 @@
+from .ralph_server import lrs, ralph  # noqa: F401 (fixtures)
