@@ -118,7 +118,11 @@ class Ralph:
 
     def post(self, statements: list[dict]) -> requests.Response:
         return requests.post(
-            f"{self.xapi}/statements", json=statements, auth=(USERNAME, PASSWORD), headers=XAPI_HEADERS, timeout=10
+            f"{self.xapi}/statements",
+            json=statements,
+            auth=(USERNAME, PASSWORD),
+            headers=XAPI_HEADERS,
+            timeout=10,
         )
 
     def statement(self, statement_id: str) -> dict | None:

@@ -32,7 +32,11 @@ def _comparable(statement: dict) -> dict:
 def test_statements_arrive_in_the_lrs_as_built(lrs):
     events = [
         event("lesson_view", module_id=7),
-        event("quiz_submitted", object_id="44", result={"score": {"scaled": 0.5}, "success": False, "duration": 30}),
+        event(
+            "quiz_submitted",
+            object_id="44",
+            result={"score": {"scaled": 0.5}, "success": False, "duration": 30},
+        ),
         event("code_run", object_id="991", course_id=None, lesson_id=None),
         event("video_seek", object_id="5", extensions={"from": 10, "to": 42.5}),
         event("badge_awarded", object_id="first-steps", course_id=None, lesson_id=None),
@@ -210,3 +214,30 @@ def test_off_without_an_endpoint(settings):
     assert not ForwardingCursor.objects.exists()
     with pytest.raises(CommandError, match="ANALYTICS_XAPI_ENDPOINT is not set"):
         call_command("xapi_forward", stdout=StringIO())
+
+
+def test_5xx_and_429_answers_are_retried_with_backoff(lrs, flaky_lrs, settings):
+    settings.ANALYTICS_XAPI_MAX_ATTEMPTS = 4
+    events = store(3)
+    flaky_lrs.failures = [503, 429, 502]
+
+    report = xapi_forward()
+
+    assert (report.delivered, report.error) == (3, "")
+    assert flaky_lrs.requests == 4  # three refusals, then the batch went through
+    assert all(lrs.statement(str(item.id)) for item in events)
+
+
+def test_5xx_on_every_attempt_stops_the_run_and_keeps_the_cursor(lrs, flaky_lrs):
+    store(2)
+    flaky_lrs.failures = [500, 500]
+
+    report = xapi_forward()
+
+    assert (
+        report.delivered == 0
+        and report.error == "LrsUnavailable: after 2 attempt(s): HTTP 500: upstream unavailable"
+    )
+    assert flaky_lrs.requests == 2 and not DeadLetter.objects.exists()
+    assert ForwardingCursor.objects.get().stored is None
+    assert xapi_forward().delivered == 2  # the gateway recovered: the next run sends them

@@ -57,7 +57,12 @@ def test_a_quiz_result_with_seconds_and_an_unknown_key(settings):
         "quiz_submitted",
         object_id="44",
         lesson_id=None,
-        result={"score": {"scaled": 0.8, "raw": 8, "min": 0, "max": 10}, "success": True, "duration": 95.5, "tries": 2},
+        result={
+            "score": {"scaled": 0.8, "raw": 8, "min": 0, "max": 10},
+            "success": True,
+            "duration": 95.5,
+            "tries": 2,
+        },
     )
     statement = statement_build(item)
     assert statement["object"]["definition"]["type"] == "http://adlnet.gov/expapi/activities/assessment"
