@@ -127,7 +127,10 @@ def _next_batch(cursor: ForwardingCursor, size: int) -> list[Event]:
         stored__lte=timezone.now() - timedelta(seconds=settings.ANALYTICS_XAPI_SETTLE_SECONDS)
     )
     if cursor.stored is not None:
-        events = events.filter(Q(stored__gt=cursor.stored) | Q(stored=cursor.stored, id__gt=cursor.event_id))
+        # (stored, id) > cursor; the plain `stored >=` lets the (stored, id) index start there
+        events = events.filter(stored__gte=cursor.stored).filter(
+            Q(stored__gt=cursor.stored) | Q(id__gt=cursor.event_id)
+        )
     return list(events.order_by("stored", "id")[:size])
 
 
