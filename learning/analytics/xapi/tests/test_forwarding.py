@@ -241,3 +241,17 @@ def test_5xx_on_every_attempt_stops_the_run_and_keeps_the_cursor(lrs, flaky_lrs)
     assert flaky_lrs.requests == 2 and not DeadLetter.objects.exists()
     assert ForwardingCursor.objects.get().stored is None
     assert xapi_forward().delivered == 2  # the gateway recovered: the next run sends them
+
+
+def test_events_stored_at_the_same_instant_are_each_sent_once_across_batches(lrs, settings):
+    settings.ANALYTICS_XAPI_BATCH_SIZE = 2
+    instant = timezone.now() - timedelta(minutes=3)
+    events = [event(stored=instant) for _ in range(5)]  # one bulk insert: one `stored` for all
+    Event.objects.bulk_create(events)
+
+    report = xapi_forward()
+
+    assert (report.batches, report.delivered) == (3, 5)
+    counts = Counter(lrs.stored_ids())
+    assert [counts[str(item.id)] for item in events] == [1] * 5
+    assert xapi_forward().delivered == 0
