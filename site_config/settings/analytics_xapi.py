@@ -36,5 +36,14 @@ ANALYTICS_XAPI_RUN_SECONDS = env.int("ANALYTICS_XAPI_RUN_SECONDS", default=50)
 for _name in ("ANALYTICS_XAPI_BATCH_SIZE", "ANALYTICS_XAPI_MAX_ATTEMPTS", "ANALYTICS_XAPI_RUN_SECONDS"):
     if globals()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be at least 1.")
+if (
+    ANALYTICS_XAPI_TIMEOUT <= 0
+    or ANALYTICS_XAPI_RETRY_BACKOFF_SECONDS < 0
+    or ANALYTICS_XAPI_SETTLE_SECONDS < 0
+):
+    raise ImproperlyConfigured(
+        "ANALYTICS_XAPI_TIMEOUT must be above 0; ANALYTICS_XAPI_RETRY_BACKOFF_SECONDS and "
+        "ANALYTICS_XAPI_SETTLE_SECONDS must not be negative."
+    )
 if ANALYTICS_XAPI_ENDPOINT and not ANALYTICS_XAPI_ENDPOINT.startswith(("http://", "https://")):
     raise ImproperlyConfigured("ANALYTICS_XAPI_ENDPOINT must be an http:// or https:// URL.")
