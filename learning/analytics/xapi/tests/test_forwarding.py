@@ -255,3 +255,18 @@ def test_events_stored_at_the_same_instant_are_each_sent_once_across_batches(lrs
     counts = Counter(lrs.stored_ids())
     assert [counts[str(item.id)] for item in events] == [1] * 5
     assert xapi_forward().delivered == 0
+
+
+def test_the_every_minute_schedule_runs_the_job(lrs):
+    from django_q.models import Schedule
+    from django_q.tasks import async_task, result
+
+    call_command("setup_schedules", stdout=StringIO())
+    schedule = Schedule.objects.get(name="analytics-xapi-forward")
+    assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (Schedule.MINUTES, 1, -1)
+    events = store(2)
+
+    task_id = async_task(schedule.func, sync=True)
+
+    assert result(task_id)["delivered"] == 2
+    assert all(lrs.statement(str(item.id)) for item in events)
