@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # Test processes (pytest-xdist): one per core by default; TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= auto
 
-.PHONY: run test test-sqlite test-postgres system install install-dev lint format migrate demo worker web bench screenshots check-deploy clean
+.PHONY: run test test-sqlite test-postgres system install install-ralph install-dev lint format migrate demo worker web bench screenshots check-deploy clean
 # Prerequisites run in the order written: `system` must stop `make test` before anything else.
 .NOTPARALLEL:
 
@@ -23,6 +23,17 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
+
+# Ralph (an xAPI Learning Record Store) for the xAPI forwarding tests, in its own venv:
+# its pinned dependencies clash with ours (requirements-ralph.txt).
+RALPH_VENV := .venv-ralph
+$(RALPH_VENV)/.installed: requirements-ralph.txt
+	test -d $(RALPH_VENV) || $(PYTHON) -m venv $(RALPH_VENV)
+	$(RALPH_VENV)/bin/pip install --quiet --upgrade pip
+	$(RALPH_VENV)/bin/pip install --quiet -r requirements-ralph.txt
+	touch $@
+
+install-ralph: $(RALPH_VENV)/.installed
 
 ## make run: set up everything (venv, deps, database, demo content) and serve with a worker.
 run: install
@@ -54,7 +65,7 @@ system:
 	@bash .ci/setup-system.sh
 
 ## make test: system packages, lint, format check, migrations check, then the whole suite.
-test: system install lint
+test: system install install-ralph lint
 	DJANGO_SETTINGS_MODULE=site_config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -n $(TEST_WORKERS) -m "not serial" $(PYTEST_ARGS)
 	@echo "=== the serial tests (timing and process-group bounds), alone ==="
@@ -88,4 +99,4 @@ screenshots: system install
 	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest -m screenshots -q
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) $(RALPH_VENV) db.sqlite3 staticfiles

@@ -45,6 +45,8 @@ class Event(models.Model):
             models.Index(fields=["timestamp"], name="analytics_event_ts"),
             models.Index(fields=["type", "timestamp"], name="analytics_event_type_ts"),
             models.Index(fields=["course_id", "timestamp"], name="analytics_event_course_ts"),
+            # store order: the xAPI forwarder's cursor (xapi/services.py)
+            models.Index(fields=["stored", "id"], name="analytics_event_stored"),
         ]
 
     def __str__(self):
@@ -88,3 +90,7 @@ class IngestBatch(models.Model):
 
     def __str__(self):
         return f"ingest batch {self.pk} ({len(self.rows)} rows)"
+
+
+# Forwarding to a Learning Record Store (learning/analytics/xapi).
+from .xapi.models import DeadLetter, ForwardingCursor  # noqa: E402,F401

@@ -54,6 +54,13 @@ SCHEDULES = [
         "schedule_type": Schedule.MINUTES,
         "minutes": 1,
     },
+    {
+        # Analytics events to the Learning Record Store as xAPI (off without ANALYTICS_XAPI_ENDPOINT).
+        "name": "analytics-xapi-forward",
+        "func": "learning.analytics.xapi.tasks.xapi_forward",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 1,
+    },
 ]
 
 
