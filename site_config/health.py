@@ -52,29 +52,28 @@ def check_cache() -> str:
     return "redis" if settings.REDIS_URL else "local-memory"
 
 
-def check_jobs() -> str:
-    """Each job queue's worker (site_config/jobs.py): its heartbeat row, written every
-    minute by the queue's own schedule, must be newer than the queue's limit
-    (JOBS_HEARTBEAT_MAX_AGE; the heavy queue JOBS_HEAVY_HEARTBEAT_MAX_AGE, as a worker
-    busy with a long job cannot beat). Reports every queue; fails if any is silent."""
+def check_jobs(queues: list[str] | None = None) -> str:
+    """Each job queue's worker (site_config/jobs.py; `queues`: only these, as a worker
+    container's own healthcheck asks): its heartbeat row, written every minute by the
+    queue's own schedule and when its processes start, must be newer than the queue's
+    limit (JOBS_HEARTBEAT_MAX_AGE; the heavy queue JOBS_HEAVY_HEARTBEAT_MAX_AGE, as a
+    worker busy with a long job cannot beat). Reports every queue; fails if one is silent."""
     from .jobs import HEAVY, cluster_of, queue_names
 
-    beats = dict(WorkerHeartbeat.objects.filter(name__in=queue_names()).values_list("name", "seen_at"))
+    queues = queues or queue_names()
+    beats = dict(WorkerHeartbeat.objects.filter(name__in=queues).values_list("name", "seen_at"))
     now = timezone.now()
     details, failures = [], []
-    for queue in queue_names():
-        start = (
-            "`python manage.py qcluster`"
-            if cluster_of(queue) == settings.Q_CLUSTER["name"]
-            else (f"`Q_CLUSTER_NAME={cluster_of(queue)} python manage.py qcluster`")
-        )
+    for queue in queues:
+        cluster = cluster_of(queue)
+        start = "qcluster" if cluster == settings.Q_CLUSTER["name"] else f"Q_CLUSTER_NAME={cluster} qcluster"
         limit = settings.JOBS_HEAVY_HEARTBEAT_MAX_AGE if queue == HEAVY else settings.JOBS_HEARTBEAT_MAX_AGE
         if queue not in beats:
-            failures.append(f"{queue}: no worker heartbeat yet: start one with {start}")
+            failures.append(f"{queue}: no worker heartbeat yet: start one with `python manage.py {start}`")
             continue
         age = int((now - beats[queue]).total_seconds())
         if age > limit:
-            failures.append(f"{queue}: last worker heartbeat {age} s ago: is {start} running?")
+            failures.append(f"{queue}: last worker heartbeat {age} s ago: is `{start}` running?")
         else:
             details.append(f"{queue}: heartbeat {age} s ago")
     if failures:

@@ -23,3 +23,10 @@ def job_failures_purge() -> dict:
     from .services import job_failures_purge as purge
 
     return purge()
+
+
+def reindex_all(steps: list[str] | None = None) -> list[dict]:
+    """The `reindex_all --queue` job (heavy queue)."""
+    from site_config.reindex import reindex_all as run
+
+    return [result.__dict__ for result in run(steps=steps)]

@@ -19,3 +19,9 @@ JOBS_FAILURE_RETENTION_DAYS = env.int("JOBS_FAILURE_RETENTION_DAYS", default=30)
 # `reindex_all`: dotted callables run after the built-in steps (content cache, tutor
 # index, search index); each takes `progress(done, total)` and returns a count.
 REINDEX_EXTRA_STEPS = env.list("REINDEX_EXTRA_STEPS", default=[])
+REINDEX_STEPS = [
+    "site_config.reindex.search_index_rebuild",
+    "cms.content_cache.rebuild.rebuild",
+    "tutor.reindex.rebuild",
+    *REINDEX_EXTRA_STEPS,
+]
