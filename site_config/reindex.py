@@ -63,10 +63,10 @@ def search_index_rebuild(progress: Progress) -> int:
     documents, snippets), as `update_index` does it. With the database backends the
     rebuild runs in one transaction (ATOMIC_REBUILD, their default): readers see the
     old index until it commits. Returns the objects indexed."""
-    from modelsearch.backends import get_search_backend
     from modelsearch.conf import get_app_config
-    from modelsearch.index import get_indexed_models
     from modelsearch.management.commands.rebuild_modelsearch_index import group_models_by_index
+    from wagtail.search.backends import get_search_backend
+    from wagtail.search.index import get_indexed_models
 
     models = get_indexed_models()
     total = sum(model.get_indexed_objects().count() for model in models)
