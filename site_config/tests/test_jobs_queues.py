@@ -34,7 +34,12 @@ def test_settings_refuse_a_retry_not_above_the_timeout(env):
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "site_config.settings.dev", **env},
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "site_config.settings.dev",
+            "SECRET_KEY": settings.SECRET_KEY,  # (dev would make a key file otherwise)
+            **env,
+        },
         capture_output=True,
         text=True,
         timeout=120,
