@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # Test processes (pytest-xdist): one per core by default; TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= auto
 
-.PHONY: run test test-sqlite test-postgres system install install-ralph install-dev lint format migrate demo worker web bench screenshots check-deploy clean
+.PHONY: run test test-sqlite test-postgres system install install-ralph install-dev lint format migrate demo worker worker-heavy web bench screenshots check-deploy clean
 # Prerequisites run in the order written: `system` must stop `make test` before anything else.
 .NOTPARALLEL:
 
@@ -41,10 +41,11 @@ run: install
 	$(PY) manage.py setup_schedules
 	$(PY) manage.py load_demo
 	$(PY) manage.py build_tutor_index
-	@echo "Starting the job worker and the web server on http://$(HOST):$(PORT)/ (Ctrl-C stops both)"
+	@echo "Starting the job workers (light and heavy queues) and the web server on http://$(HOST):$(PORT)/ (Ctrl-C stops all)"
 	@echo "  API docs: http://$(HOST):$(PORT)/api/docs/   editor: http://$(HOST):$(PORT)/admin/   health: http://$(HOST):$(PORT)/health/ready"
 	@exec $(PY) -m site_config.devrun \
 	  "worker=$(PY) manage.py qcluster" \
+	  "worker-heavy=env Q_CLUSTER_NAME=heavy $(PY) manage.py qcluster" \
 	  "web=$(PY) manage.py runserver $(HOST):$(PORT)"
 
 web: install
@@ -52,6 +53,9 @@ web: install
 
 worker: install
 	$(PY) manage.py qcluster
+
+worker-heavy: install
+	Q_CLUSTER_NAME=heavy $(PY) manage.py qcluster
 
 migrate: install
 	$(PY) manage.py migrate --no-input

@@ -1,5 +1,6 @@
 #!/bin/sh
-# web: migrate, declare schedules, serve with gunicorn. worker: qcluster.
+# web: migrate, declare schedules, serve with gunicorn. worker: the light job queue's
+# qcluster; worker-heavy: the heavy queue's (docs/operations.md, "Jobs and queues").
 set -eu
 case "${1:-web}" in
   web)
@@ -12,6 +13,10 @@ case "${1:-web}" in
       --access-logfile /dev/null --forwarded-allow-ips "${TRUSTED_PROXIES:-127.0.0.1,::1}"
     ;;
   worker)
+    exec python manage.py qcluster
+    ;;
+  worker-heavy)
+    export Q_CLUSTER_NAME=heavy
     exec python manage.py qcluster
     ;;
   *)

@@ -22,7 +22,6 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .jobs import HEARTBEAT_NAME
 from .models import WorkerHeartbeat
 
 
@@ -53,14 +52,33 @@ def check_cache() -> str:
     return "redis" if settings.REDIS_URL else "local-memory"
 
 
-def check_jobs() -> str:
-    beat = WorkerHeartbeat.objects.filter(name=HEARTBEAT_NAME).first()
-    if beat is None:
-        raise CheckFailed("no job worker heartbeat yet: start one with `python manage.py qcluster`")
-    age = (timezone.now() - beat.seen_at).total_seconds()
-    if age > settings.JOBS_HEARTBEAT_MAX_AGE:
-        raise CheckFailed(f"last job worker heartbeat {int(age)} s ago: is `qcluster` running?")
-    return f"heartbeat {int(age)} s ago"
+def check_jobs(queues: list[str] | None = None) -> str:
+    """Each job queue's worker (site_config/jobs.py; `queues`: only these, as a worker
+    container's own healthcheck asks): its heartbeat row, written every minute by the
+    queue's own schedule and when its processes start, must be newer than the queue's
+    limit (JOBS_HEARTBEAT_MAX_AGE; the heavy queue JOBS_HEAVY_HEARTBEAT_MAX_AGE, as a
+    worker busy with a long job cannot beat). Reports every queue; fails if one is silent."""
+    from .jobs import HEAVY, cluster_of, queue_names
+
+    queues = queues or queue_names()
+    beats = dict(WorkerHeartbeat.objects.filter(name__in=queues).values_list("name", "seen_at"))
+    now = timezone.now()
+    details, failures = [], []
+    for queue in queues:
+        cluster = cluster_of(queue)
+        start = "qcluster" if cluster == settings.Q_CLUSTER["name"] else f"Q_CLUSTER_NAME={cluster} qcluster"
+        limit = settings.JOBS_HEAVY_HEARTBEAT_MAX_AGE if queue == HEAVY else settings.JOBS_HEARTBEAT_MAX_AGE
+        if queue not in beats:
+            failures.append(f"{queue}: no worker heartbeat yet: start one with `python manage.py {start}`")
+            continue
+        age = int((now - beats[queue]).total_seconds())
+        if age > limit:
+            failures.append(f"{queue}: last worker heartbeat {age} s ago: is `{start}` running?")
+        else:
+            details.append(f"{queue}: heartbeat {age} s ago")
+    if failures:
+        raise CheckFailed("; ".join(failures + details))
+    return "; ".join(details)
 
 
 def check_storage() -> str:

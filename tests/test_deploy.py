@@ -75,6 +75,7 @@ def test_compose_file_has_every_service_with_a_healthcheck():
         for dependency in service.get("depends_on", {}):
             assert dependency in services, f"{name} depends on unknown service {dependency}"
     assert services["worker"]["command"] == ["worker"]
+    assert services["worker-heavy"]["command"] == ["worker-heavy"]
     assert services["web"]["environment"]["SANDBOX_URL"] == "http://sandbox:8800"
     assert "sandbox" in services["web"]["depends_on"]
     assert services["web"]["environment"]["DJANGO_SETTINGS_MODULE"] == "site_config.settings.prod"

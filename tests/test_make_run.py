@@ -1,4 +1,4 @@
-"""`make run` itself (migrate, schedules, demo, then web + worker under site_config/devrun.py),
+"""`make run` itself (migrate, schedules, demo, then web + a worker per job queue under devrun.py),
 stopped the ways a user and a service manager stop it: Ctrl-C typed into its terminal, and
 SIGTERM. Each time: make exits within seconds with status 0, every process of the tree is
 gone, and the output has no traceback and no make error line.
@@ -136,7 +136,7 @@ class MakeRun:
         return self.output.decode(errors="replace")
 
     def wait_until_serving(self) -> dict[int, str]:
-        """Wait for the web server's /health/live and the worker's "running" line; return
+        """Wait for the web server's /health/live and each worker's "running" line; return
         the whole process tree then (make, the supervisor, runserver and its autoreloaded
         child, the cluster's master, sentinel, worker, monitor and pusher)."""
         deadline = time.monotonic() + START_SECONDS
@@ -152,7 +152,8 @@ class MakeRun:
                     live = response.status == 200
             except OSError:
                 pass
-            if live and re.search(r"Q Cluster \S+ \[\S+\] running", self.text):
+            # both job queues' clusters (light: [mrict], heavy: [heavy]) are up
+            if live and {"mrict", "heavy"} <= set(re.findall(r"Q Cluster \S+ \[(\S+)\] running", self.text)):
                 break
             time.sleep(0.5)
         time.sleep(1)  # let the cluster finish forking its worker, monitor and pusher
@@ -200,7 +201,7 @@ def _stop_cleanly(database: Path, stop, *, make_status: int = 0) -> None:
     pids = {}
     try:
         pids = run.wait_until_serving()
-        assert len(pids) >= 8, f"expected make, supervisor, web (2) and worker (4+): {pids}"
+        assert len(pids) >= 12, f"expected make, supervisor, web (2) and two workers (4+ each): {pids}"
         stop(run)
         code, took = run.wait()
         time.sleep(0.5)  # a process that outlived make would still be running now

@@ -16,8 +16,8 @@ class TutorConfig(AppConfig):
 
         force_offline()
         # The index follows what learners see: every content event updates it (a job).
-        bus.subscribe(ContentPublished, "tutor.handlers.content_changed_reindex", job=True)
-        bus.subscribe(ContentUnpublished, "tutor.handlers.content_changed_reindex", job=True)
+        bus.subscribe(ContentPublished, "tutor.handlers.content_changed_reindex", job=True, queue="heavy")
+        bus.subscribe(ContentUnpublished, "tutor.handlers.content_changed_reindex", job=True, queue="heavy")
         # A run or a submission is the real attempt the hint ladder waits for (in process:
         # one UPDATE).
         bus.subscribe(CodeRun, "tutor.hint_events.code_run_heard")

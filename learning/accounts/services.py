@@ -470,16 +470,26 @@ def avatar_clear(*, user):
 
 def housekeeping_run() -> dict[str, int]:
     """Delete refresh-token records past their expiry (with their blacklist rows) and
-    one-time codes that can no longer be used. Returns counts per table."""
+    one-time codes that can no longer be used (expired, used, or never sent, for a day).
+    Logs and returns the counts per table; running it again removes nothing more."""
+    from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
+
     now = timezone.now()
     day_ago = now - timedelta(days=1)
-    tokens, _ = OutstandingToken.objects.filter(expires_at__lte=now).delete()
-    codes, _ = (
-        OneTimeCode.objects.filter(expires_at__lte=day_ago)
-        | OneTimeCode.objects.filter(used_at__lte=day_ago)
-        | OneTimeCode.objects.filter(code_hash="", created_at__lte=day_ago)
-    ).delete()
-    return {"tokens": tokens, "codes": codes}
+    with transaction.atomic():
+        _, tokens = OutstandingToken.objects.filter(expires_at__lte=now).delete()
+        _, codes = (
+            OneTimeCode.objects.filter(expires_at__lte=day_ago)
+            | OneTimeCode.objects.filter(used_at__lte=day_ago)
+            | OneTimeCode.objects.filter(code_hash="", created_at__lte=day_ago)
+        ).delete()
+    removed = {
+        "tokens": tokens.get(OutstandingToken._meta.label, 0),
+        "blacklisted": tokens.get(BlacklistedToken._meta.label, 0),
+        "codes": codes.get(OneTimeCode._meta.label, 0),
+    }
+    log.info("accounts housekeeping", extra=removed)
+    return removed
 
 
 # --- object-level grants (django-guardian) ---

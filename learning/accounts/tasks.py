@@ -19,8 +19,8 @@ def verification_resend(email: str) -> bool:
     return email_verification_resend_deliver(email=email)
 
 
-def housekeeping() -> None:
+def housekeeping() -> dict[str, int]:
     """Daily: drop expired refresh-token records and dead one-time codes."""
     from .services import housekeeping_run
 
-    housekeeping_run()
+    return housekeeping_run()

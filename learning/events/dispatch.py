@@ -9,7 +9,8 @@
   the publisher's work is already committed.
 - `job=True` handlers are enqueued as django-q2 jobs with the event's JSON payload
   (ids, never instances); the job rebuilds the typed event and calls the handler.
-  Use them for anything slow (mail, PDF, index rebuilds).
+  Use them for anything slow (mail, PDF, index rebuilds); `queue="heavy"` puts the
+  job on the heavy queue (index builds, rendering: docs/operations.md).
 """
 
 import logging
@@ -31,6 +32,7 @@ Handler = Callable[[DomainEvent], None]
 class Subscription:
     handler: Handler | str
     job: bool
+    queue: str = "light"
 
     @property
     def dotted(self) -> str:
@@ -46,9 +48,19 @@ class EventBus:
     def __init__(self) -> None:
         self._subscriptions: dict[type[DomainEvent], list[Subscription]] = defaultdict(list)
 
-    def subscribe(self, event_type: type[DomainEvent], handler: Handler | str, *, job: bool = False) -> None:
-        """Idempotent: subscribing the same handler twice keeps one subscription."""
-        subscription = Subscription(handler, job)
+    def subscribe(
+        self,
+        event_type: type[DomainEvent],
+        handler: Handler | str,
+        *,
+        job: bool = False,
+        queue: str = "light",
+    ) -> None:
+        """Idempotent: subscribing the same handler twice keeps one subscription.
+        `queue` (job handlers): the job queue their job runs on (site_config/jobs.py)."""
+        if queue != "light" and not job:
+            raise ValueError("only a job handler runs on a queue")
+        subscription = Subscription(handler, job, queue)
         if job and not isinstance(handler, str) and "<locals>" in subscription.dotted:
             raise ValueError("a job handler must be importable by its dotted path")
         existing = self._subscriptions[event_type]
@@ -69,13 +81,14 @@ class EventBus:
         for subscription in self.subscriptions(type(event)):
             try:
                 if subscription.job:
-                    from django_q.tasks import async_task
+                    from site_config.jobs import enqueue
 
-                    async_task(
+                    enqueue(
                         "learning.events.dispatch.run_job_handler",
                         subscription.dotted,
                         event.name,
                         event.to_payload(),
+                        queue=subscription.queue,
                         task_name=f"event:{event.name}:{subscription.dotted}"[:100],
                     )
                 else:

@@ -283,10 +283,13 @@ def _upload_finish(recording: Recording, path: Path) -> None:
 
 
 def _enqueue_process(recording_id: int) -> None:
-    from django_q.tasks import async_task
+    from site_config.jobs import enqueue
 
-    async_task(
-        "learning.recordings.tasks.recording_process", recording_id, task_name=f"recording:{recording_id}"
+    enqueue(
+        "learning.recordings.tasks.recording_process",
+        recording_id,
+        queue="heavy",
+        task_name=f"recording:{recording_id}",
     )
 
 

@@ -229,6 +229,7 @@ from .jobs import *  # noqa: E402,F403
 from .llm import *  # noqa: E402,F403
 from .logging import *  # noqa: E402,F403
 from .mail import *  # noqa: E402,F403
+from .maintenance import *  # noqa: E402,F403
 from .moderation import *  # noqa: E402,F403
 from .notifications import *  # noqa: E402,F403
 from .openbadges import *  # noqa: E402,F403

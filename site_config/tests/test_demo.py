@@ -15,11 +15,3 @@ def test_load_demo_is_idempotent_and_roots_the_site(capsys):
     index = CourseIndexPage.objects.get()
     assert Site.objects.get(is_default_site=True).root_page_id == index.pk
     assert "Demo content ready." in capsys.readouterr().out
-
-
-def test_setup_schedules_is_idempotent():
-    from django_q.models import Schedule
-
-    call_command("setup_schedules")
-    call_command("setup_schedules")
-    assert Schedule.objects.filter(name="worker-heartbeat").count() == 1

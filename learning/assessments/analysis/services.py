@@ -30,7 +30,9 @@ def attempts_fingerprint(*, quiz_id: int) -> str:
 
 def _stuck(report: ItemAnalysisReport) -> bool:
     """A queued or running report older than a job may live (its worker died)."""
-    limit = dt.timedelta(seconds=2 * int(settings.Q_CLUSTER.get("timeout") or 300))
+    from site_config.jobs import queue_conf
+
+    limit = dt.timedelta(seconds=2 * int(queue_conf("heavy").get("timeout") or 300))
     since = report.started_at or report.requested_at
     return since is not None and timezone.now() - since > limit
 
@@ -65,11 +67,12 @@ def item_analysis_request(
 
 
 def _enqueue(report_id: int) -> None:
-    from django_q.tasks import async_task
+    from site_config.jobs import enqueue
 
-    async_task(
+    enqueue(
         "learning.assessments.analysis.tasks.item_analysis_run",
         report_id,
+        queue="heavy",
         task_name=f"item-analysis:{report_id}",
         save=False,
     )

@@ -246,7 +246,7 @@ def test_the_retention_purge_deletes_only_old_entries_and_is_audited(settings):
     from learning.audit import tasks
 
     call_command("setup_schedules", stdout=io.StringIO())
-    assert Schedule.objects.filter(name="audit-purge", func="learning.audit.tasks.purge").exists()
+    assert Schedule.objects.filter(name="mrict:audit-purge", func="learning.audit.tasks.purge").exists()
     settings.AUDIT_RETENTION_DAYS = 30
     now = timezone.now()
     old = AuditEntry.objects.create(event="test.old", timestamp=now - timedelta(days=31))

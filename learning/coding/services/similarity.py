@@ -69,7 +69,7 @@ def similarity_scan_request(*, challenge_id: int, force: bool = False) -> bool:
     submissions costs one scan: the job clears the mark when it starts, so a
     submission that lands during a scan queues the next one). Returns whether a job
     was queued."""
-    from django_q.tasks import async_task
+    from site_config.jobs import enqueue
 
     from ..models import SimilarityScan
 
@@ -82,8 +82,11 @@ def similarity_scan_request(*, challenge_id: int, force: bool = False) -> bool:
     if not created and scan.status != SimilarityScan.Status.RUNNING:
         SimilarityScan.objects.filter(pk=scan.pk).update(status=SimilarityScan.Status.QUEUED, queued_at=now)
     transaction.on_commit(
-        lambda: async_task(
-            "learning.coding.tasks.similarity_scan", challenge_id, task_name=f"similarity:{challenge_id}"
+        lambda: enqueue(
+            "learning.coding.tasks.similarity_scan",
+            challenge_id,
+            queue="heavy",
+            task_name=f"similarity:{challenge_id}",
         )
     )
     return True
@@ -216,7 +219,7 @@ def similarity_scan_projects_request(*, course_id: int, force: bool = True) -> b
     project of the course (`ProjectSaved`, handlers.py: a burst of saves costs one scan;
     the job clears the mark when it starts, so a save during a scan queues the next).
     Returns whether a job was queued."""
-    from django_q.tasks import async_task
+    from site_config.jobs import enqueue
 
     from ..models import SimilarityScan
 
@@ -233,9 +236,10 @@ def similarity_scan_projects_request(*, course_id: int, force: bool = True) -> b
         SimilarityScan.objects.filter(pk=scan.pk).update(status=SimilarityScan.Status.QUEUED, queued_at=now)
     if queue:
         transaction.on_commit(
-            lambda: async_task(
+            lambda: enqueue(
                 "learning.coding.tasks.similarity_scan_projects",
                 course_id,
+                queue="heavy",
                 task_name=f"similarity-projects:{course_id}",
             )
         )

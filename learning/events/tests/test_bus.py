@@ -62,6 +62,18 @@ def test_job_handlers_go_through_django_q_with_a_rebuilt_typed_event():
     assert received == [("job", _event())]  # sync cluster in tests; datetime survived the JSON trip
 
 
+def test_a_job_handler_can_run_on_the_heavy_queue():
+    from django_q.models import Task
+
+    bus = EventBus()
+    bus.subscribe(LessonCompleted, "learning.events.tests.test_bus.record", job=True, queue="heavy")
+    bus.publish(_event())
+    assert received == [("job", _event())]
+    assert Task.objects.get(func="learning.events.dispatch.run_job_handler").cluster == "heavy"
+    with pytest.raises(ValueError):  # an in-process handler has no queue
+        bus.subscribe(LessonCompleted, record, queue="heavy")
+
+
 def test_subscribing_twice_keeps_one_subscription_and_events_are_routed_by_type():
     bus = EventBus()
     bus.subscribe(LessonCompleted, record)

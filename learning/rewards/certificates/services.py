@@ -299,10 +299,11 @@ def certificate_reissue(*, certificate_id: int, by, reason: str) -> Certificate:
 
 
 def _enqueue_render(certificate_id: int) -> None:
-    from django_q.tasks import async_task
+    from site_config.jobs import enqueue
 
-    async_task(
+    enqueue(
         "learning.rewards.certificates.tasks.certificate_render_job",
         certificate_id,
+        queue="heavy",
         task_name=f"certificate-render:{certificate_id}",
     )
