@@ -47,6 +47,12 @@ SCHEDULES = [
         "schedule_type": Schedule.MINUTES,
         "minutes": 1,
     },
+    {
+        # Report exports past ANALYTICS_EXPORT_RETENTION_HOURS, and their files.
+        "name": "analytics-exports-purge",
+        "func": "learning.analytics.exports.tasks.report_exports_purge",
+        "schedule_type": Schedule.HOURLY,
+    },
 ]
 
 
