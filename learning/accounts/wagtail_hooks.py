@@ -59,7 +59,8 @@ class OrganisationForm(WagtailAdminModelForm):
         self.fields["organisation_admins"].queryset = users
         if self.instance.pk:
             current = users.filter(organisation=self.instance)
-            self.fields["organisation_admins"].queryset = current
+            if not self.is_bound:  # offered: the members; accepted: any member being saved (clean)
+                self.fields["organisation_admins"].queryset = current
             self.initial.setdefault("members", list(current.values_list("pk", flat=True)))
             self.initial.setdefault(
                 "organisation_admins",
