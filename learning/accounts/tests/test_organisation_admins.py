@@ -247,3 +247,15 @@ def test_organisations_themselves_are_audited(admin_user):
         object_pk=str(school.pk), event="model.create", content_type__model="organisation"
     )
     assert created.actor_id == admin_user.pk
+
+
+def test_a_new_organisation_gets_its_members_in_the_snippet(admin_user):
+    learner = UserFactory(email="first@new.test", role="student")
+    client = logged_in(admin_user)
+    response = client.post(
+        SNIPPETS + "add/",
+        {"name": "New School", "slug": "new", "members": [learner.pk], "organisation_admins": [learner.pk]},
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    learner.refresh_from_db()
+    assert learner.organisation == Organisation.objects.get(slug="new") and learner.organisation_admin
