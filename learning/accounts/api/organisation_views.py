@@ -8,7 +8,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -18,6 +18,15 @@ from .. import selectors
 from ..roles import Role, user_roles
 
 TAG = ["organisations"]
+
+
+class IsOrganisationAdmin(BasePermission):
+    """An admin of an organisation (User.organisation_admin, with an organisation)."""
+
+    message = "Only an organisation's admins read it."
+
+    def has_permission(self, request, view):
+        return selectors.organisation_admin_of(request.user) is not None
 
 
 class MemberCountsSerializer(serializers.Serializer):
@@ -53,7 +62,7 @@ class MemberQuerySerializer(api.Serializer):
 
 
 class MyOrganisationView(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsOrganisationAdmin]
 
     @extend_schema(
         tags=TAG,
@@ -74,7 +83,7 @@ class MyOrganisationView(APIView):
 
 
 class MyOrganisationMembersView(GenericAPIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsOrganisationAdmin]
     serializer_class = MemberSerializer
 
     @extend_schema(
