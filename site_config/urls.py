@@ -40,6 +40,8 @@ api_v1 = [
     path("", include("learning.audit.api.urls")),
     path("", include("learning.moderation.api.urls")),
     path("", include("learning.analytics.api.urls")),
+    path("", include("learning.accounts.api.organisation_urls")),
+    path("", include("learning.analytics.exports.api.urls")),
 ]
 
 urlpatterns = [
@@ -68,6 +70,8 @@ if settings.DEBUG:
     urlpatterns += [
         re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}recording(s|-uploads)/", api_not_found)
     ]
+    # Report exports: through their signed links only (/api/v1/analytics/exports/download/).
+    urlpatterns += [re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}private/", api_not_found)]
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [

@@ -32,19 +32,28 @@ class UserAdmin(DjangoUserAdmin):
         "email",
         "display_name",
         "organisation",
+        "organisation_admin",
         "email_verified",
         "is_staff",
         "is_active",
         "date_joined",
     )
     list_select_related = ("organisation",)
-    list_filter = ("groups", "organisation", "email_verified", "is_staff", "is_superuser", "is_active")
+    list_filter = (
+        "groups",
+        "organisation",
+        "organisation_admin",
+        "email_verified",
+        "is_staff",
+        "is_superuser",
+        "is_active",
+    )
     search_fields = ("email", "display_name")
     autocomplete_fields = ("organisation",)
     fieldsets = (
         (None, {"fields": ("email", "password", "email_verified")}),
         ("Profile", {"fields": ("display_name", "bio", "locale", "time_zone", "avatar")}),
-        ("Organisation", {"fields": ("organisation",)}),
+        ("Organisation", {"fields": ("organisation", "organisation_admin")}),
         (
             "Roles and permissions",
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
@@ -54,11 +63,31 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
 
+class OrganisationMemberInline(admin.TabularInline):
+    """The organisation's members on its page, each with the organisation-admin flag
+    (saved through the user row, so django-auditlog records the change). Members are
+    added in the user form; nothing here creates or deletes an account."""
+
+    model = User
+    fk_name = "organisation"
+    fields = ("email", "display_name", "organisation_admin")
+    readonly_fields = ("email", "display_name")
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name = "member"
+    verbose_name_plural = "members (add one in the user's own form)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "created_at")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
+    inlines = [OrganisationMemberInline]
 
 
 @admin.register(OneTimeCode)

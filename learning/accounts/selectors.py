@@ -52,3 +52,49 @@ def organisation_admin_of(user) -> int | None:
     if not getattr(user, "is_authenticated", False) or not user.organisation_admin:
         return None
     return user.organisation_id
+
+
+def organisation_administered_get(*, user):
+    """The organisation `user` administers; PermissionDenied for anyone who administers
+    none (whatever else they are: platform admins included, an organisation's page is
+    for its own admins). One query."""
+    from django.core.exceptions import PermissionDenied
+
+    from .models import Organisation
+
+    organisation_id = organisation_admin_of(user)
+    organisation = Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None
+    if organisation is None:
+        raise PermissionDenied("Only an organisation's admins read it.")
+    return organisation
+
+
+def organisation_member_counts(*, organisation) -> dict:
+    """Active members by role, in all, and how many are organisation admins (two
+    queries). A member with two roles counts under each."""
+    from django.db.models import Count, Q
+
+    from .roles import Role
+
+    members = User.objects.filter(organisation=organisation, is_active=True)
+    by_role = dict(
+        members.filter(groups__name__in=Role.values)
+        .values_list("groups__name")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    )
+    totals = members.aggregate(total=Count("pk"), admins=Count("pk", filter=Q(organisation_admin=True)))
+    return {
+        "total": totals["total"],
+        "organisation_admins": totals["admins"],
+        "by_role": {role: by_role.get(role, 0) for role in Role.values},
+    }
+
+
+def organisation_members(*, organisation, role: str | None = None):
+    """The organisation's active members, by email, their groups prefetched (so a page
+    of them costs the same two queries whatever it holds); `role` narrows to one."""
+    members = User.objects.filter(organisation=organisation, is_active=True)
+    if role:
+        members = members.filter(groups__name=role)
+    return members.prefetch_related("groups").order_by("email", "pk")

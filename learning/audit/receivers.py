@@ -200,6 +200,38 @@ def on_report_resolved(event) -> None:
     )
 
 
+def on_report_exported(event) -> None:
+    """`ReportExported` (learning/analytics/exports): `data.exported`, the export's
+    requester as actor, with what was exported and how many rows."""
+    _record_about(
+        "data.exported",
+        label="analytics_exports.ReportExport",
+        pk=event.export_id,
+        actor_id=event.requested_by_id,
+        data=lambda row: {
+            "export": f"analytics_{event.kind}_{event.format}",
+            "export_id": event.export_id,
+            "scope": event.scope,
+            "organisation_id": event.organisation_id,
+            "course_id": event.course_id,
+            "rows": event.rows,
+        },
+    )
+
+
+def on_report_downloaded(event) -> None:
+    """`ReportDownloaded`: `data.downloaded`. The signed link is the permission, so the
+    actor is unknown; the entry names whom the export was made for (and the request's
+    address and agent)."""
+    _record_about(
+        "data.downloaded",
+        label="analytics_exports.ReportExport",
+        pk=event.export_id,
+        actor_id=None,
+        data=lambda row: {"export_id": event.export_id, "requested_by_id": event.requested_by_id},
+    )
+
+
 def connect() -> None:
     from django.apps import apps
     from wagtail.signals import page_published, page_unpublished
@@ -214,6 +246,12 @@ def connect() -> None:
         bus.subscribe(ContentTakenDown, on_content_taken_down)
         bus.subscribe(ContentRestored, on_content_restored)
         bus.subscribe(ReportResolved, on_report_resolved)
+
+    if apps.is_installed("learning.analytics.exports"):
+        from learning.events import ReportDownloaded, ReportExported
+
+        bus.subscribe(ReportExported, on_report_exported)
+        bus.subscribe(ReportDownloaded, on_report_downloaded)
 
     User = get_user_model()
     user_logged_in.connect(_on_login, dispatch_uid="audit.login")

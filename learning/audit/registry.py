@@ -72,6 +72,9 @@ AUDITED_MODELS: dict[str, dict] = {
             "cancelled_at",
         ]
     },
+    # organisations (schools, partners); members and their organisation-admin flag are
+    # fields of accounts.User, whose diffs accounts records itself
+    "accounts.Organisation": {},
     # the site's settings
     "wagtailcore.Site": {},
     # moderation of learner content: who took what down or restored it (the explicit

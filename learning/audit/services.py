@@ -50,7 +50,8 @@ EVENTS = {
     "auth.role_changed": "an account's roles (groups) changed",
     "content.published": "a page published (editor, API, workflow, scheduler)",
     "content.unpublished": "a page unpublished",
-    "data.exported": "an export of data (audit CSV, quiz item analysis CSV)",
+    "data.exported": "an export of data (audit CSV, quiz item analysis CSV, analytics report)",
+    "data.downloaded": "an analytics report export's file downloaded through its signed link",
     "certificate.revoked": "a certificate revoked",
     "audit.purged": "the retention purge deleted old audit entries",
 }

@@ -360,3 +360,32 @@ class ReportResolved(DomainEvent):
     outcome: str
     resolved_by_id: int | None
     occurred_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ReportExported(DomainEvent):
+    """An analytics report export finished and its file is stored (learning/analytics/
+    exports): heard by audit. `scope` is "organisation" or "course", with its id."""
+
+    name: ClassVar[str] = "report_exported"
+    export_id: str
+    requested_by_id: int
+    kind: str
+    format: str
+    scope: str
+    organisation_id: int | None
+    course_id: int | None
+    rows: int
+    occurred_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ReportDownloaded(DomainEvent):
+    """A finished export's file was downloaded through its signed link: heard by audit
+    (with the request's address and agent). The link itself is the permission, so who
+    opened it is not known beyond that; `requested_by_id` is whom it was made for."""
+
+    name: ClassVar[str] = "report_downloaded"
+    export_id: str
+    requested_by_id: int
+    occurred_at: dt.datetime

@@ -81,6 +81,7 @@ class ErrorCode429Enum(models.TextChoices):
     QUIZ_COOLDOWN = "quiz_cooldown"  # assessments: the wait between two attempts of a quiz
     SMS_DAILY_CAP = "sms_daily_cap"  # notifications: SMS_DAILY_CAP SMS in the last 24 hours
     TOO_MANY_REPORTS = "too_many_reports"  # moderation: MODERATION_REPORTS_PER_HOUR reports an hour
+    TOO_MANY_EXPORTS = "too_many_exports"  # analytics: ANALYTICS_EXPORT_MAX_ACTIVE_PER_USER on their way
 
 
 ErrorResponse429Serializer = coded_error_response(

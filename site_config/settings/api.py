@@ -81,6 +81,11 @@ SPECTACULAR_SETTINGS = {
         "ModerationReportStatusEnum": "learning.moderation.models.ReportStatus.choices",
         "ModerationCaseStateEnum": "learning.moderation.models.CaseState.choices",
         "ModerationQueueStatusEnum": "learning.moderation.selectors.QUEUE_STATUSES",
+        # analytics report exports (learning/analytics/exports)
+        "ReportExportKindEnum": "learning.analytics.exports.models.Kind.choices",
+        "ReportExportFormatEnum": "learning.analytics.exports.models.Format.choices",
+        "ReportExportScopeEnum": "learning.analytics.exports.models.Scope.choices",
+        "ReportExportStatusEnum": "learning.analytics.exports.models.Status.choices",
     },
     # The `<id:...>` path converter (site_config.api.ids): ids are integers 1..2^63-1.
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},

@@ -86,6 +86,7 @@ LOCAL_APPS = [
     "learning.audit",
     "learning.moderation",
     "learning.analytics",
+    "learning.analytics.exports",
     "tutor",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -214,6 +215,7 @@ DEMO_PASSWORD_PUBLIC_DEFAULT = "demo-pass-1234"
 DEMO_PASSWORD = env("DEMO_PASSWORD", default=DEMO_PASSWORD_PUBLIC_DEFAULT)
 
 from .analytics import *  # noqa: E402,F403
+from .analytics_exports import *  # noqa: E402,F403
 from .analytics_xapi import *  # noqa: E402,F403
 from .announcements import *  # noqa: E402,F403
 from .api import *  # noqa: E402,F403

@@ -75,6 +75,7 @@ def test_heavy_jobs_go_through_the_heavy_queue():
             "learning.coding.tasks.similarity_scan",
             "learning.coding.tasks.similarity_scan_projects",
         ],
+        "learning/analytics/exports/services.py": ["learning.analytics.exports.tasks.report_export_run"],
     }
     for path, funcs in sites.items():
         text = (ROOT / path).read_text()

@@ -31,8 +31,10 @@ FRAMEWORK_METHODS = {"options", "head"}  # answered by Django/DRF for every view
 
 # Sample values for a row URL's placeholders, tried in this order: an id (`<id:...>`),
 # then strings the text converters (site_config.api.ids.register_text_converter) accept:
-# hex public ids / award keys, tokens and slugs, a JWK thumbprint, a file path.
-SAMPLES = ("1", "0123456789abcdef0123456789abcdef", "A" * 43, "index.html")
+# hex public ids / award keys, tokens and slugs, a JWK thumbprint, a file path, a uuid
+# (`<uuid:...>`), a signed export link (learning/analytics/exports/links.py).
+_UUID = "00000000-0000-4000-8000-000000000000"
+SAMPLES = ("1", "0123456789abcdef0123456789abcdef", "A" * 43, "index.html", _UUID, f"{_UUID}:1:{'A' * 43}")
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 

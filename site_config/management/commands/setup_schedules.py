@@ -111,6 +111,12 @@ SCHEDULES = [
         "func": "site_config.maintenance.tasks.job_failures_purge",
         "schedule_type": Schedule.DAILY,
     },
+    {
+        # Report exports past ANALYTICS_EXPORT_RETENTION_HOURS, and their files.
+        "name": "analytics-exports-purge",
+        "func": "learning.analytics.exports.tasks.report_exports_purge",
+        "schedule_type": Schedule.HOURLY,
+    },
 ]
 
 # Names this command used before it prefixed its schedules: theirs too, so removed.

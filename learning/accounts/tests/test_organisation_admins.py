@@ -1,0 +1,261 @@
+"""Organisation admins (docs/accounts.md#organisations): an organisation admin reads
+their organisation (name, member counts by role) and its members through the API, and
+nothing of another organisation; admins set members and the organisation-admin flag in
+Django admin (the user form, the organisation's page) and in the Wagtail snippet, and
+every change of the flag is in the audit log."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from learning.accounts.models import Organisation, User
+from learning.audit.models import AuditEntry
+
+from .factories import UserFactory
+from .helpers import assert_error
+
+pytestmark = pytest.mark.django_db
+
+MINE = "/api/v1/organisations/mine/"
+MEMBERS = "/api/v1/organisations/mine/members/"
+SNIPPETS = "/admin/snippets/accounts/organisation/"
+
+
+@pytest.fixture
+def school(db):
+    return Organisation.objects.create(name="Hill School", slug="hill")
+
+
+@pytest.fixture
+def vale(db):
+    return Organisation.objects.create(name="Vale School", slug="vale")
+
+
+@pytest.fixture
+def head(school):
+    return UserFactory(email="head@hill.test", role="teacher", organisation=school, organisation_admin=True)
+
+
+@pytest.fixture
+def hill_members(school, head):
+    students = [UserFactory(email=f"s{n}@hill.test", role="student", organisation=school) for n in range(3)]
+    teacher = UserFactory(email="t@hill.test", role="teacher", organisation=school)
+    UserFactory(email="gone@hill.test", role="student", organisation=school, is_active=False)
+    return {"students": students, "teacher": teacher, "head": head}
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_an_organisation_admin_reads_their_organisation(auth_client, school, hill_members, vale):
+    UserFactory(email="v@vale.test", role="student", organisation=vale)
+    response = auth_client(hill_members["head"]).get(MINE)
+    assert response.status_code == 200, response.content
+    assert response.json() == {
+        "id": school.pk,
+        "name": "Hill School",
+        "slug": "hill",
+        "members": {
+            "total": 5,
+            "organisation_admins": 1,
+            "by_role": {"student": 3, "teacher": 2, "admin": 0},
+        },
+    }
+
+
+def test_members_are_paginated_with_roles_and_flag_in_constant_queries(
+    auth_client, hill_members, vale, django_assert_num_queries, uncached_users
+):
+    UserFactory(email="v@vale.test", role="student", organisation=vale)
+    client = auth_client(hill_members["head"])
+    # the caller, the organisation, the count, the page, the page's roles
+    with django_assert_num_queries(5):
+        full = client.get(MEMBERS)
+    assert full.status_code == 200, full.content
+    body = full.json()
+    assert body["count"] == 5
+    assert [(m["email"], m["roles"], m["organisation_admin"]) for m in body["results"]] == [
+        ("head@hill.test", ["teacher"], True),
+        ("s0@hill.test", ["student"], False),
+        ("s1@hill.test", ["student"], False),
+        ("s2@hill.test", ["student"], False),
+        ("t@hill.test", ["teacher"], False),
+    ]
+    with django_assert_num_queries(5):
+        page = client.get(MEMBERS + "?page_size=2&page=2")
+    assert [m["email"] for m in page.json()["results"]] == ["s1@hill.test", "s2@hill.test"]
+    teachers = client.get(MEMBERS + "?role=teacher").json()
+    assert [m["email"] for m in teachers["results"]] == ["head@hill.test", "t@hill.test"]
+    assert_error(client.get(MEMBERS + "?role=owner"), 400, "invalid_choice", "role")
+
+
+def test_nobody_else_reads_an_organisation(auth_client, api_client, school, hill_members, vale, admin_user):
+    vale_head = UserFactory(
+        email="head@vale.test", role="student", organisation=vale, organisation_admin=True
+    )
+    # another organisation's admin reads only their own
+    body = auth_client(vale_head).get(MEMBERS).json()
+    assert [m["email"] for m in body["results"]] == ["head@vale.test"]
+    assert auth_client(vale_head).get(MINE).json()["id"] == vale.pk
+    # members who are not its admins, platform admins, anyone without an organisation
+    flag_without_school = UserFactory(email="lost@nowhere.test", role="student", organisation_admin=True)
+    for user in (hill_members["teacher"], hill_members["students"][0], admin_user, flag_without_school):
+        assert_error(auth_client(user).get(MINE), 403)
+        assert_error(auth_client(user).get(MEMBERS), 403)
+    assert_error(api_client.get(MINE), 401)
+    assert_error(api_client.get(MEMBERS), 401)
+
+
+def test_losing_the_flag_or_the_organisation_ends_access(auth_client, school, head):
+    client = auth_client(head)
+    assert client.get(MINE).status_code == 200
+    head.organisation_admin = False
+    head.save()
+    assert_error(client.get(MINE), 403)
+    head.organisation_admin = True
+    head.organisation = None
+    head.save()
+    assert_error(client.get(MEMBERS), 403)
+
+
+def _flag_changes(user) -> list:
+    return [
+        entry.changes["organisation_admin"]
+        for entry in AuditEntry.objects.filter(object_pk=str(user.pk), event="model.update").order_by("pk")
+        if entry.changes and "organisation_admin" in entry.changes
+    ]
+
+
+def test_django_admin_sets_the_flag_in_the_user_form_audited(school):
+    learner = UserFactory(email="l@hill.test", role="student", organisation=school)
+    root = UserFactory(is_superuser=True, is_staff=True)
+    client = logged_in(root)
+    page = client.get(f"/django-admin/accounts/user/{learner.pk}/change/")
+    assert b'name="organisation_admin"' in page.content
+    response = client.post(
+        f"/django-admin/accounts/user/{learner.pk}/change/",
+        {
+            "email": learner.email,
+            "email_verified": "on",
+            "display_name": "",
+            "bio": "",
+            "locale": "en",
+            "time_zone": "UTC",
+            "organisation": school.pk,
+            "organisation_admin": "on",
+            "is_active": "on",
+            "groups": [Group.objects.get(name="student").pk],
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "10:00:00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    learner.refresh_from_db()
+    assert learner.organisation_admin
+    assert _flag_changes(learner) == [[False, True]]
+    entry = AuditEntry.objects.get(
+        object_pk=str(learner.pk), event="model.update", changes__has_key="organisation_admin"
+    )
+    assert entry.actor_id == root.pk
+
+
+def test_django_admin_organisation_page_lists_members_with_the_flag(school):
+    learner = UserFactory(email="l@hill.test", role="student", organisation=school)
+    root = UserFactory(is_superuser=True, is_staff=True)
+    client = logged_in(root)
+    url = f"/django-admin/accounts/organisation/{school.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200 and "l@hill.test" in page.content.decode()
+    prefix = "members"
+    response = client.post(
+        url,
+        {
+            "name": "Hill School",
+            "slug": "hill",
+            f"{prefix}-TOTAL_FORMS": "1",
+            f"{prefix}-INITIAL_FORMS": "1",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+            f"{prefix}-0-id": learner.pk,
+            f"{prefix}-0-organisation": school.pk,
+            f"{prefix}-0-organisation_admin": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    learner.refresh_from_db()
+    assert learner.organisation_admin and learner.organisation == school
+    assert _flag_changes(learner) == [[False, True]]
+
+
+def test_the_snippet_sets_members_and_organisation_admins_audited(admin_user, school, vale):
+    stays = UserFactory(email="stays@hill.test", role="student", organisation=school)
+    leaves = UserFactory(
+        email="leaves@hill.test", role="student", organisation=school, organisation_admin=True
+    )
+    joins = UserFactory(email="joins@vale.test", role="teacher", organisation=vale)
+    client = logged_in(admin_user)
+    url = f"{SNIPPETS}edit/{school.pk}/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="members"' in page.content.decode() and 'name="organisation_admins"' in page.content.decode()
+
+    # an organisation admin must be a member
+    refused = client.post(
+        url,
+        {"name": "Hill School", "slug": "hill", "members": [stays.pk], "organisation_admins": [leaves.pk]},
+    )
+    assert refused.status_code == 200 and "must be members" in refused.content.decode()
+    assert User.objects.get(pk=leaves.pk).organisation == school
+
+    response = client.post(
+        url,
+        {
+            "name": "Hill School",
+            "slug": "hill",
+            "members": [stays.pk, joins.pk],
+            "organisation_admins": [joins.pk],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    states = {
+        u.email: (u.organisation_id, u.organisation_admin)
+        for u in User.objects.filter(pk__in=[stays.pk, leaves.pk, joins.pk])
+    }
+    assert states == {
+        "stays@hill.test": (school.pk, False),
+        "leaves@hill.test": (None, False),
+        "joins@vale.test": (school.pk, True),
+    }
+    assert _flag_changes(joins) == [[False, True]]
+    assert _flag_changes(leaves) == [[True, False]]
+    moved = AuditEntry.objects.get(
+        object_pk=str(joins.pk), event="model.update", changes__has_key="organisation"
+    )
+    assert moved.actor_id == admin_user.pk and moved.changes["organisation"] == [vale.pk, school.pk]
+
+
+def test_organisations_themselves_are_audited(admin_user):
+    client = logged_in(admin_user)
+    assert client.post(SNIPPETS + "add/", {"name": "New School", "slug": "new"}).status_code == 302
+    school = Organisation.objects.get(slug="new")
+    created = AuditEntry.objects.get(
+        object_pk=str(school.pk), event="model.create", content_type__model="organisation"
+    )
+    assert created.actor_id == admin_user.pk
+
+
+def test_a_new_organisation_gets_its_members_in_the_snippet(admin_user):
+    learner = UserFactory(email="first@new.test", role="student")
+    client = logged_in(admin_user)
+    response = client.post(
+        SNIPPETS + "add/",
+        {"name": "New School", "slug": "new", "members": [learner.pk], "organisation_admins": [learner.pk]},
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    learner.refresh_from_db()
+    assert learner.organisation == Organisation.objects.get(slug="new") and learner.organisation_admin
