@@ -262,7 +262,7 @@ def test_the_every_minute_schedule_runs_the_job(lrs):
     from django_q.tasks import async_task, result
 
     call_command("setup_schedules", stdout=StringIO())
-    schedule = Schedule.objects.get(name="analytics-xapi-forward")
+    schedule = Schedule.objects.get(name="mrict:analytics-xapi-forward")
     assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (Schedule.MINUTES, 1, -1)
     events = store(2)
 
