@@ -62,8 +62,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+# Hashed names (cached for a year by WhiteNoise, settings/storage.py) and gzip/brotli
+# copies made once by collectstatic.
 STORAGES["staticfiles"] = {  # noqa: F405
-    "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+    "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
 }
 
 # Open Badges keys (docs/open-badges.md): optional, but a key that is set and cannot
