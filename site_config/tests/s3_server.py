@@ -10,7 +10,8 @@ the expiry of a presigned URL: any `Signature=` in the query is let through. So 
 tests check those themselves (the signature recomputed with botocore from the
 credentials, the expiry read from the URL); see docs/operations.md.
 
-Use: `from site_config.tests.s3_server import s3_media, s3_server  # noqa: F401`.
+Fixtures `s3_server` (session) and `s3_media` (a bucket per test), imported by
+site_config/tests/conftest.py; other test packages import them the same way.
 """
 
 import json
@@ -144,7 +145,7 @@ class S3Media:
         self._settings.STORAGE_BACKEND = "s3"
         self._settings.STORAGES = self._settings.STORAGES | s3_storages(**arguments)
 
-    def keys(self) -> set[str]:
+    def object_keys(self) -> set[str]:
         listing = self.server.client().list_objects_v2(Bucket=self.bucket)
         return {item["Key"] for item in listing.get("Contents", [])}
 

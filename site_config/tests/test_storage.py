@@ -17,7 +17,7 @@ from django.core.files.storage import default_storage, storages
 
 from site_config.files import public_storage
 
-from .s3_server import ACCESS_KEY, REGION, SECRET_KEY, s3_media, s3_server  # noqa: F401
+from .s3_server import ACCESS_KEY, REGION, SECRET_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def _expected_signature(url: str, *, secret_key: str = SECRET_KEY) -> str:
 
 def test_round_trip_through_django_storage_api(s3_media):
     name = default_storage.save("certificates/round-trip.bin", ContentFile(PAYLOAD))
-    assert name in s3_media.keys()  # in the bucket, under the private (unprefixed) keys
+    assert name in s3_media.object_keys()  # in the bucket, under the private (unprefixed) keys
     assert s3_media.object_bytes(name) == PAYLOAD
     assert default_storage.exists(name) and default_storage.size(name) == len(PAYLOAD)
     with default_storage.open(name, "rb") as handle:
@@ -53,7 +53,7 @@ def test_round_trip_through_django_storage_api(s3_media):
     assert second != name and s3_media.object_bytes(name) == PAYLOAD
     default_storage.delete(name)
     default_storage.delete(second)
-    assert not default_storage.exists(name) and s3_media.keys() == set()
+    assert not default_storage.exists(name) and s3_media.object_keys() == set()
 
 
 def test_private_url_is_signed_with_the_configured_expiry_and_serves_the_bytes(s3_media, settings):
@@ -87,7 +87,7 @@ def test_private_url_is_signed_with_the_configured_expiry_and_serves_the_bytes(s
 def test_public_objects_live_under_the_public_prefix_at_the_cdn_base_url(s3_media, settings):
     s3_media.configure(public_base_url="https://cdn.example.test/media/")
     name = public_storage().save("avatars/7/face.webp", ContentFile(b"RIFF-face"))
-    assert f"public/{name}" in s3_media.keys()
+    assert f"public/{name}" in s3_media.object_keys()
     assert s3_media.object_bytes(f"public/{name}") == b"RIFF-face"
     url = public_storage().url(name)
     assert url == f"https://cdn.example.test/media/public/{name}"  # unsigned, on the CDN
@@ -123,10 +123,10 @@ def test_wagtail_image_renditions_are_public_and_originals_private(s3_media, set
     image = Image(title="Diagram")
     image.file.save("diagram.png", ContentFile(image_bytes((64, 48)), name="diagram.png"), save=False)
     image.save()
-    assert image.file.name in s3_media.keys()  # the original: private
+    assert image.file.name in s3_media.object_keys()  # the original: private
     assert "X-Amz-Signature" in image.file.url
     rendition = image.get_rendition("width-32")
-    assert f"public/{rendition.file.name}" in s3_media.keys()
+    assert f"public/{rendition.file.name}" in s3_media.object_keys()
     assert rendition.url == f"https://cdn.example.test/public/{rendition.file.name}"
 
 
@@ -162,3 +162,41 @@ def test_a_public_base_url_that_is_not_http_is_refused():
 
     with pytest.raises(ImproperlyConfigured, match="MEDIA_PUBLIC_BASE_URL must be an http"):
         s3_storages(bucket="b", access_key="a", secret_key="s", public_base_url="cdn.example.test")
+
+
+# --- the project's own upload flows, with media on S3 ---
+
+
+def test_avatar_upload_through_the_api_lands_on_s3_behind_the_cdn(
+    s3_media, auth_client, student, teacher, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from learning.accounts.tests.images import image_bytes
+
+    s3_media.configure(public_base_url="https://cdn.example.test")
+    api = auth_client(student)
+
+    def upload():
+        with django_capture_on_commit_callbacks(execute=True):
+            file = SimpleUploadedFile("me.png", image_bytes((300, 150)), content_type="image/png")
+            return api.put("/api/v1/auth/me/avatar/", {"avatar": file}, format="multipart")
+
+    response = upload()
+    assert response.status_code == 200, response.content
+    url = response.json()["avatar_url"]
+    assert url.startswith(f"https://cdn.example.test/public/avatars/{student.pk}/") and url.endswith(".webp")
+    key = url.removeprefix("https://cdn.example.test/")
+    assert s3_media.object_keys() == {key}
+    assert s3_media.object_bytes(key)[8:12] == b"WEBP"
+    # the public profile shows the same CDN URL; the object answers anonymously from S3
+    profile = auth_client(teacher).get(f"/api/v1/auth/profiles/{student.pk}/").json()
+    assert profile["avatar_url"] == url
+    direct = requests.get(f"{s3_media.server.endpoint}/{s3_media.bucket}/{key}", timeout=10)
+    assert direct.status_code == 200 and direct.content[8:12] == b"WEBP"
+    # a new avatar replaces the object; removing it deletes it
+    second = upload().json()["avatar_url"]
+    assert second != url and s3_media.object_keys() == {second.removeprefix("https://cdn.example.test/")}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api.delete("/api/v1/auth/me/avatar/").status_code == 204
+    assert s3_media.object_keys() == set()
