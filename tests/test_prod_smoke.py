@@ -28,7 +28,6 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import requests
 
-from site_config.tests.s3_server import s3_server  # noqa: F401 (the S3 server fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 CDN = "https://cdn.example.test"
@@ -138,7 +137,7 @@ class ProdServer:
 
 
 @pytest.fixture(scope="module")
-def prod(s3_server, tmp_path_factory):  # noqa: F811
+def prod(s3_server, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("prod")
     bucket = s3_server.new_bucket()
     port = _free_port()

@@ -10,8 +10,8 @@ the expiry of a presigned URL: any `Signature=` in the query is let through. So 
 tests check those themselves (the signature recomputed with botocore from the
 credentials, the expiry read from the URL); see docs/operations.md.
 
-Fixtures `s3_server` (session) and `s3_media` (a bucket per test), imported by
-site_config/tests/conftest.py; other test packages import them the same way.
+Fixtures `s3_server` (session) and `s3_media` (a bucket per test), a plugin of the root
+conftest.py (pytest_plugins), so any test may ask for them.
 """
 
 import json
