@@ -28,7 +28,6 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import requests
 
-
 ROOT = Path(__file__).resolve().parent.parent
 CDN = "https://cdn.example.test"
 # What the running server answers, path -> status. The lead adds e.g.
