@@ -37,6 +37,9 @@ MEDIA_PUBLIC_BASE_URL = env("MEDIA_PUBLIC_BASE_URL", default="") or (
 MEDIA_PUBLIC_PREFIX = "public"
 # Hashed static files (name.3f2a9c.css) never change: browsers and CDNs keep them this long.
 STATIC_HASHED_MAX_AGE = env.int("STATIC_HASHED_MAX_AGE", default=31_536_000)
+# collectstatic in prod also writes brotli copies (about a minute of CPU more than gzip
+# alone: site_config/staticfiles.py); the image build turns it on.
+STATIC_BROTLI = env.bool("STATIC_BROTLI", default=False)
 
 if MEDIA_SIGNED_URL_SECONDS < 1 or MEDIA_SIGNED_URL_SECONDS > 7 * 24 * 3600:
     # SigV4 presigned URLs live at most 7 days.

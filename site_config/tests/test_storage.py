@@ -200,3 +200,13 @@ def test_avatar_upload_through_the_api_lands_on_s3_behind_the_cdn(
     with django_capture_on_commit_callbacks(execute=True):
         assert api.delete("/api/v1/auth/me/avatar/").status_code == 204
     assert s3_media.object_keys() == set()
+
+
+@pytest.mark.parametrize("brotli", [False, True])
+def test_static_brotli_copies_follow_the_setting(settings, brotli):
+    from site_config.staticfiles import CompressedStaticFilesStorage
+
+    settings.STATIC_BROTLI = brotli
+    compressor = CompressedStaticFilesStorage().create_compressor()
+    assert compressor.use_gzip is True
+    assert compressor.use_brotli is brotli
