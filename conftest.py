@@ -7,8 +7,9 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-# Shared fixtures of the apps: content (course_index, build_course).
-pytest_plugins = ["cms.tests.fixtures", "tests.browser"]
+# Shared fixtures of the apps: content (course_index, build_course); the real S3 server
+# for storage tests (s3_server, s3_media: site_config/tests/s3_server.py).
+pytest_plugins = ["cms.tests.fixtures", "tests.browser", "site_config.tests.s3_server"]
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` selects: the serial marker must be there

@@ -8,6 +8,8 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Lower
 
+from site_config.files import public_storage
+
 from .emails import email_normalize, users_with_email
 
 
@@ -104,7 +106,8 @@ class User(AbstractUser):
     bio = models.TextField(blank=True, validators=[MaxLengthValidator(1000)])
     locale = models.CharField(max_length=16, default="en", validators=[validate_locale])
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
-    avatar = models.ImageField(upload_to=avatar_upload_to, blank=True, max_length=200)
+    # Public (profile pages show it): the public storage, an unsigned (CDN) URL with S3.
+    avatar = models.ImageField(upload_to=avatar_upload_to, storage=public_storage, blank=True, max_length=200)
     # The school or organisation the user belongs to, set by an admin (read-only to the user).
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"

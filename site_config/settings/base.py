@@ -97,6 +97,8 @@ MIDDLEWARE = [
     # With PROJECT_PREVIEW_ORIGIN, that host serves learners' previews and nothing else.
     "learning.projects.preview.PreviewHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the app itself, hashed and compressed in prod (settings/storage.py).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "site_config.middleware.ApiBodyLimitMiddleware",
     "site_config.middleware.ApiQueryTextMiddleware",

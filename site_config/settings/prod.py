@@ -62,9 +62,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
-STORAGES["staticfiles"] = {  # noqa: F405
-    "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
-}
+# Hashed names (cached for a year by WhiteNoise, settings/storage.py) and gzip (and with
+# STATIC_BROTLI, brotli) copies made once by collectstatic.
+STORAGES["staticfiles"] = {"BACKEND": "site_config.staticfiles.CompressedStaticFilesStorage"}  # noqa: F405
 
 # Open Badges keys (docs/open-badges.md): optional, but a key that is set and cannot
 # sign or verify stops the process here, naming the setting, not at the first export.
