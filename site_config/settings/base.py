@@ -224,6 +224,7 @@ from .certificates import *  # noqa: E402,F403
 from .coding import *  # noqa: E402,F403
 from .content import *  # noqa: E402,F403
 from .cors import *  # noqa: E402,F403
+from .health import *  # noqa: E402,F403
 from .jobs import *  # noqa: E402,F403
 from .llm import *  # noqa: E402,F403
 from .logging import *  # noqa: E402,F403
