@@ -66,6 +66,7 @@ THIRD_PARTY_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_prometheus",  # request metrics for /metrics (site_config/metrics.py)
 ]
 LOCAL_APPS = [
     "site_config",
@@ -91,6 +92,8 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # First and last: request counts and latencies for /metrics (site_config/metrics.py).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "site_config.middleware.ForwardedHeadersMiddleware",
     "site_config.middleware.RequestLogMiddleware",
     # With PROJECT_PREVIEW_ORIGIN, that host serves learners' previews and nothing else.
@@ -119,6 +122,7 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Turns a login refused by the lockout into its answer (learning/accounts/lockout.py).
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "site_config.urls"
@@ -231,6 +235,7 @@ from .jobs import *  # noqa: E402,F403
 from .llm import *  # noqa: E402,F403
 from .logging import *  # noqa: E402,F403
 from .mail import *  # noqa: E402,F403
+from .metrics import *  # noqa: E402,F403
 from .moderation import *  # noqa: E402,F403
 from .notifications import *  # noqa: E402,F403
 from .openbadges import *  # noqa: E402,F403

@@ -69,3 +69,5 @@ ADMIN_2FA_REQUIRED = False
 # runner must not turn a slow "ok" into "timeout". The hung-dependency tests set the
 # production default (site_config/tests/test_health.py).
 HEALTH_CHECK_TIMEOUT = 3.0
+# /metrics is on in tests, so the permission matrix shows it refusing every caller's JWT.
+METRICS_TOKEN = "test-metrics-token-0123456789abcdefghijklmnopqrstuvwxyz"
