@@ -6,7 +6,7 @@ import ipaddress
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import BASE_DIR, env
+from .env import BASE_DIR, check_required, env
 
 SECRET_KEY = env("SECRET_KEY", default="dev-insecure-key-change-me")
 DEBUG = env.bool("DEBUG", default=False)
@@ -248,6 +248,10 @@ from .sentry import *  # noqa: E402,F403
 from .sms import *  # noqa: E402,F403
 from .storage import *  # noqa: E402,F403
 from .tutor import *  # noqa: E402,F403
+
+# Every variable a module above asked for with `required()` and did not get, at once
+# (prod.py defers this to its own end).
+check_required()
 
 # Demo content builders run in order by `manage.py load_demo`; each app adds its own.
 DEMO_LOADERS = [
