@@ -203,6 +203,8 @@ class _Run:
         self.check = check
         self.done = threading.Event()
         self.result: tuple[str, str] | None = None
+        self.started = time.perf_counter()
+        self.seconds: float | None = None  # how long the check took, once it has ended
 
     def work(self) -> None:
         try:
@@ -211,6 +213,7 @@ class _Run:
             self.result = (ERROR, str(exc) or exc.__class__.__name__)
         finally:
             connections.close_all()  # this thread's own connections, opened by the check
+            self.seconds = time.perf_counter() - self.started
             self.done.set()
 
 
@@ -232,7 +235,6 @@ def run_checks(checks: list[Check], *, timeout: float | None = None) -> tuple[bo
     """Run every check at once, each in its own thread; wait at most `timeout` seconds
     (HEALTH_CHECK_TIMEOUT) in all. Returns (healthy, results by check name)."""
     timeout = settings.HEALTH_CHECK_TIMEOUT if timeout is None else timeout
-    started = time.perf_counter()
     deadline = time.monotonic() + timeout
     runs = [_start(check) for check in checks]
     results = {}
@@ -240,14 +242,16 @@ def run_checks(checks: list[Check], *, timeout: float | None = None) -> tuple[bo
     for run in runs:
         if run.done.wait(max(0.0, deadline - time.monotonic())) and run.result is not None:
             status, detail = run.result
+            seconds = run.seconds or 0.0
         else:
             status, detail = TIMEOUT, f"no answer within {timeout:g} s"
+            seconds = time.perf_counter() - run.started
         if status != OK and run.check.required:
             healthy = False
         results[run.check.name] = {
             "status": status,
             "required": run.check.required,
-            "latency_ms": round((time.perf_counter() - started) * 1000, 2),
+            "latency_ms": round(seconds * 1000, 2),
             "detail": detail,
         }
     report_failures(results)

@@ -10,6 +10,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from botocore.config import Config
 from django.utils import timezone
 
 from site_config.jobs import HEARTBEAT_NAME, heartbeat
@@ -252,6 +253,8 @@ def test_hung_redis_and_storage_time_out_and_fail_readiness(client, settings, hu
                 "region_name": "us-east-1",
                 "access_key": "health",
                 "secret_key": "health-secret",
+                # no retries: once the server goes, the hung check's thread ends at once
+                "client_config": Config(retries={"max_attempts": 1, "mode": "standard"}),
             },
         },
     }
