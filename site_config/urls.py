@@ -11,7 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms import views as cms_views
 from cms.api.wagtail_api import api_router as cms_api_router
 
-from . import health
+from . import health, metrics
 from .api.docs import RedocDocsView, SwaggerDocsView
 from .api.errors import api_not_found
 from .api.views import PingView
@@ -47,6 +47,8 @@ api_v1 = [
 urlpatterns = [
     path("health/live", health.live, name="health-live"),
     path("health/ready", health.ready, name="health-ready"),
+    # Prometheus, for the scraper's credential only (METRICS_TOKEN; docs/operations.md).
+    path("metrics", metrics.metrics, name="metrics"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SwaggerDocsView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", RedocDocsView.as_view(url_name="schema"), name="redoc"),

@@ -1772,6 +1772,7 @@ def _object_scoped(view_class) -> bool:
 FUNCTION_METHODS = {
     "site_config.health.live": ("GET",),
     "site_config.health.ready": ("GET",),
+    "site_config.metrics.metrics": ("GET",),
     "site_config.api.errors.api_not_found": ("GET", "POST", "PUT", "PATCH", "DELETE"),
     "cms.views.preview_page": ("GET",),
     "wagtail.documents.views.serve.serve": ("GET",),

@@ -6,7 +6,7 @@ import ipaddress
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import BASE_DIR, env
+from .env import BASE_DIR, check_required, env
 
 SECRET_KEY = env("SECRET_KEY", default="dev-insecure-key-change-me")
 DEBUG = env.bool("DEBUG", default=False)
@@ -66,6 +66,7 @@ THIRD_PARTY_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_prometheus",  # request metrics for /metrics (site_config/metrics.py)
 ]
 LOCAL_APPS = [
     "site_config",
@@ -92,6 +93,8 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # First and last: request counts and latencies for /metrics (site_config/metrics.py).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "site_config.middleware.ForwardedHeadersMiddleware",
     "site_config.middleware.RequestLogMiddleware",
     # With PROJECT_PREVIEW_ORIGIN, that host serves learners' previews and nothing else.
@@ -106,6 +109,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # With SENTRY_DSN: events carry the caller's user id, nothing else (site_config/sentry.py).
+    "site_config.sentry.SentryUserMiddleware",
     # request.user.is_verified(): whether this session passed the second factor.
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -120,6 +125,7 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Turns a login refused by the lockout into its answer (learning/accounts/lockout.py).
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "site_config.urls"
@@ -229,11 +235,13 @@ from .certificates import *  # noqa: E402,F403
 from .coding import *  # noqa: E402,F403
 from .content import *  # noqa: E402,F403
 from .cors import *  # noqa: E402,F403
+from .health import *  # noqa: E402,F403
 from .jobs import *  # noqa: E402,F403
 from .llm import *  # noqa: E402,F403
 from .logging import *  # noqa: E402,F403
 from .mail import *  # noqa: E402,F403
 from .maintenance import *  # noqa: E402,F403
+from .metrics import *  # noqa: E402,F403
 from .moderation import *  # noqa: E402,F403
 from .notifications import *  # noqa: E402,F403
 from .openbadges import *  # noqa: E402,F403
@@ -246,6 +254,10 @@ from .sentry import *  # noqa: E402,F403
 from .sms import *  # noqa: E402,F403
 from .storage import *  # noqa: E402,F403
 from .tutor import *  # noqa: E402,F403
+
+# Every variable a module above asked for with `required()` and did not get, at once
+# (prod.py defers this to its own end).
+check_required()
 
 # Demo content builders run in order by `manage.py load_demo`; each app adds its own.
 DEMO_LOADERS = [

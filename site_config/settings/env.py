@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -20,6 +21,46 @@ env = environ.FileAwareEnv()
 _dotenv = BASE_DIR / ".env"
 if _dotenv.exists():
     environ.Env.read_env(str(_dotenv))
+
+
+# Variables a deployment must give. A settings module asks for one with `required()`,
+# which notes a missing one instead of stopping there; `check_required()` then names
+# every missing one in a single ImproperlyConfigured, so a deployment learns all it
+# lacks from one failed start. base.py checks at its end; prod.py defers that check to
+# its own end, where its own requirements and the strength of the keys join the list.
+_missing: dict[str, str] = {}  # name -> when it is required
+_deferred = False
+
+
+def required(name: str, *, when: str = "") -> str:
+    """The value of `name` (or the file `name`_FILE names), noted as missing when empty.
+    `when` says under which condition it is required, for the message."""
+    value = env(name, default="")
+    if not value:
+        _missing.setdefault(name, when)
+    return value
+
+
+def defer_required_check() -> None:
+    global _deferred
+    _deferred = True
+
+
+def check_required(problems: list[str] | tuple[str, ...] = (), *, final: bool = False) -> None:
+    """Raise one ImproperlyConfigured naming every missing variable and every other
+    `problems` (unless deferred and not `final`)."""
+    if _deferred and not final:
+        return
+    lines = [
+        f"{name} is not set" + (f" (required {when})" if when else "") for name, when in _missing.items()
+    ] + list(problems)
+    if lines:
+        raise ImproperlyConfigured(
+            f"{len(lines)} setting(s) missing or unusable:\n"
+            + "\n".join(f"  - {line}" for line in lines)
+            + "\nSet each NAME (or NAME_FILE with the path of a file holding it). "
+            "See .env.example and the env table in README.md."
+        )
 
 
 def local_secret(path: Path, *, min_length: int = 50) -> str:

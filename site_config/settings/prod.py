@@ -2,22 +2,17 @@
 weak key of ours, and turns on every check --deploy hardening. Behaviour switches stay
 env-driven."""
 
-from django.core.exceptions import ImproperlyConfigured
+from .env import defer_required_check
 
-from .base import *  # noqa: F403
-from .env import env
+defer_required_check()  # every missing variable, base's and ours, in one message below
+
+from .base import *  # noqa: E402,F403
+from .env import check_required, env, required  # noqa: E402
 
 DEBUG = False
 
-
-def _required(name: str) -> str:
-    value = env(name, default="")
-    if not value:
-        raise ImproperlyConfigured(
-            f"{name} is not set. Production needs it: set {name} (or {name}_FILE with the path "
-            f"of a file holding it). See the env table in README.md."
-        )
-    return value
+# Problems other than a missing variable (a weak key), reported with the missing ones.
+_problems: list[str] = []
 
 
 def _check_strong(name: str, value: str) -> None:
@@ -25,20 +20,22 @@ def _check_strong(name: str, value: str) -> None:
     (Django's own check_deploy rule, plus the dev defaults): at least 50 characters, at
     least 5 distinct ones, no dev/insecure prefix."""
     if len(value) < 50 or len(set(value)) < 5 or value.startswith(("dev-", "django-insecure")):
-        raise ImproperlyConfigured(
+        _problems.append(
             f"{name} is too weak for production: use at least 50 random characters, e.g. "
             "python -c 'import secrets; print(secrets.token_urlsafe(64))'."
         )
 
 
-SECRET_KEY = _required("SECRET_KEY")
+SECRET_KEY = required("SECRET_KEY", when="in production")
 # Our own secrets: SECRET_KEY always; the others when set (JWT_SIGNING_KEY falls back to
 # SECRET_KEY, SANDBOX_TOKEN is needed only with SANDBOX_URL). Credentials issued by a
 # third party (LLM_API_KEY, AWS_*, ANYMAIL_*, EMAIL_URL) have the provider's format.
-OWN_SECRETS = ("SECRET_KEY", "JWT_SIGNING_KEY", "SANDBOX_TOKEN")
+OWN_SECRETS = ("SECRET_KEY", "JWT_SIGNING_KEY", "SANDBOX_TOKEN", "METRICS_TOKEN")
+if SANDBOX_URL:  # noqa: F405
+    required("SANDBOX_TOKEN", when="with SANDBOX_URL")
 for _name in OWN_SECRETS:
     _value = env(_name, default="")
-    if _name == "SECRET_KEY" or _value:
+    if _value:
         _check_strong(_name, _value)
 
 # Demo users (load_demo) get DEMO_PASSWORD, one of them a superuser: production has no
@@ -47,14 +44,14 @@ DEMO_PASSWORD = env("DEMO_PASSWORD", default="")
 if DEMO_PASSWORD == DEMO_PASSWORD_PUBLIC_DEFAULT:  # noqa: F405
     DEMO_PASSWORD = ""
 
-_required("ALLOWED_HOSTS")
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+required("ALLOWED_HOSTS", when="in production")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 
 # Believed only from TRUSTED_PROXIES: ForwardedHeadersMiddleware drops the header
 # from any other peer.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-SECURE_REDIRECT_EXEMPT = [r"^health/"]
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -65,6 +62,9 @@ X_FRAME_OPTIONS = "DENY"
 # Hashed names (cached for a year by WhiteNoise, settings/storage.py) and gzip (and with
 # STATIC_BROTLI, brotli) copies made once by collectstatic.
 STORAGES["staticfiles"] = {"BACKEND": "site_config.staticfiles.CompressedStaticFilesStorage"}  # noqa: F405
+
+# Every missing variable and weak key at once, in one message.
+check_required(_problems, final=True)
 
 # Open Badges keys (docs/open-badges.md): optional, but a key that is set and cannot
 # sign or verify stops the process here, naming the setting, not at the first export.

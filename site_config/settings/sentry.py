@@ -1,14 +1,20 @@
-"""Sentry, only when SENTRY_DSN is set."""
+"""Sentry, only when SENTRY_DSN is set (site_config/sentry.py: what is sent and what is
+scrubbed; docs/operations.md#monitoring-and-alerting)."""
 
 from .env import env
 
 SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="production")
+# The release: SENTRY_RELEASE, else the git commit baked into the image (GIT_SHA, a
+# build argument of docker/Dockerfile), else the SDK's guess (git, in a checkout).
+SENTRY_RELEASE = env("SENTRY_RELEASE", default="") or env("GIT_SHA", default="")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
 if SENTRY_DSN:
-    import sentry_sdk
+    from site_config import sentry as _sentry
 
-    sentry_sdk.init(
+    _sentry.init(
         dsn=SENTRY_DSN,
-        environment=env("SENTRY_ENVIRONMENT", default="production"),
-        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
-        send_default_pii=False,
+        environment=SENTRY_ENVIRONMENT,
+        release=SENTRY_RELEASE,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
     )

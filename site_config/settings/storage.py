@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env
+from .env import env, required
 
 STORAGE_BACKEND = env("STORAGE_BACKEND", default="local")  # local | s3
 # Lifetime of a signed (private) media URL, seconds.
@@ -90,9 +90,9 @@ def s3_storages(
 
 if STORAGE_BACKEND == "s3":
     _media = s3_storages(
-        bucket=env("AWS_STORAGE_BUCKET_NAME"),
-        access_key=env("AWS_ACCESS_KEY_ID"),
-        secret_key=env("AWS_SECRET_ACCESS_KEY"),
+        bucket=required("AWS_STORAGE_BUCKET_NAME", when="with STORAGE_BACKEND=s3"),
+        access_key=required("AWS_ACCESS_KEY_ID", when="with STORAGE_BACKEND=s3"),
+        secret_key=required("AWS_SECRET_ACCESS_KEY", when="with STORAGE_BACKEND=s3"),
         endpoint_url=env("AWS_S3_ENDPOINT_URL", default=None),
         region=env("AWS_S3_REGION_NAME", default=None),
         addressing_style=env("AWS_S3_ADDRESSING_STYLE", default=None),

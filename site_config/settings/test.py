@@ -65,3 +65,9 @@ OPENBADGES_SIGNING_KEY = env("OPENBADGES_SIGNING_KEY", default="") or _fresh_sig
 # many editor tests log in with force_login, so it is off here and the second-factor
 # tests (learning/accounts/tests/test_second_factor.py) turn it on.
 ADMIN_2FA_REQUIRED = False
+# Readiness checks run in threads against a machine the whole suite shares: a loaded
+# runner must not turn a slow "ok" into "timeout". The hung-dependency tests set the
+# production default (site_config/tests/test_health.py).
+HEALTH_CHECK_TIMEOUT = 3.0
+# /metrics is on in tests, so the permission matrix shows it refusing every caller's JWT.
+METRICS_TOKEN = "test-metrics-token-0123456789abcdefghijklmnopqrstuvwxyz"

@@ -1,17 +1,26 @@
+"""/health/live and /health/ready. The readiness checks run in threads with their own
+database connections, so the tests that write rows the checks must see are
+transactional (the rows are committed)."""
+
 import datetime as dt
 import json
+import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from botocore.config import Config
 from django.utils import timezone
 
 from site_config.jobs import HEARTBEAT_NAME, heartbeat
 from site_config.models import WorkerHeartbeat
+from site_config.settings.health import DEFAULT_HEALTH_CHECK_TIMEOUT
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.django_db
 def test_live_answers_without_io(client, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get("/health/live")
@@ -19,13 +28,14 @@ def test_live_answers_without_io(client, django_assert_num_queries):
     assert response.json() == {"status": "ok"}
 
 
-def test_ready_reports_every_check_with_latency(client):
+def test_ready_reports_every_check_with_latency(client, settings):
     heartbeat()
     response = client.get("/health/ready")
     body = response.json()
     assert response.status_code == 200, body
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "cache", "jobs", "storage", "tutor_index", "ffmpeg"}
+    expected = {"database", "cache", "jobs", "storage", "tutor_index", "ffmpeg"}
+    assert set(body["checks"]) == expected | ({"redis"} if settings.REDIS_URL else set())
     for name, check in body["checks"].items():
         assert check["status"] == ("error" if name == "tutor_index" else "ok")
         assert check["latency_ms"] >= 0
@@ -64,7 +74,8 @@ def test_ready_reports_the_tutor_index_version_without_requiring_one(client):
         version="v2", kind="full", embedding_model="m", chunk_count=17, is_active=True
     )
     tutor = client.get("/health/ready").json()["checks"]["tutor_index"]
-    assert (tutor["status"], tutor["detail"]) == ("ok", "v2 (17 passages)")
+    assert tutor["status"] == "ok"
+    assert tutor["detail"].startswith("v2 (17 passages, built ") and tutor["detail"].endswith(" ago)")
 
 
 def test_ready_is_503_without_a_worker_heartbeat(client):
@@ -135,3 +146,133 @@ def test_a_down_llm_endpoint_is_reported_but_not_required(client, settings):
     llm = response.json()["checks"]["llm"]
     assert llm["status"] == "error"
     assert llm["required"] is False
+
+
+def test_the_tutor_index_is_stale_when_content_changed_after_it_was_built(client, settings, build_course):
+    from wagtail.models import PageLogEntry
+
+    from tutor.models import IndexVersion
+
+    heartbeat()
+    build_course()  # published: log entries "wagtail.publish", now
+    index = IndexVersion.objects.create(
+        version="v7", kind="full", embedding_model="m", chunk_count=5, is_active=True
+    )
+    tutor = client.get("/health/ready").json()["checks"]["tutor_index"]
+    assert tutor["status"] == "ok", tutor  # published before the index was built
+
+    now = timezone.now()
+    IndexVersion.objects.filter(pk=index.pk).update(created_at=now - dt.timedelta(hours=3))
+    PageLogEntry.objects.filter(action="wagtail.publish").update(timestamp=now - dt.timedelta(minutes=5))
+    tutor = client.get("/health/ready").json()["checks"]["tutor_index"]
+    assert tutor["status"] == "ok", tutor  # changed 5 min ago: the reindex job has 15 min
+
+    PageLogEntry.objects.filter(action="wagtail.publish").update(timestamp=now - dt.timedelta(hours=2))
+    response = client.get("/health/ready")
+    tutor = response.json()["checks"]["tutor_index"]
+    assert response.status_code == 200  # never required
+    assert (tutor["status"], tutor["required"]) == ("error", False)
+    assert tutor["detail"].startswith("stale: v7 (5 passages, built 3 h ago); content changed 2 h ago")
+
+
+# --- a hung dependency: a real TCP server that accepts connections and never answers ----
+
+
+class HungServer:
+    """Listens on 127.0.0.1, accepts every connection, reads nothing, answers nothing."""
+
+    def __init__(self):
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.accepted: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepted.append(conn)
+
+    def close(self):
+        self.sock.close()
+        for conn in self.accepted:
+            conn.close()
+
+
+@pytest.fixture
+def hung_server():
+    from site_config import health
+
+    server = HungServer()
+    yield server
+    server.close()
+    # the checks' threads end once their sockets close: let them, before the next test
+    for thread in list(health._in_flight.values()):
+        thread.join(timeout=30)
+
+
+@pytest.mark.serial  # a time limit: not on a runner loaded by parallel tests
+def test_a_hung_llm_endpoint_times_out_without_holding_the_probe(client, settings, hung_server):
+    heartbeat()
+    settings.HEALTH_CHECK_TIMEOUT = DEFAULT_HEALTH_CHECK_TIMEOUT  # the production default
+    settings.LLM_BASE_URL = f"http://127.0.0.1:{hung_server.port}/v1"
+    client.get("/health/live")  # the process's first request loads the URLconf: not timed here
+    for _ in range(2):  # the second probe finds the first one's check still running
+        started = time.monotonic()
+        response = client.get("/health/ready")
+        elapsed = time.monotonic() - started
+        assert elapsed < 1.0, elapsed
+        assert response.status_code == 200  # the LLM endpoint is never required
+        llm = response.json()["checks"]["llm"]
+        assert (llm["status"], llm["required"]) == ("timeout", False)
+        assert response.json()["checks"]["database"]["status"] == "ok"
+    assert llm["detail"] == "the previous run of this check has not finished yet"
+    assert hung_server.accepted  # the check did reach it
+
+
+@pytest.mark.serial  # a time limit: not on a runner loaded by parallel tests
+def test_hung_redis_and_storage_time_out_and_fail_readiness(client, settings, hung_server):
+    heartbeat()
+    hung = f"127.0.0.1:{hung_server.port}"
+    settings.HEALTH_CHECK_TIMEOUT = DEFAULT_HEALTH_CHECK_TIMEOUT
+    settings.REDIS_URL = f"redis://{hung}/0"
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": settings.REDIS_URL}
+    }
+    settings.STORAGE_BACKEND = "s3"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": "mrict",
+                "endpoint_url": f"http://{hung}",
+                "region_name": "us-east-1",
+                "access_key": "health",
+                "secret_key": "health-secret",
+                # no retries: once the server goes, the hung check's thread ends at once
+                "client_config": Config(retries={"max_attempts": 1, "mode": "standard"}),
+            },
+        },
+    }
+    client.get("/health/live")  # the process's first request loads the URLconf: not timed here
+    started = time.monotonic()
+    response = client.get("/health/ready")
+    elapsed = time.monotonic() - started
+    assert elapsed < 1.0, elapsed
+    assert response.status_code == 503
+    checks = response.json()["checks"]
+    assert response.json()["status"] == "error"
+    for name in ("redis", "cache", "storage"):
+        assert (checks[name]["status"], checks[name]["required"]) == ("timeout", True), checks[name]
+        assert checks[name]["detail"] == f"no answer within {DEFAULT_HEALTH_CHECK_TIMEOUT:g} s"
+    assert checks["database"]["status"] == "ok"
+    # all three did reach it (Redis PING, the cache's client, the S3 upload; the hung
+    # threads may still be connecting when the probe has answered)
+    deadline = time.monotonic() + 10
+    while len(hung_server.accepted) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(hung_server.accepted) >= 3

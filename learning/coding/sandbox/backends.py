@@ -238,6 +238,13 @@ def get_pool(config: PoolConfig | None = None) -> WorkerPool:
         return pool
 
 
+def pools_of_this_process() -> list[tuple[str, WorkerPool]]:
+    """(engine, pool) of every pool this process has started (the metrics read them)."""
+    with _lock:
+        here = os.getpid()
+        return [(config.engine, pool) for (pid, config), pool in _pools.items() if pid == here]
+
+
 def browser_pool_if_started() -> WorkerPool | None:
     with _lock:
         here = os.getpid()
