@@ -71,3 +71,7 @@ class DirtyDay(models.Model):
 
     def __str__(self):
         return self.day.isoformat()
+
+
+# The rollup tables the dashboards read (rollups/models.py).
+from .rollups.models import Period, Rollup, RollupLesson  # noqa: E402,F401

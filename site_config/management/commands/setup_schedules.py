@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django_q.models import Schedule
 
@@ -46,6 +47,13 @@ SCHEDULES = [
         "func": "learning.notifications.announcements.tasks.announcements_start_due",
         "schedule_type": Schedule.MINUTES,
         "minutes": 1,
+    },
+    {
+        # Analytics rollups: recompute the days the ingest marked dirty (docs/analytics.md#rollups).
+        "name": "analytics-rollups-update",
+        "func": "learning.analytics.rollups.tasks.rollups_update",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": settings.ANALYTICS_ROLLUP_EVERY_MINUTES,
     },
 ]
 
