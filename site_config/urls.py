@@ -39,6 +39,7 @@ api_v1 = [
     path("admin/", include("learning.accounts.api.admin_urls")),
     path("", include("learning.audit.api.urls")),
     path("", include("learning.moderation.api.urls")),
+    path("", include("learning.analytics.rollups.api.urls")),
 ]
 
 urlpatterns = [
