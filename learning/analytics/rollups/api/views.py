@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ErrorDetail, NotFound, PermissionDenied, ValidationError
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -18,6 +18,19 @@ from .serializers import DashboardQuerySerializer, DashboardSerializer, MetricLi
 
 TAG = ["analytics: dashboards"]
 GRANULARITIES = {"retention": ["week"]}
+
+
+class MayReadDashboards(BasePermission):
+    """Admins, teachers and organisation admins (selectors.dashboard_access)."""
+
+    message = "Dashboards are for admins, teachers and organisation admins."
+
+    def has_permission(self, request, view):
+        try:
+            selectors.dashboard_access(user=request.user)
+        except DashboardRefused:
+            return False
+        return True
 
 
 def _refused(problem: DashboardRefused):
@@ -31,7 +44,7 @@ def _refused(problem: DashboardRefused):
 
 
 class MetricListView(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, MayReadDashboards]
 
     @extend_schema(
         tags=TAG,
@@ -41,10 +54,6 @@ class MetricListView(APIView):
         responses=MetricListSerializer,
     )
     def get(self, request):
-        try:
-            selectors.dashboard_access(user=request.user)
-        except DashboardRefused as exc:
-            raise _refused(exc) from None
         metrics = [
             {
                 "name": m.name,
@@ -61,7 +70,7 @@ class MetricListView(APIView):
 
 
 class DashboardView(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, MayReadDashboards]
 
     @extend_schema(
         tags=TAG,
@@ -85,10 +94,6 @@ class DashboardView(APIView):
         responses=DashboardSerializer,
     )
     def get(self, request, metric):
-        try:
-            selectors.dashboard_access(user=request.user)
-        except DashboardRefused as exc:
-            raise _refused(exc) from None
         chosen = METRICS.get(metric)
         if chosen is None:
             raise NotFound("No such metric.")
