@@ -61,21 +61,21 @@ def _generate(events: int) -> None:
                 t.course, CASE WHEN t.type = 'lesson_completed' THEN t.module END,
                 CASE WHEN t.type IN ('lesson_view', 'lesson_started', 'lesson_completed', 'hint_requested')
                      THEN t.lesson END,
-                (%s::bigint[])[1 + t.learner %% %s], t.at, t.at, '{{}}', '{{}}'
+                (%s::bigint[])[(1 + t.learner %% %s)::int], t.at, t.at, '{{}}', '{{}}'
             FROM (
                 SELECT g,
                     (g * 2654435761) %% %s AS learner,
                     %s || lpad(((g * 2654435761) %% %s)::text, 5, '0') AS actor,
-                    (%s::bigint[])[1 + (g * 40503) %% %s] AS lesson,
-                    (%s::bigint[])[1 + (g * 40503) %% %s] AS module,
-                    (%s::bigint[])[1 + (g * 40503) %% %s] AS course,
+                    (%s::bigint[])[(1 + (g * 40503) %% %s)::int] AS lesson,
+                    (%s::bigint[])[(1 + (g * 40503) %% %s)::int] AS module,
+                    (%s::bigint[])[(1 + (g * 40503) %% %s)::int] AS course,
                     %s::timestamptz + make_interval(secs => (g * 7919) %% (365 * 86400)) AS at,
                     (ARRAY['lesson_view', 'lesson_view', 'lesson_view', 'lesson_view', 'lesson_view',
                            'lesson_view', 'lesson_view', 'lesson_view', 'code_run', 'code_run', 'code_run',
                            'lesson_started', 'lesson_started', 'lesson_completed', 'lesson_completed',
                            'hint_requested', 'enrolled', 'course_completed', 'quiz_submitted',
-                           'quiz_submitted'])[1 + g %% 20] AS type
-                FROM generate_series(1, %s) g
+                           'quiz_submitted'])[(1 + g %% 20)::int] AS type
+                FROM generate_series(1::bigint, %s::bigint) g
             ) t
             ON CONFLICT DO NOTHING
             """,
