@@ -416,3 +416,27 @@ def course_totals() -> dict[str, int]:
     from django.db.models import Count
 
     return CoursePage.objects.aggregate(courses=Count("pk"), live_courses=Count("pk", filter=Q(live=True)))
+
+
+def course_structure() -> list[tuple[int, int, int, int, bool]]:
+    """Every live lesson of a live module as (lesson_id, module_id, course_id,
+    module_position, required): the module's place among its course's live modules
+    counts from 1. For analytics rollups (module completion, course funnels). Two
+    queries."""
+    modules = list(ModulePage.objects.live().filter(depth=MODULE_DEPTH).order_by("path").values("pk", "path"))
+    courses = dict(CoursePage.objects.filter(depth=COURSE_DEPTH).values_list("path", "pk"))
+    by_path: dict[str, tuple[int, int, int]] = {}
+    positions: dict[int, int] = {}
+    for module in modules:
+        course_id = courses.get(module["path"][: COURSE_DEPTH * Page.steplen])
+        if course_id is None:
+            continue
+        positions[course_id] = positions.get(course_id, 0) + 1
+        by_path[module["path"]] = (module["pk"], course_id, positions[course_id])
+    lessons = LessonPage.objects.live().filter(depth=MODULE_DEPTH + 1).values_list("pk", "path", "required")
+    rows = []
+    for lesson_id, path, required in lessons:
+        module = by_path.get(path[: MODULE_DEPTH * Page.steplen])
+        if module is not None:
+            rows.append((lesson_id, module[0], module[1], module[2], required))
+    return rows

@@ -42,6 +42,7 @@ api_v1 = [
     path("", include("learning.analytics.api.urls")),
     path("", include("learning.accounts.api.organisation_urls")),
     path("", include("learning.analytics.exports.api.urls")),
+    path("", include("learning.analytics.rollups.api.urls")),
 ]
 
 urlpatterns = [

@@ -1672,6 +1672,19 @@ EDITOR_PAGES += [
 ]
 
 
+# Reports > Learning analytics (learning/analytics/rollups/admin_views.py): admins only;
+# Wagtail sends a teacher back to the dashboard (302 to /admin/).
+EDITOR_PAGES += [
+    (
+        "GET",
+        "/admin/learning-analytics/",
+        {},
+        {"anonymous": 302, "student": 302, "teacher": 302, "admin": 200},
+        _no_objects,
+    ),
+]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("method", "url", "headers", "setup", "caller", "expected"),
@@ -1783,6 +1796,7 @@ FUNCTION_METHODS = {
     "learning.moderation.views.queue": ("GET",),
     "learning.moderation.views.case_detail": ("GET",),
     "learning.moderation.views.case_decide": ("POST",),
+    "learning.analytics.rollups.admin_views.learning_analytics": ("GET",),
 }
 
 

@@ -30,9 +30,10 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 CDN = "https://cdn.example.test"
-# What the running server answers, path -> status. The lead adds e.g.
-# ("/metrics", 401) here when the metrics endpoint lands.
+METRICS_TOKEN = secrets.token_urlsafe(48)
+# What the running server answers, path -> status.
 ANSWERS = [
+    ("/metrics", 401),  # refused without METRICS_TOKEN
     ("/health/live", 200),
     ("/health/ready", 200),
     ("/api/v1/ping/", 200),
@@ -162,6 +163,7 @@ def prod(s3_server, tmp_path_factory):
                 "PORT": str(port),
                 "WEB_CONCURRENCY": "2",
                 "WEB_THREADS": "2",
+                "METRICS_TOKEN": METRICS_TOKEN,
             }
         )
         server = ProdServer(env, port, tmp / "gunicorn.log")
@@ -181,6 +183,13 @@ def prod(s3_server, tmp_path_factory):
 def test_the_running_server_answers(prod, path, status):
     response = prod.get(path)
     assert response.status_code == status, f"{path}: {response.status_code} {response.text[:500]}"
+
+
+def test_metrics_answer_the_scraper_with_the_token(prod):
+    response = prod.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+    assert response.status_code == 200, response.text[:500]
+    assert "django_http_requests_total_by_method_total" in response.text
+    assert prod.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
 
 
 def test_plain_http_is_redirected_to_https(prod):

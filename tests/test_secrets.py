@@ -31,6 +31,7 @@ SECRETS = {
     "DEMO_PASSWORD": "settings.DEMO_PASSWORD",
     "OPENBADGES_SIGNING_KEY": "settings.OPENBADGES_SIGNING_KEY",
     "OPENBADGES_RETIRED_KEYS": "settings.OPENBADGES_RETIRED_KEYS",
+    "ANALYTICS_XAPI_PASSWORD": "settings.ANALYTICS_XAPI_PASSWORD",
     # URLs that carry credentials
     "DATABASE_URL": "settings.DATABASES['default']['PASSWORD']",
     "REDIS_URL": "settings.REDIS_URL",

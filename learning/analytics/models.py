@@ -93,4 +93,6 @@ class IngestBatch(models.Model):
 
 
 # Forwarding to a Learning Record Store (learning/analytics/xapi).
+# The rollup tables the dashboards read (rollups/models.py).
+from .rollups.models import Period, Rollup, RollupLesson  # noqa: E402,F401
 from .xapi.models import DeadLetter, ForwardingCursor  # noqa: E402,F401

@@ -224,6 +224,7 @@ DEMO_PASSWORD = env("DEMO_PASSWORD", default=DEMO_PASSWORD_PUBLIC_DEFAULT)
 
 from .analytics import *  # noqa: E402,F403
 from .analytics_exports import *  # noqa: E402,F403
+from .analytics_rollups import *  # noqa: E402,F403
 from .analytics_xapi import *  # noqa: E402,F403
 from .announcements import *  # noqa: E402,F403
 from .api import *  # noqa: E402,F403

@@ -23,5 +23,6 @@ REINDEX_STEPS = [
     "site_config.reindex.search_index_rebuild",
     "cms.content_cache.rebuild.rebuild",
     "tutor.reindex.rebuild",
+    "learning.analytics.rollups.reindex.rebuild",
     *REINDEX_EXTRA_STEPS,
 ]

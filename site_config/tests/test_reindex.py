@@ -48,10 +48,11 @@ def test_reindex_all_rebuilds_every_store_and_reports_each_step(build_course, st
     call_command("reindex_all", stdout=out)
     lines = out.getvalue().splitlines()
 
-    assert lines[0] == "[1/4] search index"
-    assert "[2/4] content cache" in lines and "[3/4] tutor index" in lines and f"[4/4] {HOOK}" in lines
-    assert "[4/4] [##########] 3/3" in lines and "[4/4] [###.......] 1/3" in lines
-    assert lines[-1] == "Reindexed 4 store(s)."
+    assert lines[0] == "[1/5] search index"
+    assert "[2/5] content cache" in lines and "[3/5] tutor index" in lines
+    assert "[4/5] analytics rollups" in lines and f"[5/5] {HOOK}" in lines
+    assert "[5/5] [##########] 3/3" in lines and "[5/5] [###.......] 1/3" in lines
+    assert lines[-1] == "Reindexed 5 store(s)."
     # the search index
     assert [c.pk for c in CoursePage.objects.live().search("Reindexable")] == [course.pk]
     # the content cache: the course's entries retired, the course rendered again (the
@@ -63,6 +64,8 @@ def test_reindex_all_rebuilds_every_store_and_reports_each_step(build_course, st
     active = IndexVersion.objects.get(is_active=True)
     assert active.kind == IndexVersion.Kind.FULL and active.chunk_count > 0
     assert f"  tutor index: {active.chunk_count} in" in out.getvalue()
+    # the analytics rollups: rebuilt from the raw events (none here: no rows)
+    assert "  analytics rollups: 0 in" in out.getvalue()
     # the hook
     assert calls == ["2026-11-29", "2026-11-30", "2026-12-01"]
 

@@ -6,6 +6,7 @@ deletes the `mrict:` schedules it no longer declares. Schedules made by hand in 
 admin (any other name) are never touched.
 """
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_q.models import Schedule
@@ -116,6 +117,15 @@ SCHEDULES = [
         "name": "analytics-exports-purge",
         "func": "learning.analytics.exports.tasks.report_exports_purge",
         "schedule_type": Schedule.HOURLY,
+    },
+    {
+        # Analytics rollups: recompute the days the ingest marked dirty (docs/analytics.md#rollups).
+        "name": "analytics-rollups-update",
+        "func": "learning.analytics.rollups.tasks.rollups_update",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": settings.ANALYTICS_ROLLUP_EVERY_MINUTES,
+        # at 10 million events a dirty day takes seconds: never in front of a mail
+        "queue": HEAVY,
     },
 ]
 
