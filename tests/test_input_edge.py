@@ -361,6 +361,8 @@ def test_the_schema_documents_path_ids_as_bounded_integers(client):
             for parameter in operation.get("parameters", []):
                 if parameter["in"] != "path" or not path.startswith("/api/v1/"):
                     continue
+                if parameter["schema"].get("format") == "uuid":
+                    continue  # a uuid id (an export's): Django's uuid converter bounds it
                 if parameter["schema"]["type"] == "string":
                     # a name, not an id (a share token, a file path in a project
                     # preview, an HLS segment): documented by the pattern it must match

@@ -164,6 +164,9 @@ def prod(s3_server, tmp_path_factory):
                 "WEB_CONCURRENCY": "2",
                 "WEB_THREADS": "2",
                 "METRICS_TOKEN": METRICS_TOKEN,
+                # Not a test of the checks' time limit (site_config/tests/test_health.py is):
+                # three S3 requests to moto on a busy CI machine may take more than 0.5 s.
+                "HEALTH_CHECK_TIMEOUT": "10",
             }
         )
         server = ProdServer(env, port, tmp / "gunicorn.log")

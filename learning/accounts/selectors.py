@@ -85,8 +85,8 @@ def organisation_member_counts(*, organisation) -> dict:
     )
     totals = members.aggregate(total=Count("pk"), admins=Count("pk", filter=Q(organisation_admin=True)))
     return {
-        "total": totals["total"],
-        "organisation_admins": totals["admins"],
+        "member_count": totals["total"],
+        "organisation_admin_count": totals["admins"],
         "by_role": {role: by_role.get(role, 0) for role in Role.values},
     }
 

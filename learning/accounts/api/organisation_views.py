@@ -29,22 +29,24 @@ class IsOrganisationAdmin(BasePermission):
         return selectors.organisation_admin_of(request.user) is not None
 
 
-class MemberCountsSerializer(serializers.Serializer):
-    total = serializers.IntegerField(help_text="Active members.")
-    organisation_admins = serializers.IntegerField()
+class MemberCountsSerializer(api.Serializer):
+    member_count = serializers.IntegerField(help_text="Active members.")
+    organisation_admin_count = serializers.IntegerField(
+        help_text="Active members who are organisation admins."
+    )
     by_role = serializers.DictField(
         child=serializers.IntegerField(), help_text="student, teacher, admin: members with the role."
     )
 
 
-class MyOrganisationSerializer(serializers.Serializer):
+class MyOrganisationSerializer(api.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     slug = serializers.CharField()
     members = MemberCountsSerializer()
 
 
-class MemberSerializer(serializers.Serializer):
+class MemberSerializer(api.Serializer):
     id = serializers.IntegerField()
     email = serializers.EmailField()
     display_name = serializers.CharField()

@@ -61,8 +61,8 @@ def test_an_organisation_admin_reads_their_organisation(auth_client, school, hil
         "name": "Hill School",
         "slug": "hill",
         "members": {
-            "total": 5,
-            "organisation_admins": 1,
+            "member_count": 5,
+            "organisation_admin_count": 1,
             "by_role": {"student": 3, "teacher": 2, "admin": 0},
         },
     }

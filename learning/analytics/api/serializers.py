@@ -39,15 +39,17 @@ class AnalyticsEventBatchSerializer(api.Serializer):
     events = AnalyticsClientEventSerializer(many=True, help_text="1..ANALYTICS_INGEST_MAX_EVENTS events.")
 
 
-class AnalyticsRejectedEventSerializer(serializers.Serializer):
+class AnalyticsRejectedEventSerializer(api.Serializer):
     index = serializers.IntegerField(help_text="Position of the event in `events`.")
     id = serializers.CharField(allow_null=True, help_text="The event's id as sent, when it was a string.")
     code = serializers.ChoiceField(choices=list(Code.ALL))
     message = serializers.CharField()
 
 
-class AnalyticsIngestResponseSerializer(serializers.Serializer):
+class AnalyticsIngestResponseSerializer(api.Serializer):
     accepted = serializers.IntegerField(
         help_text="Events queued for the store (an id sent before is accepted and stored once)."
     )
-    rejected = AnalyticsRejectedEventSerializer(many=True)
+    rejected = AnalyticsRejectedEventSerializer(
+        many=True, help_text="The refused items, each with its index in the batch, its id and the reason."
+    )

@@ -53,7 +53,7 @@ class ExportSerializer(api.Serializer):
     expires_at = serializers.DateTimeField(help_text="When the export and its file are deleted.")
 
 
-class DownloadLinkSerializer(serializers.Serializer):
+class DownloadLinkSerializer(api.Serializer):
     url = serializers.CharField(help_text="Absolute URL; works without a bearer token until `expires_at`.")
     expires_at = serializers.DateTimeField()
 

@@ -87,7 +87,11 @@ class DashboardView(APIView):
         ),
         parameters=[
             OpenApiParameter(
-                "metric", str, OpenApiParameter.PATH, description="A name from the metric list."
+                "metric",
+                str,
+                OpenApiParameter.PATH,
+                description="A name from the metric list.",
+                pattern="^[a-z0-9_]{1,64}$",
             ),
             DashboardQuerySerializer,
         ],
