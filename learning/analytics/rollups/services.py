@@ -23,6 +23,7 @@ from django.utils import timezone
 from ..models import DirtyDay, Rollup, RollupLesson
 from . import statements as sql
 from .metrics import COUNTED_TYPES
+from .read_cache import rollups_changed
 
 DAY = dt.timedelta(days=1)
 WEEK = dt.timedelta(weeks=1)
@@ -274,6 +275,7 @@ def rollups_update(*, progress: Callable[[str], None] = lambda _: None) -> list[
         days = {row.day for row in dirty}
         _recompute(days, structure_changed=changed, progress=progress)
         DirtyDay.objects.filter(pk__in=[row.pk for row in dirty]).delete()
+        rollups_changed()
     return sorted(days)
 
 
@@ -315,6 +317,7 @@ def rollups_rebuild(*, progress: Callable[[str], None] = lambda _: None) -> dict
                 step()
         DirtyDay.objects.filter(pk__in=dirty).delete()
         rows = Rollup.objects.count()
+        rollups_changed()
     return {
         "rows": rows,
         "first_day": bounds and bounds[0],

@@ -11,7 +11,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import selectors
+from .. import read_cache, selectors
 from ..metrics import METRICS
 from ..selectors import DashboardRefused
 from .serializers import DashboardQuerySerializer, DashboardSerializer, MetricListSerializer
@@ -125,14 +125,18 @@ class DashboardView(APIView):
             )
         except DashboardRefused as exc:
             raise _refused(exc) from None
-        series = selectors.dashboard_series(
-            metric=chosen,
-            start=start,
-            end=end,
-            granularity=granularity,
-            course_id=course,
-            organisation_id=organisation,
-            today=today,
+        # who may read this slice is decided above; the slice is part of the cache key
+        series = read_cache.series_cached(
+            (chosen.name, start, end, granularity, course, organisation, today),
+            lambda: selectors.dashboard_series(
+                metric=chosen,
+                start=start,
+                end=end,
+                granularity=granularity,
+                course_id=course,
+                organisation_id=organisation,
+                today=today,
+            ),
         )
         body = {
             "metric": chosen.name,

@@ -192,9 +192,38 @@ def test_constant_queries_whatever_the_range(world, admin_user, teacher, auth_cl
         assert response.status_code == 200, response.content
         return len(ctx.captured_queries)
 
+    count("code_runs")  # the first read makes the cache's version token (read_cache.py)
     short = count("active_learners", **{"to": MON.isoformat()})
     assert count("active_learners", **{"from": "2025-10-01", "to": "2026-09-30"}) == short
     assert (
         count("funnel", **{"course": world["mine"].pk, "from": "2025-10-01"}) == short + 1
     )  # + the course check
     assert count("retention", **{"from": "2025-10-01"}) == short
+
+
+def test_a_cached_series_is_answered_until_the_rollups_change(
+    world, admin_user, auth_client, django_capture_on_commit_callbacks
+):
+    """A repeat read is answered from the cache (no rollup row read, the same bytes);
+    once the rollup job has recomputed a day (after its commit) the next read has the
+    new numbers: never the previous ones."""
+    from learning.analytics.rollups.services import rollups_update
+
+    client = auth_client(admin_user)
+    first = get(client, "lesson_views", granularity="week")
+    assert values(first) == [2, 0]
+    with CaptureQueriesContext(connection) as ctx:
+        again = get(client, "lesson_views", granularity="week")
+    assert again.content == first.content
+    assert not [q for q in ctx.captured_queries if "analytics_rollup" in q["sql"]]
+
+    l1 = world["lessons"][0]
+    late = at(MON + dt.timedelta(days=9))
+    store(
+        [event("lesson_view", "a", late, course=world["mine"].pk, lesson=l1, org=world["org1"].pk)],
+        dirty=True,
+    )
+    assert values(get(client, "lesson_views", granularity="week")) == [2, 0]  # not rolled up yet
+    with django_capture_on_commit_callbacks(execute=True):
+        rollups_update()
+    assert values(get(client, "lesson_views", granularity="week")) == [2, 1]
