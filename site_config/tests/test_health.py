@@ -179,9 +179,16 @@ def test_the_tutor_index_is_stale_when_content_changed_after_it_was_built(client
 
 
 class HungServer:
-    """Listens on 127.0.0.1, accepts every connection, reads nothing, answers nothing."""
+    """Listens on 127.0.0.1 and accepts every connection. Silent, it reads nothing and
+    answers nothing. Trickling, it starts an HTTP answer and then sends one more byte of a
+    header every TRICKLE_EVERY seconds, for ever: each read gets a byte before a socket
+    timeout, so only a deadline around the whole check stops a client waiting on it."""
 
-    def __init__(self):
+    TRICKLE_EVERY = 0.1
+
+    def __init__(self, *, trickle: bool = False):
+        self.trickle = trickle
+        self.closed = threading.Event()
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
         self.accepted: list[socket.socket] = []
@@ -195,18 +202,28 @@ class HungServer:
             except OSError:
                 return
             self.accepted.append(conn)
+            if self.trickle:
+                threading.Thread(target=self._trickle, args=(conn,), daemon=True).start()
+
+    def _trickle(self, conn: socket.socket):
+        try:
+            conn.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+            while not self.closed.wait(self.TRICKLE_EVERY):
+                conn.sendall(b"a")
+        except OSError:
+            return
 
     def close(self):
+        self.closed.set()
         self.sock.close()
         for conn in self.accepted:
             conn.close()
 
 
-@pytest.fixture
-def hung_server():
+def _serve(trickle: bool):
     from site_config import health
 
-    server = HungServer()
+    server = HungServer(trickle=trickle)
     yield server
     server.close()
     # the checks' threads end once their sockets close: let them, before the next test
@@ -214,12 +231,25 @@ def hung_server():
         thread.join(timeout=30)
 
 
+@pytest.fixture
+def hung_server():
+    yield from _serve(trickle=False)
+
+
+@pytest.fixture
+def trickling_server():
+    yield from _serve(trickle=True)
+
+
 @pytest.mark.serial  # a time limit: not on a runner loaded by parallel tests
-def test_a_hung_llm_endpoint_times_out_without_holding_the_probe(client, settings, hung_server):
+def test_a_hung_llm_endpoint_times_out_without_holding_the_probe(client, settings, trickling_server):
+    """The LLM endpoint keeps the check's request alive past every socket timeout: the
+    probe still answers in time, and the next probe does not start a second copy."""
     heartbeat()
     settings.HEALTH_CHECK_TIMEOUT = DEFAULT_HEALTH_CHECK_TIMEOUT  # the production default
-    settings.LLM_BASE_URL = f"http://127.0.0.1:{hung_server.port}/v1"
+    settings.LLM_BASE_URL = f"http://127.0.0.1:{trickling_server.port}/v1"
     client.get("/health/live")  # the process's first request loads the URLconf: not timed here
+    details = []
     for _ in range(2):  # the second probe finds the first one's check still running
         started = time.monotonic()
         response = client.get("/health/ready")
@@ -229,8 +259,12 @@ def test_a_hung_llm_endpoint_times_out_without_holding_the_probe(client, setting
         llm = response.json()["checks"]["llm"]
         assert (llm["status"], llm["required"]) == ("timeout", False)
         assert response.json()["checks"]["database"]["status"] == "ok"
-    assert llm["detail"] == "the previous run of this check has not finished yet"
-    assert hung_server.accepted  # the check did reach it
+        details.append(llm["detail"])
+    assert details == [
+        f"no answer within {DEFAULT_HEALTH_CHECK_TIMEOUT:g} s",
+        "the previous run of this check has not finished yet",
+    ]
+    assert len(trickling_server.accepted) == 1  # one check reached it, not two
 
 
 @pytest.mark.serial  # a time limit: not on a runner loaded by parallel tests
