@@ -58,6 +58,14 @@ def check_database() -> str:
     return connection.vendor
 
 
+def _client_timeout() -> float:
+    """The socket timeouts of a check's own client: twice the probe's wait. They only end
+    a hung check's thread; the probe has answered "timeout" by then. Equal to it, the
+    client's own error would race the probe's deadline, and a hung dependency would read
+    as "timeout" or "error" by chance."""
+    return 2 * settings.HEALTH_CHECK_TIMEOUT
+
+
 def check_cache() -> str:
     key = f"health:{uuid.uuid4().hex}"
     cache.set(key, "1", timeout=5)
@@ -73,7 +81,7 @@ def check_redis() -> str:
     whose connections a hung server would hold."""
     import redis
 
-    timeout = settings.HEALTH_CHECK_TIMEOUT
+    timeout = _client_timeout()
     client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=timeout, socket_connect_timeout=timeout)
     try:
         if not client.ping():
@@ -126,7 +134,7 @@ def check_storage() -> str:
 def check_llm() -> str:
     url = settings.LLM_BASE_URL.rstrip("/") + "/models"
     headers = {"Authorization": f"Bearer {settings.LLM_API_KEY}"} if settings.LLM_API_KEY else {}
-    response = requests.get(url, headers=headers, timeout=settings.HEALTH_CHECK_TIMEOUT)
+    response = requests.get(url, headers=headers, timeout=_client_timeout())
     if response.status_code >= 400:
         raise CheckFailed(f"{url} answered {response.status_code}")
     return settings.LLM_MODEL or "configured"
