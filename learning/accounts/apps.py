@@ -8,15 +8,22 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from auditlog.registry import auditlog
-        from django.db.models.signals import post_delete, post_save
+        from django.contrib.auth.models import Group
+        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
         from . import schema  # noqa: F401  (registers the OpenAPI auth scheme)
         from .models import User
-        from .user_cache import on_user_changed
+        from .user_cache import on_group_changed, on_groups_changed, on_user_changed
 
-        # The cached user behind access tokens is dropped on every write to a user.
+        # The cached user behind access tokens (with its roles) is dropped on every write
+        # to a user, to its group memberships, and to a group it belongs to.
         post_save.connect(on_user_changed, sender=User, dispatch_uid="accounts.user_cache.save")
         post_delete.connect(on_user_changed, sender=User, dispatch_uid="accounts.user_cache.delete")
+        m2m_changed.connect(
+            on_groups_changed, sender=User.groups.through, dispatch_uid="accounts.user_cache.roles"
+        )
+        post_save.connect(on_group_changed, sender=Group, dispatch_uid="accounts.user_cache.group_save")
+        pre_delete.connect(on_group_changed, sender=Group, dispatch_uid="accounts.user_cache.group_delete")
 
         from django.contrib.auth.signals import user_logged_in
 

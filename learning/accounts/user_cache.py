@@ -16,6 +16,13 @@ everywhere" bumps the generation and drops the entry, and the next request reads
 new generation from the database. That only holds when every web process sees the
 same cache, so the cache exists only with Redis (REDIS_URL); the embedded default
 reads the database each time.
+
+The cached row carries the user's roles (learning/accounts/roles.py memoises them on
+the instance, and the memo is pickled with it), so a permission check on a warm request
+asks no query either. Roles are group memberships, which change without a write to the
+user row; every way they change drops the entry like a write does (`on_groups_changed`:
+a membership added, removed or cleared from either side; `on_group_changed`: a role
+group renamed or deleted, whose memberships go without a signal of their own).
 """
 
 from __future__ import annotations
@@ -30,6 +37,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from site_config.redis import key_prefix, redis_client
+
+from .roles import user_roles
 
 
 @functools.cache
@@ -72,6 +81,7 @@ def user_get(user_id):
     if raw is not None:
         return pickle.loads(raw)  # noqa: S301 - written by this module only, below
     user = User.objects.get(pk=user_id)
+    user_roles(user)  # memoised on the instance: pickled with it, read by every permission check
     client.eval(
         _SET_UNLESS_BLOCKED,
         2,
@@ -103,3 +113,34 @@ def invalidate(user_id) -> None:
 def on_user_changed(sender, instance, **kwargs) -> None:
     if instance.pk is not None:
         invalidate(instance.pk)
+
+
+def on_groups_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """A membership of User.groups changed. Forward (`user.groups.add(...)`) the user is
+    `instance`; reverse (`group.user_set.add(...)`) the users are `pk_set`, or for a
+    clear every member of the group, read before the rows go."""
+    if action not in ("post_add", "post_remove", "pre_clear", "post_clear"):
+        return
+    if not reverse:
+        if action != "pre_clear":
+            invalidate(instance.pk)
+        return
+    if action == "pre_clear":
+        _invalidate_members(instance)
+    elif action != "post_clear":
+        for user_id in pk_set or ():
+            invalidate(user_id)
+
+
+def on_group_changed(sender, instance, **kwargs) -> None:
+    """A group was renamed (its name is the role) or is about to be deleted (its
+    memberships are deleted with it, with no m2m signal): drop every member."""
+    if instance.pk is not None:
+        _invalidate_members(instance)
+
+
+def _invalidate_members(group) -> None:
+    if _enabled() is None:
+        return
+    for user_id in group.user_set.values_list("pk", flat=True).iterator():
+        invalidate(user_id)

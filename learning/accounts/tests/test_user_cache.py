@@ -119,3 +119,64 @@ def test_wagtail_bulk_deactivation_is_immediate_for_a_cached_user(warm, student,
     student.refresh_from_db()
     assert student.is_active is False
     assert_error(api.get(ME), 401, "user_inactive")
+
+
+# --- roles travel with the cached row ---------------------------------------------------
+
+
+def group_reads(queries) -> list[str]:
+    return [q["sql"] for q in queries if '"auth_group"' in q["sql"]]
+
+
+def test_a_warm_request_asks_no_query_for_the_roles(warm, teacher):
+    client, _ = warm(teacher)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(ME)
+    assert response.json()["roles"] == ["teacher"]
+    assert group_reads(queries.captured_queries) == []
+    assert user_row_reads(queries.captured_queries) == []
+
+
+def _group(name):
+    from django.contrib.auth.models import Group
+
+    return Group.objects.get(name=name)
+
+
+ROLE_CHANGES = {
+    # how the membership changes -> the roles the next request must see
+    "user.groups.remove": (lambda user: user.groups.remove(_group("teacher")), []),
+    "user.groups.set (the admin forms)": (lambda user: user.groups.set([_group("admin")]), ["admin"]),
+    "user.groups.clear": (lambda user: user.groups.clear(), []),
+    "user.groups.add": (lambda user: user.groups.add(_group("admin")), ["teacher", "admin"]),
+    "group.user_set.remove": (lambda user: _group("teacher").user_set.remove(user), []),
+    "group.user_set.add": (lambda user: _group("student").user_set.add(user), ["student", "teacher"]),
+    "group.user_set.clear": (lambda user: _group("teacher").user_set.clear(), []),
+    "the group deleted": (lambda user: _group("teacher").delete(), []),
+    "the group renamed": (lambda user: _rename("teacher", "retired"), []),
+    "made a superuser": (lambda user: _superuser(user), ["teacher", "admin"]),
+}
+
+
+def _rename(old, new):
+    group = _group(old)
+    group.name = new
+    group.save()
+
+
+def _superuser(user):
+    user.is_superuser = True
+    user.save(update_fields=["is_superuser"])
+
+
+@pytest.mark.parametrize("change", ROLE_CHANGES, ids=list(ROLE_CHANGES))
+def test_a_role_change_is_immediate_for_a_cached_user(warm, teacher, change):
+    """A teacher's roles are cached with the row; every way the membership or the
+    group itself changes is seen by the very next request (roles decide what a user may
+    read: a removed role must not live on for AUTH_USER_CACHE_SECONDS)."""
+    client, _ = warm(teacher)
+    assert client.get(ME).json()["roles"] == ["teacher"]
+    do, expected = ROLE_CHANGES[change]
+    teacher.refresh_from_db()
+    do(teacher)
+    assert client.get(ME).json()["roles"] == expected
