@@ -83,7 +83,8 @@ class DashboardView(APIView):
             "`to` (inclusive, UTC) at `granularity`; every bucket is present. 400 `invalid_range`, "
             "`range_too_long` (ANALYTICS_DASHBOARD_MAX_DAYS), `course_required`, `not_by_course`, "
             "`not_by_organisation`, `invalid_choice` (retention is weekly only). The numbers are as fresh "
-            "as the last rollup run (ANALYTICS_ROLLUP_EVERY_MINUTES)."
+            "as the last rollup run (ANALYTICS_ROLLUP_EVERY_MINUTES). `Cache-Control: private, no-cache`, "
+            "strong `ETag` (304 on `If-None-Match`): the ETag changes when a rollup run changes the answer."
         ),
         parameters=[
             OpenApiParameter(
@@ -126,29 +127,28 @@ class DashboardView(APIView):
         except DashboardRefused as exc:
             raise _refused(exc) from None
         # who may read this slice is decided above; the slice is part of the cache key
-        series = read_cache.series_cached(
+        return read_cache.dashboard_response(
+            request,
             (chosen.name, start, end, granularity, course, organisation, today),
-            lambda: selectors.dashboard_series(
-                metric=chosen,
-                start=start,
-                end=end,
-                granularity=granularity,
-                course_id=course,
-                organisation_id=organisation,
-                today=today,
-            ),
+            lambda: {
+                "metric": chosen.name,
+                "kind": chosen.kind,
+                "unit": chosen.unit,
+                "granularity": granularity,
+                "from": start,
+                "to": end,
+                "course": course,
+                "organisation": organisation,
+                # built to DashboardSerializer's shape (the schema); a few hundred points
+                # through nested serializers would cost more than the query
+                "series": selectors.dashboard_series(
+                    metric=chosen,
+                    start=start,
+                    end=end,
+                    granularity=granularity,
+                    course_id=course,
+                    organisation_id=organisation,
+                    today=today,
+                ),
+            },
         )
-        body = {
-            "metric": chosen.name,
-            "kind": chosen.kind,
-            "unit": chosen.unit,
-            "granularity": granularity,
-            "from": start,
-            "to": end,
-            "course": course,
-            "organisation": organisation,
-            "series": series,
-        }
-        # the body is built to DashboardSerializer's shape (the schema); a few hundred points
-        # through nested serializers would cost more than the query
-        return Response(body)

@@ -63,9 +63,10 @@ def org_admin(world):
     )
 
 
-def get(client, metric, **params):
+def get(client, metric, *, if_none_match=None, **params):
     query = {"from": MON.isoformat(), "to": (MON + dt.timedelta(days=13)).isoformat()} | params
-    return client.get(f"{URL}{metric}/", query)
+    headers = {"HTTP_IF_NONE_MATCH": if_none_match} if if_none_match else {}
+    return client.get(f"{URL}{metric}/", query, **headers)
 
 
 def values(response, series=0):
@@ -216,6 +217,9 @@ def test_a_cached_series_is_answered_until_the_rollups_change(
         again = get(client, "lesson_views", granularity="week")
     assert again.content == first.content
     assert not [q for q in ctx.captured_queries if "analytics_rollup" in q["sql"]]
+    assert again["ETag"] == first["ETag"]
+    held = get(client, "lesson_views", granularity="week", if_none_match=first["ETag"])
+    assert (held.status_code, held.content) == (304, b"")
 
     l1 = world["lessons"][0]
     late = at(MON + dt.timedelta(days=9))
@@ -226,4 +230,8 @@ def test_a_cached_series_is_answered_until_the_rollups_change(
     assert values(get(client, "lesson_views", granularity="week")) == [2, 0]  # not rolled up yet
     with django_capture_on_commit_callbacks(execute=True):
         rollups_update()
-    assert values(get(client, "lesson_views", granularity="week")) == [2, 1]
+    fresh = get(client, "lesson_views", granularity="week")
+    assert values(fresh) == [2, 1]
+    assert fresh["ETag"] != first["ETag"]
+    stale = get(client, "lesson_views", granularity="week", if_none_match=first["ETag"])
+    assert stale.status_code == 200 and values(stale) == [2, 1]
