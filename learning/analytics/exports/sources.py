@@ -55,6 +55,28 @@ def _learner(values: dict) -> list:
     return [values["user_id"], values["user__email"], _name(values), values["user__organisation__name"] or ""]
 
 
+# A report's own columns: (column name, field of the queryset's values, optional cell
+# function). The column list and the row come from the same declaration.
+Columns = list[tuple[str, str] | tuple[str, str, Callable]]
+
+
+def _source(queryset: QuerySet, columns: Columns, *, learner: bool = True) -> Source:
+    """The report over `queryset` (ordered): the learner's columns first unless
+    `learner` is false, then `columns`."""
+    fields = [column[1] for column in columns]
+    cells = [(column[1], column[2] if len(column) > 2 else None) for column in columns]
+
+    def row(v: dict) -> list:
+        own = [v[field] if cell is None else cell(v[field]) for field, cell in cells]
+        return _learner(v) + own if learner else own
+
+    return Source(
+        (LEARNER if learner else []) + [column[0] for column in columns],
+        queryset.values(*(_USER_FIELDS if learner else ()), *fields),
+        row,
+    )
+
+
 def _scoped(
     queryset: QuerySet, *, scope: str, organisation_id: int | None, course_id: int | None
 ) -> QuerySet:
@@ -88,141 +110,70 @@ def learner_progress(*, scope: str, organisation_id: int | None, course_id: int 
             course_completed_at=Subquery(completion),
         )
         .order_by("pk")
-        .values(
-            *_USER_FIELDS,
-            "course_id",
-            "course__title",
-            "enrolled_at",
-            "active",
-            "lessons_completed",
-            "last_activity_at",
-            "course_completed_at",
-        )
     )
-    columns = LEARNER + [
-        "course_id",
-        "course_title",
-        "enrolled_at",
-        "enrolled",
-        "lessons_completed",
-        "last_activity_at",
-        "course_completed_at",
-    ]
-
-    def row(v: dict) -> list:
-        return _learner(v) + [
-            v["course_id"],
-            v["course__title"],
-            v["enrolled_at"],
-            v["active"],
-            v["lessons_completed"],
-            v["last_activity_at"],
-            v["course_completed_at"],
-        ]
-
-    return Source(columns, queryset, row)
+    return _source(
+        queryset,
+        [
+            ("course_id", "course_id"),
+            ("course_title", "course__title"),
+            ("enrolled_at", "enrolled_at"),
+            ("enrolled", "active"),
+            ("lessons_completed", "lessons_completed"),
+            ("last_activity_at", "last_activity_at"),
+            ("course_completed_at", "course_completed_at"),
+        ],
+    )
 
 
 def quiz_results(*, scope: str, organisation_id: int | None, course_id: int | None) -> Source:
     """One row per submitted quiz attempt."""
     Attempt = _model("assessments.Attempt")
-    queryset = (
-        _scoped(
-            Attempt.objects.filter(state="submitted"),
-            scope=scope,
-            organisation_id=organisation_id,
-            course_id=course_id,
-        )
-        .order_by("pk")
-        .values(
-            *_USER_FIELDS,
-            "course_id",
-            "course__title",
-            "quiz_id",
-            "quiz__title",
-            "number",
-            "started_at",
-            "submitted_at",
-            "score",
-            "max_score",
-            "passed",
-            "late",
-        )
+    queryset = _scoped(
+        Attempt.objects.filter(state="submitted"),
+        scope=scope,
+        organisation_id=organisation_id,
+        course_id=course_id,
+    ).order_by("pk")
+    return _source(
+        queryset,
+        [
+            ("course_id", "course_id"),
+            ("course_title", "course__title"),
+            ("quiz_id", "quiz_id"),
+            ("quiz_title", "quiz__title"),
+            ("attempt", "number"),
+            ("started_at", "started_at"),
+            ("submitted_at", "submitted_at"),
+            ("score", "score"),
+            ("max_score", "max_score"),
+            ("passed", "passed"),
+            ("late", "late"),
+        ],
     )
-    columns = LEARNER + [
-        "course_id",
-        "course_title",
-        "quiz_id",
-        "quiz_title",
-        "attempt",
-        "started_at",
-        "submitted_at",
-        "score",
-        "max_score",
-        "passed",
-        "late",
-    ]
-
-    def row(v: dict) -> list:
-        return _learner(v) + [
-            v["course_id"],
-            v["course__title"],
-            v["quiz_id"],
-            v["quiz__title"],
-            v["number"],
-            v["started_at"],
-            v["submitted_at"],
-            v["score"],
-            v["max_score"],
-            v["passed"],
-            v["late"],
-        ]
-
-    return Source(columns, queryset, row)
 
 
 def certificates(*, scope: str, organisation_id: int | None, course_id: int | None) -> Source:
     """One row per certificate (current, superseded or revoked: `status` says which)."""
     Certificate = _model("certificates.Certificate")
-    queryset = (
-        _scoped(Certificate.objects.all(), scope=scope, organisation_id=organisation_id, course_id=course_id)
-        .order_by("pk")
-        .values(
-            *_USER_FIELDS,
-            "course_id",
-            "course_title",
-            "holder_name",
-            "serial",
-            "issue_status",
-            "status",
-            "issued_at",
-            "revoked_at",
-        )
+    queryset = _scoped(
+        Certificate.objects.all(), scope=scope, organisation_id=organisation_id, course_id=course_id
+    ).order_by("pk")
+    return _source(
+        queryset,
+        [
+            (name, name)
+            for name in (
+                "course_id",
+                "course_title",
+                "holder_name",
+                "serial",
+                "issue_status",
+                "status",
+                "issued_at",
+                "revoked_at",
+            )
+        ],
     )
-    columns = LEARNER + [
-        "course_id",
-        "course_title",
-        "holder_name",
-        "serial",
-        "issue_status",
-        "status",
-        "issued_at",
-        "revoked_at",
-    ]
-
-    def row(v: dict) -> list:
-        return _learner(v) + [
-            v["course_id"],
-            v["course_title"],
-            v["holder_name"],
-            v["serial"],
-            v["issue_status"],
-            v["status"],
-            v["issued_at"],
-            v["revoked_at"],
-        ]
-
-    return Source(columns, queryset, row)
 
 
 def activity(*, scope: str, organisation_id: int | None, course_id: int | None) -> Source:
@@ -233,8 +184,7 @@ def activity(*, scope: str, organisation_id: int | None, course_id: int | None) 
         queryset = Event.objects.filter(organisation_id=organisation_id)
     else:
         queryset = Event.objects.filter(course_id=course_id)
-    fields = [
-        "id",
+    plain = (
         "timestamp",
         "type",
         "actor",
@@ -244,29 +194,17 @@ def activity(*, scope: str, organisation_id: int | None, course_id: int | None) 
         "course_id",
         "module_id",
         "lesson_id",
-        "result",
-        "extensions",
-    ]
-    queryset = queryset.order_by("timestamp", "id").values(*fields)
-    columns = ["event_id", *fields[1:]]
-
-    def row(v: dict) -> list:
-        return [
-            str(v["id"]),
-            v["timestamp"],
-            v["type"],
-            v["actor"],
-            v["verb"],
-            v["object_type"],
-            v["object_id"],
-            v["course_id"],
-            v["module_id"],
-            v["lesson_id"],
-            _json(v["result"]),
-            _json(v["extensions"]),
-        ]
-
-    return Source(columns, queryset, row)
+    )
+    return _source(
+        queryset.order_by("timestamp", "id"),
+        [
+            ("event_id", "id", str),
+            *((name, name) for name in plain),
+            ("result", "result", _json),
+            ("extensions", "extensions", _json),
+        ],
+        learner=False,
+    )
 
 
 def _json(value) -> str:
