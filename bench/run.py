@@ -217,6 +217,21 @@ def mint_tokens(env: dict[str, str]) -> dict[str, str]:
     return tokens
 
 
+def lua_script(script: Path) -> str:
+    """The script wrk runs: the files it names on "-- include: NAME" lines, the script,
+    and report.lua (the JSON summary every row reads)."""
+    text = script.read_text()
+    parts = [
+        (BENCH / "lua" / line.split(":", 1)[1].strip()).read_text()
+        for line in text.splitlines()
+        if line.startswith("-- include:")
+    ]
+    parts.append(text)
+    if script.name != "report.lua":
+        parts.append((BENCH / "lua" / "report.lua").read_text())
+    return "\n".join(parts)
+
+
 def run_wrk(wrk: str, scenario, ctx, duration: int, *, warmup: int = 0) -> dict:
     url = ctx.base_url + scenario.resolve_path(ctx)
     env = {**os.environ}
@@ -230,11 +245,7 @@ def run_wrk(wrk: str, scenario, ctx, duration: int, *, warmup: int = 0) -> dict:
             body_file.write_text(body)
             env["BENCH_BODY_FILE"] = str(body_file)
         combined = Path(tmp) / "script.lua"
-        combined.write_text(
-            script.read_text() + "\n" + (BENCH / "lua" / "report.lua").read_text()
-            if script.name != "report.lua"
-            else script.read_text()
-        )
+        combined.write_text(lua_script(script))
         env.update({f"BENCH_{k.upper()}": str(v) for k, v in ctx.data.items() if isinstance(v, (str, int))})
         cmd = [
             wrk,
