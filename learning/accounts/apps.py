@@ -9,11 +9,11 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
         from django.contrib.auth.models import Group
-        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
         from . import schema  # noqa: F401  (registers the OpenAPI auth scheme)
         from .models import User
-        from .user_cache import on_group_changed, on_groups_changed, on_user_changed
+        from .user_cache import on_group_changed, on_group_saving, on_groups_changed, on_user_changed
 
         # The cached user behind access tokens (with its roles) is dropped on every write
         # to a user, to its group memberships, and to a group it belongs to.
@@ -22,6 +22,7 @@ class AccountsConfig(AppConfig):
         m2m_changed.connect(
             on_groups_changed, sender=User.groups.through, dispatch_uid="accounts.user_cache.roles"
         )
+        pre_save.connect(on_group_saving, sender=Group, dispatch_uid="accounts.user_cache.group_saving")
         post_save.connect(on_group_changed, sender=Group, dispatch_uid="accounts.user_cache.group_save")
         pre_delete.connect(on_group_changed, sender=Group, dispatch_uid="accounts.user_cache.group_delete")
 

@@ -35,10 +35,11 @@ import django
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models.signals import post_save
 
 from site_config.redis import key_prefix, redis_client
 
-from .roles import user_roles
+from .roles import ROLE_NAMES, user_roles
 
 
 @functools.cache
@@ -95,16 +96,24 @@ def user_get(user_id):
 
 def invalidate(user_id) -> None:
     """Forget the cached row now and once more when the current transaction commits."""
+    invalidate_many([user_id])
+
+
+def invalidate_many(user_ids) -> None:
+    """`invalidate` for many users: one Redis round trip per thousand, now and on commit."""
     client = _enabled()
-    if client is None:
+    user_ids = list(user_ids)
+    if client is None or not user_ids:
         return
-    key = _key(user_id)
+    keys = [_key(user_id) for user_id in user_ids]
 
     def drop():
-        pipe = client.pipeline(transaction=False)
-        pipe.set(_block_key(key), 1, ex=BLOCK_SECONDS)
-        pipe.delete(key)
-        pipe.execute()
+        for first in range(0, len(keys), 1000):
+            pipe = client.pipeline(transaction=False)
+            for key in keys[first : first + 1000]:
+                pipe.set(_block_key(key), 1, ex=BLOCK_SECONDS)
+                pipe.delete(key)
+            pipe.execute()
 
     drop()
     transaction.on_commit(drop)
@@ -124,23 +133,32 @@ def on_groups_changed(sender, instance, action, reverse, pk_set, **kwargs) -> No
     if not reverse:
         if action != "pre_clear":
             invalidate(instance.pk)
-        return
-    if action == "pre_clear":
+    elif action == "pre_clear":
         _invalidate_members(instance)
     elif action != "post_clear":
-        for user_id in pk_set or ():
-            invalidate(user_id)
+        invalidate_many(pk_set or ())
+
+
+def on_group_saving(sender, instance, **kwargs) -> None:
+    """Remember a group's stored name before a save, to tell a rename."""
+    instance._mrict_stored_name = (
+        sender.objects.filter(pk=instance.pk).values_list("name", flat=True).first() if instance.pk else None
+    )
 
 
 def on_group_changed(sender, instance, **kwargs) -> None:
-    """A group was renamed (its name is the role) or is about to be deleted (its
-    memberships are deleted with it, with no m2m signal): drop every member."""
-    if instance.pk is not None:
+    """A role group was renamed (its name is the role) or is about to be deleted (its
+    memberships are deleted with it, with no m2m signal): drop every member. Other
+    groups' saves (permissions edited in the admin) change no one's roles."""
+    if instance.pk is None:
+        return
+    names = {instance.name, getattr(instance, "_mrict_stored_name", None) or instance.name}
+    renamed_or_deleted = kwargs.get("signal") is not post_save or len(names) > 1
+    if renamed_or_deleted and names & ROLE_NAMES:
         _invalidate_members(instance)
 
 
 def _invalidate_members(group) -> None:
     if _enabled() is None:
         return
-    for user_id in group.user_set.values_list("pk", flat=True).iterator():
-        invalidate(user_id)
+    invalidate_many(group.user_set.values_list("pk", flat=True))

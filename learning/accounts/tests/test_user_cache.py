@@ -180,3 +180,12 @@ def test_a_role_change_is_immediate_for_a_cached_user(warm, teacher, change):
     teacher.refresh_from_db()
     do(teacher)
     assert client.get(ME).json()["roles"] == expected
+
+
+def test_saving_a_role_group_without_renaming_it_keeps_the_entries(warm, teacher):
+    """Editing a group's permissions saves it: no one's roles change, so its members'
+    cached rows (possibly thousands) stay."""
+    warm(teacher)
+    group = _group("teacher")
+    group.save()
+    assert redis_client().get(_key(teacher.pk)) is not None
