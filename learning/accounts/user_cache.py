@@ -82,6 +82,8 @@ def user_get(user_id):
     if raw is not None:
         return pickle.loads(raw)  # noqa: S301 - written by this module only, below
     user = User.objects.get(pk=user_id)
+    if client.exists(_block_key(key)):
+        return user  # changed a moment ago: not cached (the script below would refuse it too)
     user_roles(user)  # memoised on the instance: pickled with it, read by every permission check
     client.eval(
         _SET_UNLESS_BLOCKED,
