@@ -70,13 +70,17 @@ def _literals(names) -> str:
     return ", ".join(f"'{name}'" for name in names)
 
 
-def _dims(slice_: tuple[str, ...], alias: str = "e") -> tuple[str, str, str]:
-    """(course column or NULL, organisation column or NULL, extra WHERE and GROUP BY)."""
+# The organisation-wide slice and the per-organisation one, for metrics kept by organisation only.
+BY_ORGANISATION = ((), ("organisation_id",))
+
+
+def _dims(slice_: tuple[str, ...], alias: str = "e") -> tuple[str, str, str, str]:
+    """(course column or NULL, organisation column or NULL, extra WHERE, extra GROUP BY)."""
     course = f"{alias}.course_id" if "course_id" in slice_ else "NULL"
     organisation = f"{alias}.organisation_id" if "organisation_id" in slice_ else "NULL"
     where = "".join(f" AND {alias}.{d} IS NOT NULL" for d in slice_)
     group = "".join(f", {alias}.{d}" for d in slice_)
-    return course, organisation, where + "\x00" + group
+    return course, organisation, where, group
 
 
 def _run(sql: str, params) -> int:
@@ -96,8 +100,7 @@ def insert_counts(*, counted: dict[str, str], start: dt.date, end: dt.date) -> N
     day = _trunc("day", "e.timestamp")
     metric = "CASE e.type " + " ".join(f"WHEN '{t}' THEN '{m}'" for t, m in counted.items()) + " END"
     for slice_ in SLICES:
-        course, organisation, rest = _dims(slice_)
-        where, group = rest.split("\x00")
+        course, organisation, where, group = _dims(slice_)
         _run(
             f"INSERT INTO {ROLLUPS} ({COLUMNS}) "
             f"SELECT {metric}, 'day', {day}, {course}, NULL, NULL, {organisation}, NULL, COUNT(*), NULL "
@@ -111,10 +114,8 @@ def insert_counts(*, counted: dict[str, str], start: dt.date, end: dt.date) -> N
 def insert_hints_per_lesson(*, start: dt.date, end: dt.date) -> None:
     """Day rows of hints per lesson (the lesson's module and course from RollupLesson)."""
     day = _trunc("day", "e.timestamp")
-    for by_org in (False, True):
-        organisation = "e.organisation_id" if by_org else "NULL"
-        extra = " AND e.organisation_id IS NOT NULL" if by_org else ""
-        group = ", e.organisation_id" if by_org else ""
+    for slice_ in BY_ORGANISATION:
+        _, organisation, extra, group = _dims(slice_)
         _run(
             f"INSERT INTO {ROLLUPS} ({COLUMNS}) "
             f"SELECT 'hints_per_lesson', 'day', {day}, l.course_id, l.module_id, l.lesson_id, "
@@ -130,8 +131,7 @@ def insert_active(*, period: str, start: dt.date, end: dt.date) -> None:
     """Rows of distinct active learners per `period` for [start, end) (aligned to it)."""
     bucket = _trunc(period, "e.timestamp")
     for slice_ in SLICES:
-        course, organisation, rest = _dims(slice_)
-        where, group = rest.split("\x00")
+        course, organisation, where, group = _dims(slice_)
         _run(
             f"INSERT INTO {ROLLUPS} ({COLUMNS}) "
             f"SELECT 'active_learners', '{period}', {bucket}, {course}, NULL, NULL, {organisation}, NULL, "
@@ -142,10 +142,8 @@ def insert_active(*, period: str, start: dt.date, end: dt.date) -> None:
 
 
 def insert_signups(*, start: dt.date, end: dt.date) -> None:
-    for by_org in (False, True):
-        organisation = "a.organisation_id" if by_org else "NULL"
-        extra = " AND a.organisation_id IS NOT NULL" if by_org else ""
-        group = ", a.organisation_id" if by_org else ""
+    for slice_ in BY_ORGANISATION:
+        _, organisation, extra, group = _dims(slice_, alias="a")
         _run(
             f"INSERT INTO {ROLLUPS} ({COLUMNS}) "
             f"SELECT 'new_signups', 'day', a.signed_up_on, NULL, NULL, NULL, {organisation}, NULL, "
