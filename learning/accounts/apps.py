@@ -26,6 +26,19 @@ class AccountsConfig(AppConfig):
         post_save.connect(on_group_changed, sender=Group, dispatch_uid="accounts.user_cache.group_save")
         pre_delete.connect(on_group_changed, sender=Group, dispatch_uid="accounts.user_cache.group_delete")
 
+        # An organisation's members changed: told to other apps as a domain event.
+        from . import organisations
+        from .models import Organisation
+
+        pre_save.connect(organisations.on_user_saving, sender=User, dispatch_uid="accounts.org.saving")
+        post_save.connect(organisations.on_user_saved, sender=User, dispatch_uid="accounts.org.saved")
+        pre_delete.connect(
+            organisations.on_organisation_deleting, sender=Organisation, dispatch_uid="accounts.org.deleting"
+        )
+        post_delete.connect(
+            organisations.on_organisation_deleted, sender=Organisation, dispatch_uid="accounts.org.deleted"
+        )
+
         from django.contrib.auth.signals import user_logged_in
 
         from .sessions import remember_login

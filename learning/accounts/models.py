@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 from site_config.files import public_storage
 
 from .emails import email_normalize, users_with_email
+from .organisations import remember
 
 
 class EmailUserManager(UserManager):
@@ -153,6 +154,19 @@ class User(AbstractUser):
     def save(self, *args, **kwargs):
         self.username = self.email
         super().save(*args, **kwargs)
+
+    # The organisation the row holds, remembered on load: a save that changes it is told
+    # to other apps (learning/accounts/organisations.py) without reading the row again.
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        remember(user)
+        return user
+
+    def refresh_from_db(self, using=None, fields=None, **kwargs):
+        super().refresh_from_db(using=using, fields=fields, **kwargs)
+        if fields is None or "organisation" in fields or "organisation_id" in fields:
+            remember(self)
 
 
 class OneTimeCode(models.Model):

@@ -33,6 +33,7 @@ from learning.events import (
     HintRequested,
     LessonCompleted,
     LessonStarted,
+    OrganisationMembershipChanged,
     QuizPassed,
     QuizSubmitted,
     UserSignedUp,
@@ -213,8 +214,17 @@ def on_domain_event(event: DomainEvent) -> None:
     server_event_queue(row=server_row(event))
 
 
+def on_membership_changed(event: OrganisationMembershipChanged) -> None:
+    """A job (one organisation's members may be thousands): the moved users' actors
+    follow them, and their cohort days are marked for the rollup job."""
+    from .services import actors_refile
+
+    actors_refile(user_ids=list(event.user_ids), organisation_id=event.organisation_id)
+
+
 def subscribe() -> None:
     from learning.events import bus
 
     for event_class in MAPPERS:
         bus.subscribe(event_class, on_domain_event)
+    bus.subscribe(OrganisationMembershipChanged, on_membership_changed, job=True)

@@ -5,6 +5,8 @@
 - `server_event_queue`: a row made from a domain event (receivers.py), queued.
 - `events_drain`: the drain job's work: chunks off the queue, bulk-inserted into Event
   (idempotent by event id), Actor rows upserted, DirtyDay marked for the chunk's days.
+- `actors_refile`: users moved to another organisation (OrganisationMembershipChanged):
+  their actors follow, and the days that count them by organisation are marked dirty.
 
 Event rows are only ever inserted: there is no update or delete path for Event.
 """
@@ -151,6 +153,17 @@ def _chunk_insert(rows: list[dict]) -> None:
     known = sorted((a for a in actors.values() if a.signed_up_on is not None), key=lambda a: a.id)
     unknown = sorted((a for a in actors.values() if a.signed_up_on is None), key=lambda a: a.id)
     if known:
+        # An actor that changed organisation (or signup day) moves between cohorts: the
+        # days that count it by its organisation are recomputed too.
+        stored = Actor.objects.filter(id__in=[a.id for a in known])
+        before = {
+            pk: (org, signed)
+            for pk, org, signed in stored.values_list("id", "organisation_id", "signed_up_on")
+        }
+        for a in known:
+            was = before.get(a.id)
+            if was is not None and was != (a.organisation_id, a.signed_up_on):
+                days |= cohort_days(was[1], today=now.date()) | cohort_days(a.signed_up_on, today=now.date())
         Actor.objects.bulk_create(
             known,
             update_conflicts=True,
@@ -159,12 +172,53 @@ def _chunk_insert(rows: list[dict]) -> None:
         )
     if unknown:
         Actor.objects.bulk_create(unknown, ignore_conflicts=True)
+    days_mark_dirty(days, now=now)
+
+
+def days_mark_dirty(days, *, now: dt.datetime) -> None:
+    """The rollup job recomputes these days (and what depends on them) on its next run."""
     DirtyDay.objects.bulk_create(
         [DirtyDay(day=day, marked_at=now) for day in sorted(days)],
         update_conflicts=True,
         unique_fields=["day"],
         update_fields=["marked_at"],
     )
+
+
+def cohort_days(signed_up_on: dt.date | None, *, today: dt.date) -> set[dt.date]:
+    """The days to recompute when an actor who signed up on `signed_up_on` changes
+    organisation: the signup day (signups, the size of its week's cohort) and the first
+    day of each later week its retention cohort follows (ANALYTICS_RETENTION_WEEKS), up
+    to today. Everything else counts an event by the event's own organisation."""
+    if signed_up_on is None:
+        return set()
+    first = signed_up_on - dt.timedelta(days=signed_up_on.weekday())
+    weeks = (first + dt.timedelta(weeks=n) for n in range(1, settings.ANALYTICS_RETENTION_WEEKS + 1))
+    return {signed_up_on, *(day for day in weeks if day <= today)}
+
+
+def actors_refile(*, user_ids: list[int], organisation_id: int | None) -> int:
+    """Users moved into `organisation_id` (None: out of any) with no event of theirs to
+    say so: their actors follow, and their cohort days are marked for the rollup job
+    (cohort_days). Users who never produced an event have no actor and need nothing.
+    Returns how many actors moved. Safe to run twice: an actor already there is left."""
+    now = timezone.now()
+    moved = 0
+    days: set[dt.date] = set()
+    ids = [actor_id(user_id) for user_id in user_ids]
+    for first in range(0, len(ids), 500):
+        stale = list(
+            Actor.objects.filter(id__in=ids[first : first + 500])
+            .exclude(organisation_id=organisation_id)
+            .values_list("id", "signed_up_on")
+        )
+        if not stale:
+            continue
+        moved += Actor.objects.filter(id__in=[pk for pk, _ in stale]).update(organisation_id=organisation_id)
+        for _, signed_up_on in stale:
+            days |= cohort_days(signed_up_on, today=now.date())
+    days_mark_dirty(days, now=now)
+    return moved
 
 
 def _users(user_ids: set[int]) -> dict[int, tuple[int | None, str | None]]:

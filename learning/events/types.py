@@ -50,6 +50,19 @@ class UserSignedUp(DomainEvent):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
+class OrganisationMembershipChanged(DomainEvent):
+    """Users moved into `organisation_id` (None: out of any organisation) by an admin
+    (the user form, the organisation snippet) or by their organisation's deletion
+    (accounts/organisations.py): analytics files their signups and retention cohorts
+    under the new organisation (docs/analytics.md#rollups)."""
+
+    name: ClassVar[str] = "organisation_membership_changed"
+    user_ids: list[int]
+    organisation_id: int | None
+    occurred_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class Enrolled(DomainEvent):
     """A learner enrolled in a course, or re-enrolled after leaving it (progress):
     the first step of a course's funnel."""

@@ -189,3 +189,22 @@ def test_saving_a_role_group_without_renaming_it_keeps_the_entries(warm, teacher
     group = _group("teacher")
     group.save()
     assert redis_client().get(_key(teacher.pk)) is not None
+
+
+def test_deleting_an_organisation_is_immediate_for_its_cached_admin(warm, admin_user, client):
+    """The members lose the organisation by one UPDATE (SET_NULL, no save signal): a
+    cached organisation admin must not go on reading the dashboards of an organisation
+    that is gone (learning/accounts/organisations.py)."""
+    from learning.accounts.models import Organisation
+
+    from .factories import UserFactory
+
+    school = Organisation.objects.create(name="Gone School", slug="gone")
+    head = UserFactory(email="head@gone.test", role="student", organisation=school, organisation_admin=True)
+    api, _ = warm(head)
+    dashboard = "/api/v1/analytics/dashboards/active_learners/"
+    assert api.get(dashboard).status_code == 200
+    client.force_login(admin_user)
+    deleted = client.post(f"/admin/snippets/accounts/organisation/delete/{school.pk}/")
+    assert deleted.status_code == 302 and not Organisation.objects.filter(pk=school.pk).exists()
+    assert_error(api.get(dashboard), 403, "permission_denied")
