@@ -1,4 +1,5 @@
-"""docs/permission-matrix.md, rendered from the matrix in tests/test_permission_matrix.py.
+"""docs/permission-matrix.md, rendered from the matrix in tests/test_permission_matrix.py (its
+rows from tests/permission_matrix/rows_<area>.py, one module per area).
 
 Regenerate after changing a row:
 
@@ -20,8 +21,9 @@ COMMAND = (
 INTRO = """\
 # Permission matrix
 
-Generated from `tests/test_permission_matrix.py` by `tests/permission_matrix/render.py`:
-do not edit by hand. After changing a row, regenerate it with
+Generated from `tests/test_permission_matrix.py` (the rows: `tests/permission_matrix/rows_<area>.py`,
+one module per area) by `tests/permission_matrix/render.py`: do not edit by hand. After
+changing a row, regenerate it with
 
     {command}
 
