@@ -1,4 +1,4 @@
-"""Setups for the content rows of tests/test_permission_matrix.py. Each gets the
+"""Setups for the content rows of tests/permission_matrix/rows_content.py. Each gets the
 callers dict (student, teacher, admin, other = another teacher) and returns the ids the
 row's URL uses. "teacher" owns `draft`/`live`; "other" owns `other_draft`."""
 

@@ -1,4 +1,4 @@
-"""Setups for the tutor rows of tests/test_permission_matrix.py. "teacher" owns the
+"""Setups for the tutor rows of tests/permission_matrix/rows_tutor.py. "teacher" owns the
 tutor course; "other" (another teacher) has a conversation of their own in it."""
 
 from .answering import tutor_course_build

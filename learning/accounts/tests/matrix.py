@@ -1,4 +1,4 @@
-"""Setups for the accounts admin rows of tests/test_permission_matrix.py."""
+"""Setups for the accounts admin rows of tests/permission_matrix/rows_admin.py."""
 
 
 def login_lock(callers) -> dict:

@@ -1,4 +1,4 @@
-"""Setups for the item analysis rows of tests/test_permission_matrix.py: a quiz in a
+"""Setups for the item analysis rows of tests/permission_matrix/rows_assessments.py: a quiz in a
 course owned by "teacher" (and one in a course of "other") with submitted attempts and
 a computed report for the default basis."""
 

@@ -1,4 +1,4 @@
-"""Setups for the assessments rows of tests/test_permission_matrix.py: a live quiz in a
+"""Setups for the assessments rows of tests/permission_matrix/rows_assessments.py: a live quiz in a
 course owned by "teacher" (one single-choice question), an attempt of every caller at
 it (`my_attempt`, a value per caller), an attempt of "other" (another teacher) at it, and
 a quiz of a course owned by "other" with an attempt of the student."""

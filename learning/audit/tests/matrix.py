@@ -1,4 +1,4 @@
-"""Setups for the audit log's rows of tests/test_permission_matrix.py."""
+"""Setups for the audit log's rows of tests/permission_matrix/rows_admin.py."""
 
 
 def audit_entry(callers) -> dict:

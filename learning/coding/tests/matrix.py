@@ -1,4 +1,4 @@
-"""Setups for the coding rows of tests/test_permission_matrix.py: a published lesson of
+"""Setups for the coding rows of tests/permission_matrix/rows_coding.py: a published lesson of
 a course owned by "teacher", with one challenge on it."""
 
 from cms.tests import matrix as cms_matrix

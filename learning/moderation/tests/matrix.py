@@ -1,4 +1,4 @@
-"""Setups for the moderation rows of tests/test_permission_matrix.py: a shared project of
+"""Setups for the moderation rows of tests/permission_matrix/rows_moderation.py: a shared project of
 "other" (a teacher) with a live share link, reported by a third learner (an open case),
 and a taken-down profile case (to restore)."""
 

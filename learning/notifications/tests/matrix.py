@@ -1,4 +1,4 @@
-"""Setups for the notifications rows of tests/test_permission_matrix.py: one in-app
+"""Setups for the notifications rows of tests/permission_matrix/rows_notifications.py: one in-app
 notification of every caller (`my_notification`, a value per caller; anonymous gets
 "other"'s), one of "other" (another teacher), and the student's unsubscribe tokens."""
 

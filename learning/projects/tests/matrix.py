@@ -1,4 +1,4 @@
-"""Setups for the projects rows of tests/test_permission_matrix.py: a project owned by
+"""Setups for the projects rows of tests/permission_matrix/rows_projects.py: a project owned by
 "other" (a teacher, who may keep projects like anyone), with a save point, a live share
 link, a revoked one and a preview token. Nobody else may reach it through the API (404,
 teachers and admins included); the token URLs are the permission themselves."""

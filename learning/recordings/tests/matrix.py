@@ -1,4 +1,4 @@
-"""Setups for the recordings rows of tests/test_permission_matrix.py: a recording on the
+"""Setups for the recordings rows of tests/permission_matrix/rows_recordings.py: a recording on the
 live course owned by "teacher", with a video, a poster and a rendition on disk (the
 demo's shipped WebM and a tiny JPEG: no ffmpeg needed), unpublished or published."""
 

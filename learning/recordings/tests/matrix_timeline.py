@@ -1,4 +1,4 @@
-"""Setups for the recordings playback/timeline rows of tests/test_permission_matrix.py
+"""Setups for the recordings playback/timeline rows of tests/permission_matrix/rows_recordings.py
 (part 2 of issue 14). "teacher" owns the live course of `rec_published` and
 `rec_draft`; "other" (another teacher) owns the course of `rec_other`."""
 

@@ -1,4 +1,4 @@
-"""Setups for the rewards rows of tests/test_permission_matrix.py: a badge that "other"
+"""Setups for the rewards rows of tests/permission_matrix/rows_rewards.py: a badge that "other"
 (another teacher, as a learner) holds, and a live course for the course leaderboard."""
 
 from cms.tests import matrix as cms_matrix

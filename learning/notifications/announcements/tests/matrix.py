@@ -1,4 +1,4 @@
-"""Setups for the announcements rows of tests/test_permission_matrix.py: drafts for
+"""Setups for the announcements rows of tests/permission_matrix/rows_announcements.py: drafts for
 all users (by an admin), for a course of "teacher" and for a course of "other", and
 announcements already sent to all users and to the teacher role."""
 

@@ -1,4 +1,4 @@
-"""Setups for the certificates rows of tests/test_permission_matrix.py: a certificate of
+"""Setups for the certificates rows of tests/permission_matrix/rows_certificates.py: a certificate of
 the live course issued to "student" (rendered for real), whose code anyone may verify."""
 
 from cms.tests import matrix as cms_matrix

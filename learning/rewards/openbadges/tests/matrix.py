@@ -1,4 +1,4 @@
-"""Setups for the Open Badges rows of tests/test_permission_matrix.py: for every caller
+"""Setups for the Open Badges rows of tests/permission_matrix/rows_openbadges.py: for every caller
 and for "other", a badge award and an issued certificate of their own; a credential
 signed for "other"'s award (what anyone may verify); the active key's thumbprint.
 Exports are their owner's alone (404 for anyone else, admins included)."""
