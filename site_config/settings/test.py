@@ -45,6 +45,11 @@ LOG_LEVEL = "WARNING"
 # Hundreds of tests publish content: with no tutor index built in a test, its content
 # events do not build one (the tutor tests build theirs, or turn this on).
 TUTOR_INDEX_BUILD_IF_MISSING = False
+# A run past SANDBOX_SLOW_RUN_MS is moved to SCHED_IDLE in production (runaway loops yield
+# the CPU). Beside the other test process on two cores such a run gets no CPU at all and
+# races the tests' short wall times (a memory bomb read `timeout`, not `memory_limit`).
+# The downgrade itself is tested on its own pool (test_pool.py, serial).
+SANDBOX_SLOW_RUN_MS = 0
 
 # A file (not in-memory) SQLite test database, so that servers the tests start in a
 # subprocess (qcluster, the browser test's web server) see the same data.

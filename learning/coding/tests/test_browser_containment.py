@@ -131,7 +131,10 @@ def test_a_hostile_page_reads_no_host_file_and_reaches_no_network(
     lesson,  # noqa: F811
     local_server,
     root_only_file,
+    settings,
 ):
+    # the page's tries wait up to 300 ms each: a wall time a loaded machine cannot reach
+    settings.WEB_BROWSER_WALL_TIME_MS = 10_000
     port, hits = local_server
     local = f"http://127.0.0.1:{port}/"
     test = (
@@ -263,6 +266,15 @@ def browser_service():
         "SANDBOX_URL": "",
     }
     with sandbox_server(env) as url:
+        # The service starts Chromium on its first browser job: start it here, so the
+        # test's own request does not wait for it inside the web side's HTTP timeout.
+        warm = requests.post(
+            f"{url}/v1/jobs",
+            json={"job": {"kind": "selfcheck", "language": "web", "engine": "browser"}},
+            headers={"Authorization": f"Bearer {TOKEN}"},
+            timeout=120,
+        )
+        assert warm.status_code == 200, warm.text[:500]
         yield url
 
 

@@ -69,9 +69,9 @@ def test_the_backend_follows_redis_url():
 def test_redis_leases_of_a_dead_holder_expire():
     slots = RedisSlots(redis_client(), "mrict-test")
     slots.client.delete(*slots.keys("ghost"))
-    assert slots.try_acquire("ghost", "t1", 150, (1, 100))
-    assert not slots.try_acquire("ghost", "t2", 150, (1, 100))
-    time.sleep(0.25)  # the holder "died" without releasing
-    assert slots.try_acquire("ghost", "t3", 150, (1, 100))
+    assert slots.try_acquire("ghost", "t1", 1000, (1, 100))
+    assert not slots.try_acquire("ghost", "t2", 1000, (1, 100))
+    time.sleep(1.2)  # the holder "died" without releasing
+    assert slots.try_acquire("ghost", "t3", 1000, (1, 100))
     slots.release("ghost", "t3")
     assert slots.client.zcard(slots.keys("ghost")[0]) == 0

@@ -28,6 +28,10 @@ HUGE_NAME = (
     " throw e"
 )
 HELLO = "console.log('hello')"
+# The crash must come before the wall time: on a loaded machine it took up to 0.6 s
+# (a run past SANDBOX_SLOW_RUN_MS waits behind every other process), so the runs that
+# must crash get a wall time no crash comes near.
+SLOW_LIMITS = {**LIMITS, "wall_ms": 5000}
 
 
 @pytest.fixture
@@ -81,7 +85,7 @@ def test_a_run_that_kills_its_worker_is_out_of_memory_for_its_author():
     pool = WorkerPool(PoolConfig(size=1, spares=0))
     try:
         assert pool.wait_until_ready(60) == 1
-        reply = pool.run(job(HUGE_NAME), wait_s=10, timeout_s=10)
+        reply = pool.run(job(HUGE_NAME, limits=SLOW_LIMITS), wait_s=10, timeout_s=10)
         assert reply["status"] == "memory_limit", reply
         assert "out of memory" in reply["error"]["message"]
         assert reply["worker"]["lost_worker"] is True
@@ -97,7 +101,7 @@ def test_a_spare_worker_takes_the_next_run_after_a_crash():
         assert pool.wait_until_ready(60) == 2
         known = {pool.run(job(HELLO), wait_s=10, timeout_s=5)["worker"]["pid"] for _ in range(4)}
         assert len(known) == 2
-        crashed = pool.run(job(HUGE_NAME), wait_s=10, timeout_s=10)
+        crashed = pool.run(job(HUGE_NAME, limits=SLOW_LIMITS), wait_s=10, timeout_s=10)
         assert crashed["status"] == "memory_limit"
         nxt = pool.run(job(HELLO), wait_s=10, timeout_s=5)
         assert nxt["status"] == "ok"
@@ -138,6 +142,7 @@ def test_a_crash_payload_is_a_clear_status_for_its_author_and_nothing_for_the_ne
     attacker, bystander, settings, payload
 ):
     settings.SANDBOX_CRASH_FREE = 5
+    settings.SANDBOX_WALL_TIME_MS = SLOW_LIMITS["wall_ms"]
     response = call(attacker, payload)
     assert response.status_code == 200, response.content
     assert response.json()["status"] in {"memory_limit", "timeout"}
@@ -155,6 +160,7 @@ def test_a_crash_payload_is_a_clear_status_for_its_author_and_nothing_for_the_ne
 @pytest.mark.django_db(transaction=True)
 def test_an_account_that_keeps_crashing_workers_is_refused_with_a_clear_code(attacker, bystander, settings):
     settings.SANDBOX_CRASH_FREE = 1
+    settings.SANDBOX_WALL_TIME_MS = SLOW_LIMITS["wall_ms"]
     settings.SANDBOX_CRASH_BACKOFF_MS = 10
     settings.SANDBOX_CRASH_LIMIT = 2
     settings.SANDBOX_CRASH_WINDOW_S = 60

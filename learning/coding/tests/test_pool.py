@@ -56,26 +56,39 @@ def test_a_worker_that_does_not_answer_is_killed_and_replaced(pool):
 def test_a_worker_killed_from_outside_mid_job_gives_a_clean_status(pool):
     import threading
 
-    pids = set()
-    while len(pids) < 2:  # learn both workers' pids
-        pids.add(pool.run(job("1"), wait_s=10, timeout_s=5)["worker"]["pid"])
     outcome = {}
 
     def busy():
-        outcome["reply"] = pool.run(job("while (true) {}"), wait_s=10, timeout_s=5)
+        endless = job("while (true) {}", limits={**LIMITS, "wall_ms": 10_000})
+        outcome["reply"] = pool.run(endless, wait_s=10, timeout_s=15)
 
     thread = threading.Thread(target=busy)
     thread.start()
-    time.sleep(0.2)
-    for pid in pids:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-    thread.join(10)
+    while pool.info()["in_flight"] == 0:
+        time.sleep(0.001)
+    with pool._cond:  # the worker that got the job (not the idle ones or the spare)
+        taken = [worker.pid for worker in pool._all if worker not in pool._idle]
+    assert len(taken) == 1
+    # Killed before it read the job, the job would go to another worker (a run never
+    # fails for a crash not its own): wait until the loop has used 100 ms of CPU.
+    began = _cpu_ticks(taken[0])
+    while _cpu_ticks(taken[0]) < began + 10:
+        time.sleep(0.005)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(taken[0], signal.SIGKILL)
+    thread.join(20)
     assert outcome["reply"]["status"] in {"memory_limit", "timeout", "error"}
     assert outcome["reply"]["error"]["name"] == "SandboxError"
     # the pool heals: both workers replaced
     for _ in range(3):
         assert pool.run(job("console.log(2)"), wait_s=15, timeout_s=5)["status"] == "ok"
+
+
+def _cpu_ticks(pid: int) -> int:
+    """User and system CPU of a process, in clock ticks (1/100 s), all threads."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
 
 
 def test_an_idle_worker_killed_after_its_tidy_up_costs_the_next_job_nothing():
@@ -120,11 +133,11 @@ def test_busy_pool_refuses_after_the_bounded_wait():
     pool = WorkerPool(PoolConfig(size=1))
     try:
         assert pool.wait_until_ready(60) == 1 + pool.config.spares
-        thread = threading.Thread(
-            target=pool.run, args=(job("while (true) {}"),), kwargs={"wait_s": 5, "timeout_s": 5}
-        )
+        endless = job("while (true) {}", limits={**LIMITS, "wall_ms": 5000})
+        thread = threading.Thread(target=pool.run, args=(endless,), kwargs={"wait_s": 5, "timeout_s": 10})
         thread.start()
-        time.sleep(0.1)
+        while pool.info()["in_flight"] == 0:
+            time.sleep(0.001)
         with pytest.raises(PoolBusy):
             pool.run(job("1"), wait_s=0.1, timeout_s=5)
         thread.join(10)
