@@ -1,8 +1,12 @@
 """Editor hooks of the accounts app."""
 
+import re
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models.functions import Lower
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
@@ -10,6 +14,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import user_cache
+from .emails import email_is_acceptable, email_key
 from .models import Organisation
 
 
@@ -34,16 +39,28 @@ def avatar_uploaded_to_the_platform(user, size):
 
 
 class OrganisationForm(WagtailAdminModelForm):
-    """The organisation with its members and its organisation admins (two lists of
-    accounts, not model fields: a user's organisation and flag live on the user row).
-    Saving writes each changed user with `save()`, so django-auditlog records who
-    joined, left or became an organisation admin, and the user cache drops them."""
+    """The organisation with its members and its organisation admins (lists of accounts,
+    not model fields: a user's organisation and flag live on the user row). Saving
+    writes each changed user with `save()`, so django-auditlog records who joined, left
+    or became an organisation admin, the user cache drops them, and other apps hear of
+    the move (organisations.py).
+
+    The page lists the organisation's own members only, never every account of the
+    platform (a select of every user would be megabytes): members are unticked to
+    remove them and added by email address, many at once."""
 
     members = forms.ModelMultipleChoiceField(
         queryset=get_user_model().objects.none(),
         required=False,
-        help_text="Active accounts in this organisation (a user belongs to at most one: adding "
-        "someone here moves them from their previous organisation).",
+        help_text="The organisation's active members: unselect someone to take them out.",
+    )
+    add_members = forms.CharField(
+        required=False,
+        label="Add members",
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "ada@school.example\ngrace@school.example"}),
+        help_text="Email addresses of active accounts, one per line (or separated by commas or "
+        "spaces). A user belongs to at most one organisation: adding someone here moves them "
+        "from their previous one.",
     )
     organisation_admins = forms.ModelMultipleChoiceField(
         queryset=get_user_model().objects.none(),
@@ -55,21 +72,55 @@ class OrganisationForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         users = get_user_model().objects.filter(is_active=True).order_by("email")
-        self.fields["members"].queryset = users
-        self.fields["organisation_admins"].queryset = users
+        current = users.filter(organisation=self.instance) if self.instance.pk else users.none()
+        # What is offered (and so rendered, and accepted): the members, and on a post
+        # the accounts it names; a post naming anyone else is refused as an invalid choice.
+        named = self._posted_ids("members") | self._posted_ids("organisation_admins")
+        offered = (current | users.filter(pk__in=named)) if named else current
+        self.fields["members"].queryset = offered
+        self.fields["organisation_admins"].queryset = offered
         if self.instance.pk:
-            current = users.filter(organisation=self.instance)
-            if not self.is_bound:  # offered: the members; accepted: any member being saved (clean)
-                self.fields["organisation_admins"].queryset = current
             self.initial.setdefault("members", list(current.values_list("pk", flat=True)))
             self.initial.setdefault(
                 "organisation_admins",
                 list(current.filter(organisation_admin=True).values_list("pk", flat=True)),
             )
 
+    def _posted_ids(self, name: str) -> set[int]:
+        if not self.is_bound or not hasattr(self.data, "getlist"):
+            return set()
+        return {int(v) for v in self.data.getlist(self.add_prefix(name)) if str(v).isdigit()}
+
+    def clean_add_members(self) -> list:
+        text = self.cleaned_data.get("add_members") or ""
+        # the same address twice (in any case) counts once
+        unique = {(email_key(a) if email_is_acceptable(a) else a): a for a in re.split(r"[\s,;]+", text) if a}
+        addresses = list(unique.values())
+        limit = settings.ORGANISATION_ADD_MEMBERS_MAX
+        if len(addresses) > limit:
+            raise forms.ValidationError(
+                f"At most {limit} addresses at once (ORGANISATION_ADD_MEMBERS_MAX); "
+                f"this has {len(addresses)}: add them in several saves."
+            )
+        keys = {a: email_key(a) for a in addresses if email_is_acceptable(a)}
+        found = {
+            user.key: user
+            for user in get_user_model()
+            .objects.filter(is_active=True)
+            .annotate(key=Lower("email"))
+            .filter(key__in=set(keys.values()))
+        }
+        unknown = [a for a in addresses if keys.get(a) not in found]
+        if unknown:
+            shown = ", ".join(unknown[:20]) + (f" and {len(unknown) - 20} more" if len(unknown) > 20 else "")
+            raise forms.ValidationError(f"No active account has these addresses: {shown}.")
+        return list({user.pk: user for user in found.values()}.values())
+
     def clean(self):
         cleaned = super().clean()
         members = {user.pk for user in cleaned.get("members") or []}
+        members |= {user.pk for user in cleaned.get("add_members") or []}
+        cleaned["member_ids"] = members
         outside = [user.email for user in cleaned.get("organisation_admins") or [] if user.pk not in members]
         if outside:
             self.add_error(
@@ -86,7 +137,7 @@ class OrganisationForm(WagtailAdminModelForm):
     @transaction.atomic
     def save_members(self, organisation) -> None:
         User = get_user_model()
-        members = {user.pk for user in self.cleaned_data.get("members") or []}
+        members = self.cleaned_data.get("member_ids") or set()
         admins = {user.pk for user in self.cleaned_data.get("organisation_admins") or []}
         affected = User.objects.filter(organisation=organisation) | User.objects.filter(pk__in=members)
         for user in affected.select_for_update():
@@ -111,7 +162,13 @@ class OrganisationViewSet(SnippetViewSet):
     list_display = ["name", "slug", "created_at"]
     search_fields = ["name", "slug"]
     edit_handler = ObjectList(
-        [FieldPanel("name"), FieldPanel("slug"), FieldPanel("members"), FieldPanel("organisation_admins")],
+        [
+            FieldPanel("name"),
+            FieldPanel("slug"),
+            FieldPanel("members"),
+            FieldPanel("add_members"),
+            FieldPanel("organisation_admins"),
+        ],
         base_form_class=OrganisationForm,
     )
 

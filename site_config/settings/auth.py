@@ -36,6 +36,8 @@ AUTH_USER_CACHE_SECONDS = env.int("AUTH_USER_CACHE_SECONDS", default=60)
 # Sessions revoked one at a time (logout, refresh-token reuse) are listed on the user row
 # while their tokens could live; past this many at once the user is signed out everywhere.
 AUTH_REVOKED_SESSIONS_MAX = env.int("AUTH_REVOKED_SESSIONS_MAX", default=50)
+# Addresses the organisation snippet's "Add members" takes in one save.
+ORGANISATION_ADD_MEMBERS_MAX = env.int("ORGANISATION_ADD_MEMBERS_MAX", default=5000)
 
 # Email one-time codes (signup verification and password reset).
 OTP_TTL_MINUTES = env.int("OTP_TTL_MINUTES", default=10)

@@ -259,3 +259,58 @@ def test_a_new_organisation_gets_its_members_in_the_snippet(admin_user):
     assert response.status_code == 302, response.content.decode()[-3000:]
     learner.refresh_from_db()
     assert learner.organisation == Organisation.objects.get(slug="new") and learner.organisation_admin
+
+
+def test_the_snippet_lists_its_members_only_and_adds_more_by_email(admin_user, school, vale, settings):
+    """The page never lists every account of the platform (a select of every user would
+    be megabytes on a large one): its own members, and an "Add members" box of email
+    addresses. A save naming an unknown or inactive address writes nothing."""
+    member = UserFactory(email="member@hill.test", role="student", organisation=school)
+    outsiders = [UserFactory(email=f"outsider{n}@elsewhere.test", role="student") for n in range(5)]
+    moving = UserFactory(email="Mover@Vale.test", role="teacher", organisation=vale)
+    UserFactory(email="asleep@elsewhere.test", role="student", is_active=False)
+    client = logged_in(admin_user)
+    url = f"{SNIPPETS}edit/{school.pk}/"
+    page = client.get(url).content.decode()
+    assert "member@hill.test" in page and 'name="add_members"' in page
+    assert not any(u.email in page for u in [*outsiders, moving]), "only the members are listed"
+
+    def post(add: str, **extra):
+        return client.post(
+            url, {"name": "Hill School", "slug": "hill", "members": [member.pk], "add_members": add} | extra
+        )
+
+    refused = post("outsider0@elsewhere.test\nnobody@nowhere.test, asleep@elsewhere.test")
+    assert refused.status_code == 200
+    text = refused.content.decode()
+    assert "No active account has these addresses: nobody@nowhere.test, asleep@elsewhere.test." in text
+    assert User.objects.filter(organisation=school).count() == 1, "nothing written"
+    assert not any(u.email in text for u in outsiders[1:]), "an error page lists no one else either"
+
+    settings.ORGANISATION_ADD_MEMBERS_MAX = 3
+    too_many = post(" ".join(u.email for u in outsiders))
+    assert too_many.status_code == 200 and "At most 3 addresses at once" in too_many.content.decode()
+    assert User.objects.filter(organisation=school).count() == 1
+
+    # one per line, by commas or spaces, in any case, twice: each added once, and moved
+    added = post(
+        "OUTSIDER0@elsewhere.test, outsider1@elsewhere.test\n\nmover@vale.test  outsider0@elsewhere.test"
+    )
+    assert added.status_code == 302, added.content.decode()[-2000:]
+    assert set(User.objects.filter(organisation=school).values_list("email", flat=True)) == {
+        "member@hill.test",
+        "outsider0@elsewhere.test",
+        "outsider1@elsewhere.test",
+        "Mover@Vale.test",
+    }
+    moved = AuditEntry.objects.get(
+        object_pk=str(moving.pk), event="model.update", changes__has_key="organisation"
+    )
+    assert moved.changes["organisation"] == [vale.pk, school.pk] and moved.actor_id == admin_user.pk
+
+    # the next page lists them, and a member unselected leaves
+    page = client.get(url).content.decode()
+    assert "outsider1@elsewhere.test" in page and "outsider2@elsewhere.test" not in page
+    kept = User.objects.filter(organisation=school).exclude(email="member@hill.test")
+    assert post("", members=list(kept.values_list("pk", flat=True))).status_code == 302
+    assert User.objects.get(pk=member.pk).organisation_id is None
