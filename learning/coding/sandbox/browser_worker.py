@@ -35,12 +35,10 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import json
 import os
 import resource
 import signal
 import sys
-import time
 
 CLONE_NEWUSER = 0x10000000
 
@@ -196,15 +194,8 @@ def serve(config: dict, read_fd: int, write_fd: int) -> None:
     grader.start(float(config.get("start_timeout_s", 60)))
     hello = {"ready": True, "pid": os.getpid(), "hardening": report, "service_tids": []}
     protocol.write_frame(write_fd, hello)
-    served = 0
-    recycle_after = int(config["recycle_after"])
-    while True:
-        try:
-            job = protocol.read_frame(read_fd)
-        except EOFError:
-            break
-        protocol.write_frame(write_fd, {"taken": True})
-        started = time.perf_counter()
+
+    def handle(job: dict) -> tuple[dict, bool]:
         try:
             if job.get("kind") == "tests":
                 reply = grader.run_tests(
@@ -219,41 +210,23 @@ def serve(config: dict, read_fd: int, write_fd: int) -> None:
                 protocol.ERROR, f"The browser failed: {type(exc).__name__}: {str(exc)[:300]}", 0.0
             )
             grader.broken = True
-        served += 1
         # a browser that lost its connection (crashed) must not serve the next job
-        spent = grader.broken or not grader.connected()
-        reply["worker"] = {
-            "pid": os.getpid(),
-            "served": served,
-            "retiring": served >= recycle_after or spent,
-            "spent": spent,
-            "job_ms": round((time.perf_counter() - started) * 1000, 3),
-        }
-        protocol.write_frame(write_fd, reply)
-        if served >= recycle_after or spent:
-            break
-        grader.idle()
+        return reply, grader.broken or not grader.connected()
+
+    protocol.serve_jobs(
+        read_fd, write_fd, handle, recycle_after=int(config["recycle_after"]), idle=grader.idle
+    )
     grader.close()
 
 
 def main(argv: list[str]) -> None:
-    root, config_json, read_fd, write_fd = argv[1], argv[2], int(argv[3]), int(argv[4])
-    config = json.loads(config_json)
-    if config.get("start_nice"):
-        os.nice(int(config["start_nice"]))
-    if root not in sys.path:
-        sys.path.insert(0, root)
+    if argv[1] not in sys.path:
+        sys.path.insert(0, argv[1])
     # A write past RLIMIT_FSIZE must fail with EFBIG, not kill the worker.
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    code = 0
-    try:
-        serve(config, read_fd, write_fd)
-    except BaseException:  # noqa: BLE001 - the parent sees the exit code and replaces us
-        import traceback
+    from learning.coding.sandbox.protocol import worker_main
 
-        traceback.print_exc()
-        code = 1
-    os._exit(code)
+    worker_main(argv, serve)
 
 
 if __name__ == "__main__":

@@ -37,6 +37,9 @@ import json
 import os
 import re
 import struct
+import sys
+import time
+from collections.abc import Callable
 
 OK = "ok"
 ERROR = "error"
@@ -128,3 +131,65 @@ def crashed_result(status: str, message: str, wall_ms: float) -> dict:
         "error": {"name": "SandboxError", "message": message, "line": None, "column": None, "file": None},
         "wall_ms": round(wall_ms, 3),
     }
+
+
+# --- the worker side (worker.py, browser_worker.py; nothing here imports Django) -------
+
+
+def serve_jobs(
+    read_fd: int,
+    write_fd: int,
+    handle: Callable[[dict], tuple[dict, bool]],
+    *,
+    recycle_after: int,
+    idle: Callable[[], None],
+) -> None:
+    """A worker's job loop: read a job, answer `taken` (a death before that frame is not
+    the job's doing: the pool gives the job to another worker), answer `handle(job)`'s
+    reply with the worker's accounting, then tidy up (`idle`). `handle` also says whether
+    the worker is spent (it must not serve another job). Returns after `recycle_after`
+    jobs, after a spent one, or when the pipe closes (the pool is gone)."""
+    served = 0
+    while True:
+        try:
+            job = read_frame(read_fd)
+        except EOFError:
+            return
+        write_frame(write_fd, {"taken": True})
+        started = time.perf_counter()
+        reply, spent = handle(job)
+        served += 1
+        retiring = served >= recycle_after or spent
+        reply["worker"] = {
+            "pid": os.getpid(),
+            "served": served,
+            "retiring": retiring,
+            "spent": spent,
+            "job_ms": round((time.perf_counter() - started) * 1000, 3),
+        }
+        write_frame(write_fd, reply)
+        if retiring:
+            return
+        idle()
+
+
+def worker_main(argv: list[str], serve: Callable[[dict, int, int], None]) -> None:
+    """`python -I <worker>.py ROOT CONFIG_JSON READ_FD WRITE_FD`: runs `serve` and leaves
+    with its outcome as the exit code, skipping interpreter teardown (V8 isolates,
+    Chromium's driver and their threads need no orderly goodbye)."""
+    config_json, read_fd, write_fd = argv[2], int(argv[3]), int(argv[4])
+    config = json.loads(config_json)
+    if config.get("start_nice"):
+        # A replacement after a crash boots at a low priority, before anything costly
+        # (every thread started from here on inherits it); the pool raises it again once
+        # the worker is ready, where it may.
+        os.nice(int(config["start_nice"]))
+    code = 0
+    try:
+        serve(config, read_fd, write_fd)
+    except BaseException:  # noqa: BLE001 - the parent sees the exit code and replaces us
+        import traceback
+
+        traceback.print_exc(file=sys.stderr)
+        code = 1
+    os._exit(code)

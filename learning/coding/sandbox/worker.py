@@ -14,12 +14,10 @@ once (`spent`), before anyone else's job. Nothing here imports Django.
 from __future__ import annotations
 
 import importlib
-import json
 import os
 import signal
 import sys
 import threading
-import time
 
 
 def _load_runner(language: str):
@@ -59,16 +57,10 @@ def serve(config: dict, read_fd: int, write_fd: int) -> None:
     protocol.write_frame(
         write_fd, {"ready": True, "pid": os.getpid(), "hardening": report, "service_tids": service_tids}
     )
-    served = 0
-    recycle_after = int(config["recycle_after"])
-    while True:
-        try:
-            job = protocol.read_frame(read_fd)
-        except EOFError:
-            return
-        protocol.write_frame(write_fd, {"taken": True})
-        started = time.perf_counter()
-        runner = runners.get(job.get("language", "javascript"))
+    last = {"runner": None}
+
+    def handle(job: dict) -> tuple[dict, bool]:
+        runner = last["runner"] = runners.get(job.get("language", "javascript"))
         if runner is None:
             reply = {"status": "error", "error": {"name": "SandboxError", "message": "unsupported language"}}
         elif job.get("kind") == "run":
@@ -84,42 +76,21 @@ def serve(config: dict, read_fd: int, write_fd: int) -> None:
             reply = {"status": "ok", "checks": checks, "hardening": report}
         else:
             reply = {"status": "error", "error": {"name": "SandboxError", "message": "unknown job kind"}}
-        served += 1
-        spent = bool(runner is not None and getattr(runner, "spent", False))
-        reply["worker"] = {
-            "pid": os.getpid(),
-            "served": served,
-            "retiring": served >= recycle_after or spent,
-            "spent": spent,
-            "job_ms": round((time.perf_counter() - started) * 1000, 3),
-        }
-        protocol.write_frame(write_fd, reply)
-        if served >= recycle_after or spent:
-            return
-        if runner is not None:
-            runner.idle()
+        return reply, bool(runner is not None and getattr(runner, "spent", False))
+
+    def idle() -> None:
+        if last["runner"] is not None:
+            last["runner"].idle()
+
+    protocol.serve_jobs(read_fd, write_fd, handle, recycle_after=int(config["recycle_after"]), idle=idle)
 
 
 def main(argv: list[str]) -> None:
-    root, config_json, read_fd, write_fd = argv[1], argv[2], int(argv[3]), int(argv[4])
-    config = json.loads(config_json)
-    if config.get("start_nice"):
-        # A replacement after a crash boots at a low priority, before anything costly
-        # (every thread started from here on inherits it); the pool raises it again
-        # once the worker is ready, where it may.
-        os.nice(int(config["start_nice"]))
-    if root not in sys.path:
-        sys.path.insert(0, root)
-    code = 0
-    try:
-        serve(config, read_fd, write_fd)
-    except BaseException:  # noqa: BLE001 - the parent sees the exit code and replaces us
-        import traceback
+    if argv[1] not in sys.path:
+        sys.path.insert(0, argv[1])
+    from learning.coding.sandbox.protocol import worker_main
 
-        traceback.print_exc()
-        code = 1
-    # Skip interpreter teardown: V8 isolates and threads need no orderly goodbye.
-    os._exit(code)
+    worker_main(argv, serve)
 
 
 if __name__ == "__main__":
