@@ -40,14 +40,25 @@ def describe(*, object_id: int) -> dict | None:
 
 
 def _mark(user_id: int, at, reason: str) -> None:
+    from django.db import transaction
+
+    from .avatars import avatar_rename
     from .models import User
 
-    user = User.objects.filter(pk=user_id).first()
-    if user is not None:
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=user_id).first()
+        if user is None:
+            return
+        fields = ["profile_taken_down_at", "profile_takedown_reason"]
         user.profile_taken_down_at, user.profile_takedown_reason = at, reason
+        # A takedown retires the avatar's public URL: a copy of it made before must not
+        # keep showing the picture (the API gives the new one to the owner and admins
+        # only, and to everyone again after a restore).
+        if at is not None and avatar_rename(user=user):
+            fields.append("avatar")
         # save(), not update(): the cached user behind access tokens is dropped
         # (user_cache) and django-auditlog diffs the account
-        user.save(update_fields=["profile_taken_down_at", "profile_takedown_reason"])
+        user.save(update_fields=fields)
 
 
 def on_content_taken_down(event) -> None:

@@ -33,7 +33,6 @@ from learning.events import UserSignedUp, bus
 from . import user_cache
 from .authentication import GENERATION_CLAIM, SESSION_CLAIM, session_revoked
 from .emails import email_normalize
-from .images import AvatarBusy, avatar_rendition  # noqa: F401 (AvatarBusy: raised through avatar_set)
 from .lockout import raise_if_locked_out
 from .models import OneTimeCode
 from .roles import Role
@@ -436,32 +435,6 @@ def profile_update(*, user, data: dict):
     if changed:
         user.full_clean(exclude=[f.name for f in User._meta.fields if f.name not in changed])
         user.save(update_fields=changed)
-    return user
-
-
-def avatar_set(*, user, upload):
-    """Replace the avatar with a checked, re-encoded square rendition of `upload`.
-    Needs a verified account (the API checks IsVerified); AvatarBusy when every decode
-    slot of this process stays taken (see images.py)."""
-    rendition = avatar_rendition(upload)  # raises ValidationError on anything bad
-    old_name = user.avatar.name
-    with transaction.atomic():
-        user.avatar.save(rendition.name, rendition, save=False)
-        user.save(update_fields=["avatar"])
-        if old_name:
-            storage = user.avatar.storage
-            transaction.on_commit(lambda: storage.delete(old_name))
-    return user
-
-
-def avatar_clear(*, user):
-    old_name = user.avatar.name
-    if old_name:
-        storage = user.avatar.storage
-        with transaction.atomic():
-            user.avatar = ""
-            user.save(update_fields=["avatar"])
-            transaction.on_commit(lambda: storage.delete(old_name))
     return user
 
 

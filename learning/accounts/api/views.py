@@ -17,8 +17,9 @@ from rest_framework_simplejwt.exceptions import TokenError
 from site_config.api.errors import TryLater
 from site_config.api.parsers import JSONParser, MultiPartParser
 
-from .. import services
+from .. import avatars, services
 from ..authentication import token_error
+from ..images import AvatarBusy
 from ..lockout import LoginLockedOut, lockout_message
 from ..permissions import IsOwner, IsVerified
 from ..schema import ErrorResponse401Serializer
@@ -352,10 +353,10 @@ class AvatarView(APIView):
         data = _parse(AvatarUploadSerializer, request)
         with service_errors():
             try:
-                user = services.avatar_set(user=request.user, upload=data["avatar"])
+                user = avatars.avatar_set(user=request.user, upload=data["avatar"])
             except DjangoValidationError as exc:
                 raise DjangoValidationError({"avatar": exc.error_list}) from None
-            except services.AvatarBusy as exc:
+            except AvatarBusy as exc:
                 raise AvatarBusyError(exc.retry_after) from None
         return Response(MeSerializer(user, context={"request": request}).data)
 
@@ -363,7 +364,7 @@ class AvatarView(APIView):
         tags=TAG, summary="Remove the avatar", responses={204: OpenApiResponse(description="Removed.")}
     )
     def delete(self, request):
-        services.avatar_clear(user=request.user)
+        avatars.avatar_clear(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -10,7 +10,7 @@ from django.templatetags.static import static
 from wagtail.admin.templatetags.wagtailadmin_tags import avatar_url
 from wagtail.users.models import UserProfile
 
-from learning.accounts import services
+from learning.accounts import avatars
 
 from .images import image_bytes
 
@@ -29,7 +29,7 @@ def test_without_an_upload_the_editor_shows_wagtails_default_avatar_not_gravatar
 
 
 def test_the_editor_shows_the_avatar_uploaded_to_the_platform(teacher):
-    services.avatar_set(user=teacher, upload=ContentFile(image_bytes((40, 40)), name="me.png"))
+    avatars.avatar_set(user=teacher, upload=ContentFile(image_bytes((40, 40)), name="me.png"))
     assert teacher.avatar.url.startswith("/media/avatars/")
     assert avatar_url(teacher, size=50) == teacher.avatar.url
 
@@ -39,5 +39,5 @@ def test_the_platform_avatar_comes_before_one_uploaded_in_the_editor(teacher):
     profile.avatar.save("editor.png", ContentFile(image_bytes((40, 40))), save=True)
     assert avatar_url(teacher) == profile.avatar.url  # no platform avatar yet: Wagtail's
 
-    services.avatar_set(user=teacher, upload=ContentFile(image_bytes((40, 40)), name="me.png"))
+    avatars.avatar_set(user=teacher, upload=ContentFile(image_bytes((40, 40)), name="me.png"))
     assert avatar_url(teacher) == teacher.avatar.url

@@ -7,11 +7,13 @@ rate limit are refused in the one error shape; the queue runs constant queries."
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from learning.accounts.tests.factories import UserFactory
 from learning.accounts.tests.helpers import assert_error
+from learning.accounts.tests.images import image_bytes
 from learning.audit.models import AuditEntry
 from learning.projects.tests.helpers import create, url
 
@@ -166,6 +168,13 @@ def test_takedown_hides_a_public_profile_and_its_name_but_not_from_owner_or_admi
     award = BadgeAward.objects.create(user=owner, badge=badge, awarded_at=now)
     award_page = f"/api/v1/badge-awards/{award.public_id}/"
     assert api_client.get(award_page).json()["holder_name"] == "Loud name"
+    # and a picture, whose public URL others have seen
+    picture = SimpleUploadedFile("me.png", image_bytes((40, 40)), content_type="image/png")
+    uploaded = owner_client.put("/api/v1/auth/me/avatar/", {"avatar": picture}, format="multipart")
+    assert uploaded.status_code == 200
+    owner.refresh_from_db()
+    seen_name, storage = owner.avatar.name, owner.avatar.storage
+    assert learner.get(profile).json()["avatar_url"].endswith(seen_name) and storage.exists(seen_name)
 
     assert report(learner, kind="profile", target=str(owner.pk), reason="hate").status_code == 201
     case_id = ModerationCase.objects.get(kind="profile").pk
@@ -186,10 +195,18 @@ def test_takedown_hides_a_public_profile_and_its_name_but_not_from_owner_or_admi
     assert api_client.get(award_page).json()["holder_name"] == "A learner"
     assert AuditEntry.objects.filter(event="moderation.taken_down", actor=admin_user).exists()
     assert inbox(owner_client)[0]["type"] == "content_moderated"
+    # the picture's old URL is dead (a copy of it must not keep showing it); the owner
+    # keeps the picture under a new name
+    assert not storage.exists(seen_name)
+    kept = owner_client.get("/api/v1/auth/me/").json()["avatar_url"]
+    owner.refresh_from_db()
+    assert kept.endswith(owner.avatar.name) and owner.avatar.name != seen_name
+    assert storage.exists(owner.avatar.name)
 
     with django_capture_on_commit_callbacks(execute=True):
         assert admin.post(f"{CASES}{case_id}/restore/", {}, format="json").status_code == 200
     assert learner.get(profile).json()["display_name"] == "Loud name"
+    assert learner.get(profile).json()["avatar_url"] == kept
     assert [r["name"] for r in learner.get("/api/v1/leaderboard/?window=all").json()["rows"]] == ["Loud name"]
     assert api_client.get(award_page).json()["holder_name"] == "Loud name"
 
