@@ -45,14 +45,16 @@ class OrganisationForm(WagtailAdminModelForm):
     or became an organisation admin, the user cache drops them, and other apps hear of
     the move (organisations.py).
 
-    The page lists the organisation's own members only, never every account of the
-    platform (a select of every user would be megabytes): members are unticked to
-    remove them and added by email address, many at once."""
+    Sized for schools of thousands: the page lists the organisation's own members only,
+    never every account of the platform, and a save posts only what changes (members to
+    take out, addresses to add, the organisation admins), never the whole member list,
+    which would run into Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) at once."""
 
-    members = forms.ModelMultipleChoiceField(
+    remove_members = forms.ModelMultipleChoiceField(
         queryset=get_user_model().objects.none(),
         required=False,
-        help_text="The organisation's active members: unselect someone to take them out.",
+        label="Members",
+        help_text="The organisation's active members. Select the ones to take out of it.",
     )
     add_members = forms.CharField(
         required=False,
@@ -66,24 +68,25 @@ class OrganisationForm(WagtailAdminModelForm):
         queryset=get_user_model().objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Members who read the organisation's analytics dashboards and reports.",
+        help_text="Members who read the organisation's analytics dashboards and reports "
+        "(someone just added can be ticked after the save).",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         users = get_user_model().objects.filter(is_active=True).order_by("email")
-        current = users.filter(organisation=self.instance) if self.instance.pk else users.none()
-        # What is offered (and so rendered, and accepted): the members, and on a post
-        # the accounts it names; a post naming anyone else is refused as an invalid choice.
-        named = self._posted_ids("members") | self._posted_ids("organisation_admins")
-        offered = (current | users.filter(pk__in=named)) if named else current
-        self.fields["members"].queryset = offered
-        self.fields["organisation_admins"].queryset = offered
+        self.current = users.filter(organisation=self.instance) if self.instance.pk else users.none()
+        self.fields["remove_members"].queryset = self.current
+        # Admins are ticked among the members (and, on a post, among the accounts it
+        # names: clean() then requires them to be members after the save).
+        named = self._posted_ids("organisation_admins")
+        self.fields["organisation_admins"].queryset = (
+            (self.current | users.filter(pk__in=named)) if named else self.current
+        )
         if self.instance.pk:
-            self.initial.setdefault("members", list(current.values_list("pk", flat=True)))
             self.initial.setdefault(
                 "organisation_admins",
-                list(current.filter(organisation_admin=True).values_list("pk", flat=True)),
+                list(self.current.filter(organisation_admin=True).values_list("pk", flat=True)),
             )
 
     def _posted_ids(self, name: str) -> set[int]:
@@ -118,8 +121,9 @@ class OrganisationForm(WagtailAdminModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        members = {user.pk for user in cleaned.get("members") or []}
-        members |= {user.pk for user in cleaned.get("add_members") or []}
+        removed = {user.pk for user in cleaned.get("remove_members") or []}
+        added = {user.pk for user in cleaned.get("add_members") or []}
+        members = (set(self.current.values_list("pk", flat=True)) - removed) | added
         cleaned["member_ids"] = members
         outside = [user.email for user in cleaned.get("organisation_admins") or [] if user.pk not in members]
         if outside:
@@ -165,7 +169,7 @@ class OrganisationViewSet(SnippetViewSet):
         [
             FieldPanel("name"),
             FieldPanel("slug"),
-            FieldPanel("members"),
+            FieldPanel("remove_members"),
             FieldPanel("add_members"),
             FieldPanel("organisation_admins"),
         ],

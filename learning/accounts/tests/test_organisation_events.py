@@ -52,7 +52,7 @@ def test_the_snippet_publishes_one_move_per_user_whose_organisation_changed(
     admin_client, schools, moves, django_capture_on_commit_callbacks
 ):
     hill, vale = schools
-    stays = UserFactory(email="stays@hill.test", organisation=hill)
+    UserFactory(email="stays@hill.test", organisation=hill)
     leaves = UserFactory(email="leaves@hill.test", organisation=hill)
     joins = UserFactory(email="joins@vale.test", organisation=vale)
     new = UserFactory(email="new@nowhere.test")
@@ -63,7 +63,8 @@ def test_the_snippet_publishes_one_move_per_user_whose_organisation_changed(
             {
                 "name": "Hill School",
                 "slug": "hill",
-                "members": [stays.pk, joins.pk, new.pk, flagged.pk],
+                "remove_members": [leaves.pk],
+                "add_members": "joins@vale.test\nnew@nowhere.test stays@hill.test",  # stays: already in
                 "organisation_admins": [flagged.pk],  # a flag alone is no move
             },
         )

@@ -89,7 +89,7 @@ def test_a_learner_moved_by_an_admin_is_counted_under_the_new_organisation(
     with django_capture_on_commit_callbacks(execute=True):  # the bus's job runs (sync in tests)
         response = client.post(
             f"/admin/snippets/accounts/organisation/edit/{vale.pk}/",
-            {"name": "Vale School", "slug": "vale", "members": [a.pk], "organisation_admins": []},
+            {"name": "Vale School", "slug": "vale", "add_members": a.email},
         )
     assert response.status_code == 302, response.content.decode()[-2000:]
     assert User.objects.get(pk=a.pk).organisation_id == vale.pk
