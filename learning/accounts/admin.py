@@ -3,6 +3,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from .forms import AdminLoginForm
 from .models import LoginLock, OneTimeCode, Organisation, User
@@ -63,31 +66,50 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
 
-class OrganisationMemberInline(admin.TabularInline):
-    """The organisation's members on its page, each with the organisation-admin flag
-    (saved through the user row, so django-auditlog records the change). Members are
-    added in the user form; nothing here creates or deletes an account."""
-
-    model = User
-    fk_name = "organisation"
-    fields = ("email", "display_name", "organisation_admin")
-    readonly_fields = ("email", "display_name")
-    extra = 0
-    can_delete = False
-    show_change_link = True
-    verbose_name = "member"
-    verbose_name_plural = "members (add one in the user's own form)"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "created_at")
+    """An organisation's name and slug, how many members it has (a link to them in the
+    user list, filtered) and its organisation admins. Members are not rows of this page:
+    a school of thousands would make it megabytes, and its save a post past
+    DATA_UPLOAD_MAX_NUMBER_FIELDS. A member's organisation and flag are set in their
+    user form, or many at once in the editor's Organisations snippet."""
+
+    list_display = ("name", "slug", "member_count", "created_at")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
-    inlines = [OrganisationMemberInline]
+    fields = ("name", "slug", "members", "organisation_admins")
+    readonly_fields = ("members", "organisation_admins")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_total=Count("members"))
+
+    @admin.display(description="members", ordering="member_total")
+    def member_count(self, obj) -> int:
+        return obj.member_total
+
+    @admin.display(description="members")
+    def members(self, obj):
+        if not obj.pk:
+            return "Add members in each user's form, or in the editor's Organisations snippet."
+        url = reverse("admin:accounts_user_changelist") + f"?organisation__id__exact={obj.pk}"
+        return format_html(
+            '<a href="{}">{} members</a>: a member\'s organisation and flag are set in their user '
+            "form, or many at once in the editor's Organisations snippet.",
+            url,
+            obj.members.count(),
+        )
+
+    @admin.display(description="organisation admins")
+    def organisation_admins(self, obj):
+        admins = obj.members.filter(organisation_admin=True).order_by("email") if obj.pk else []
+        return (
+            format_html_join(
+                ", ",
+                '<a href="{}">{}</a>',
+                ((reverse("admin:accounts_user_change", args=[u.pk]), u.email) for u in admins),
+            )
+            or "none"
+        )
 
 
 @admin.register(OneTimeCode)
