@@ -13,6 +13,8 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from site_config.api.ids import IdsChoiceField, id_param
+
 from . import user_cache
 from .emails import email_is_acceptable, email_key
 from .models import Organisation
@@ -50,7 +52,7 @@ class OrganisationForm(WagtailAdminModelForm):
     take out, addresses to add, the organisation admins), never the whole member list,
     which would run into Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) at once."""
 
-    remove_members = forms.ModelMultipleChoiceField(
+    remove_members = IdsChoiceField(
         queryset=get_user_model().objects.none(),
         required=False,
         label="Members",
@@ -64,7 +66,7 @@ class OrganisationForm(WagtailAdminModelForm):
         "spaces). A user belongs to at most one organisation: adding someone here moves them "
         "from their previous one.",
     )
-    organisation_admins = forms.ModelMultipleChoiceField(
+    organisation_admins = IdsChoiceField(
         queryset=get_user_model().objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -92,7 +94,7 @@ class OrganisationForm(WagtailAdminModelForm):
     def _posted_ids(self, name: str) -> set[int]:
         if not self.is_bound or not hasattr(self.data, "getlist"):
             return set()
-        return {int(v) for v in self.data.getlist(self.add_prefix(name)) if str(v).isdigit()}
+        return {i for i in map(id_param, self.data.getlist(self.add_prefix(name))) if i is not None}
 
     def clean_add_members(self) -> list:
         text = self.cleaned_data.get("add_members") or ""

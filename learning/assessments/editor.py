@@ -12,7 +12,6 @@ https://docs.wagtail.org/en/stable/extending/permission_policies.html
 
 from __future__ import annotations
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
@@ -21,6 +20,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from cms.permissions import course_of_page, user_can_edit_course, user_is_content_admin
 from cms.selectors import courses_editable_by
 from cms.snippet_scope import policy_scope
+from site_config.api.ids import IdChoiceField
 
 from .models import Question
 
@@ -85,7 +85,7 @@ class QuestionAdminForm(WagtailAdminModelForm):
         # which would walk the whole tree); empty means the site-wide bank.
         if "course" in self.fields and self.for_user is not None:
             admin = bool(self.for_user.is_superuser or user_is_content_admin(self.for_user))
-            self.fields["course"] = forms.ModelChoiceField(
+            self.fields["course"] = IdChoiceField(
                 queryset=courses_editable_by(user=self.for_user),
                 required=not admin,
                 empty_label="Site-wide bank (all courses)" if admin else "Choose a course",

@@ -4,9 +4,12 @@ Every primary key here is a signed 64-bit integer (BigAutoField; Wagtail's pages
 32-bit). A number outside 1..2^63-1 names nothing, but handed to the database it is
 not "no such row": SQLite's driver raises OverflowError (a 500). So the edge refuses
 it: in a path the `<id:...>` converter does not match (404, like any unknown
-address); in a body or query string IdField / `id_param` answer 400.
+address); in a body or query string IdField / `id_param` answer 400; in an editor form
+IdChoiceField / IdsChoiceField call it "not one of the available choices".
 """
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import register_converter
 from rest_framework import serializers
 
@@ -65,3 +68,25 @@ def id_param(value: str | None) -> int | None:
     if value and value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_ID:
         return int(value)
     return None
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """ModelChoiceField of an editor form: a posted value that is not an id in range is
+    not one of the choices (a 400-style form error), never a query."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and id_param(str(value)) is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """ModelMultipleChoiceField of an editor form, with IdChoiceField's rule per value."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if id_param(str(pk)) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super()._check_values(value)

@@ -307,8 +307,14 @@ def test_the_snippet_lists_its_members_only_and_posts_only_what_changes(admin_us
     assert "No active account has these addresses: nobody@nowhere.test, asleep@elsewhere.test." in text
     assert User.objects.filter(organisation=school).count() == 1, "nothing written"
     assert not any(u.email in text for u in outsiders[1:]), "an error page lists no one else either"
-    # only members can be selected for removal
+    # only members can be selected for removal; an id past 64 bits is no choice either
+    # (handed to SQLite it would be an OverflowError, a 500)
     assert post(remove_members=[outsiders[1].pk]).status_code == 200
+    for field in ("remove_members", "organisation_admins"):
+        out_of_range = post(**{field: ["9" * 30]})
+        assert out_of_range.status_code == 200 and "is not one of the available choices" in (
+            out_of_range.content.decode()
+        )
     assert User.objects.get(pk=outsiders[1].pk).organisation_id is None
 
     settings.ORGANISATION_ADD_MEMBERS_MAX = 3

@@ -89,6 +89,13 @@ def test_a_question_that_cannot_be_graded_is_refused(course, teacher, fields, op
     assert not Question.objects.exists()
 
 
+def test_a_course_id_out_of_range_is_a_form_error(course, teacher):
+    """Not a query: SQLite's driver raises OverflowError past 64 bits (a 500)."""
+    response = editor(teacher).post(ADD, {**question_form(course), "course": "9" * 30})
+    assert response.status_code == 200 and b"not one of the available choices" in response.content
+    assert not Question.objects.exists()
+
+
 def test_banks_are_scoped_to_own_courses(course, teacher, other_teacher, admin_user, build_course):
     response = editor(other_teacher).post(ADD, question_form(course))
     assert response.status_code == 200 and not Question.objects.exists()
