@@ -65,6 +65,13 @@ def users_with_email(queryset, email):
     """The rows of `queryset` whose address has the key of `email`; none for an
     address that email_normalize refuses (it can belong to no account). Compares
     LOWER(email) with the key, which on ASCII is exact on every database."""
-    if not email_is_acceptable(email):
+    return users_with_emails(queryset, [email])
+
+
+def users_with_emails(queryset, emails):
+    """`users_with_email` for many addresses at once: one query."""
+    keys = {email_key(e) for e in emails if email_is_acceptable(e)}
+    if not keys:
         return queryset.none()
-    return queryset.alias(_email_key=Lower("email")).filter(_email_key=email_key(email))
+    match = {"_email_key": keys.pop()} if len(keys) == 1 else {"_email_key__in": keys}
+    return queryset.alias(_email_key=Lower("email")).filter(**match)

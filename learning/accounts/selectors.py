@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.http import Http404
 
-from .emails import users_with_email
+from .emails import email_is_acceptable, email_key, users_with_email, users_with_emails
 
 User = get_user_model()
 
@@ -14,6 +14,14 @@ def user_get_by_email(*, email: str):
     if not isinstance(email, str) or not email:
         return None
     return users_with_email(User.objects.all(), email).first()
+
+
+def active_users_by_email(addresses: list[str]) -> tuple[list, list[str]]:
+    """The active accounts with these addresses (compared as logins are), each once, and
+    the addresses no active account has, in the order given."""
+    found = {email_key(u.email): u for u in users_with_emails(User.objects.filter(is_active=True), addresses)}
+    unknown = [a for a in addresses if not email_is_acceptable(a) or email_key(a) not in found]
+    return list({u.pk: u for u in found.values()}.values()), unknown
 
 
 def profile_get_for_user(*, user, profile_id: int):

@@ -6,7 +6,6 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models.functions import Lower
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
@@ -18,6 +17,7 @@ from site_config.api.ids import IdsChoiceField, id_param
 from . import user_cache
 from .emails import email_is_acceptable, email_key
 from .models import Organisation
+from .selectors import active_users_by_email
 
 
 @hooks.register("after_bulk_action")
@@ -107,19 +107,11 @@ class OrganisationForm(WagtailAdminModelForm):
                 f"At most {limit} addresses at once (ORGANISATION_ADD_MEMBERS_MAX); "
                 f"this has {len(addresses)}: add them in several saves."
             )
-        keys = {a: email_key(a) for a in addresses if email_is_acceptable(a)}
-        found = {
-            user.key: user
-            for user in get_user_model()
-            .objects.filter(is_active=True)
-            .annotate(key=Lower("email"))
-            .filter(key__in=set(keys.values()))
-        }
-        unknown = [a for a in addresses if keys.get(a) not in found]
+        users, unknown = active_users_by_email(addresses)
         if unknown:
             shown = ", ".join(unknown[:20]) + (f" and {len(unknown) - 20} more" if len(unknown) > 20 else "")
             raise forms.ValidationError(f"No active account has these addresses: {shown}.")
-        return list({user.pk: user for user in found.values()}.values())
+        return users
 
     def clean(self):
         cleaned = super().clean()
