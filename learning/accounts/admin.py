@@ -96,7 +96,7 @@ class OrganisationAdmin(admin.ModelAdmin):
             '<a href="{}">{} members</a>: a member\'s organisation and flag are set in their user '
             "form, or many at once in the editor's Organisations snippet.",
             url,
-            obj.members.count(),
+            obj.member_total,  # get_queryset's count: the change page's object comes from it
         )
 
     @admin.display(description="organisation admins")

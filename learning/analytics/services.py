@@ -24,6 +24,7 @@ from . import queue, statements
 from .ingest import Checked, Code, Rejection, item_check
 from .models import Actor, DirtyDay, Source
 from .pseudonym import actor_id
+from .rollups.services import week_start
 from .selectors import page_contexts, visible_lesson_contexts
 
 # A queued row holds statements.COLUMNS (but `stored`) and may carry private keys
@@ -192,7 +193,7 @@ def cohort_days(signed_up_on: dt.date | None, *, today: dt.date) -> set[dt.date]
     to today. Everything else counts an event by the event's own organisation."""
     if signed_up_on is None:
         return set()
-    first = signed_up_on - dt.timedelta(days=signed_up_on.weekday())
+    first = week_start(signed_up_on)
     weeks = (first + dt.timedelta(weeks=n) for n in range(1, settings.ANALYTICS_RETENTION_WEEKS + 1))
     return {signed_up_on, *(day for day in weeks if day <= today)}
 
